@@ -1,0 +1,62 @@
+"""Who may see and do what: one rule, used by the API, the pages and the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import col
+
+from workflow.engine import Actor
+from workflow.errors import NotFound, PermissionDenied
+from workflow.models import Case
+from workflow.roles import Role
+
+SEE_ALL = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value, Role.SYSTEM.value}
+EDIT_DATA = {Role.REVIEWER.value, Role.CHAIR.value, Role.LEAD_REVIEWER.value}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def case_filter(actor: Actor) -> Any:
+    """A SQL condition selecting the cases the actor may see (None: all of them)."""
+    if actor.role in SEE_ALL:
+        return None
+    if actor.role == Role.AGENCY.value:
+        folded = [a.strip().casefold() for a in actor.agencies if a.strip()]
+        if not folded:
+            return col(Case.id) < 0
+        return or_(
+            *[col(Case.agencies).like(f"%|{_like_escape(a)}|%", escape="\\") for a in folded]
+        )
+    if actor.role == Role.LEAD_REVIEWER.value:
+        return col(Case.lead_name) == actor.name.strip().casefold()
+    return col(Case.id) < 0
+
+
+def may_see(actor: Actor, case: Case) -> bool:
+    if actor.role in SEE_ALL:
+        return True
+    if actor.role == Role.AGENCY.value:
+        mine = {a.strip().casefold() for a in actor.agencies}
+        return any(f"|{a}|" in case.agencies for a in mine if a)
+    if actor.role == Role.LEAD_REVIEWER.value:
+        return case.lead_name == actor.name.strip().casefold()
+    return False
+
+
+def require_visible(actor: Actor, case: Case | None, case_id: int) -> Case:
+    # A case the actor may not see is reported as missing, so its existence does not leak.
+    if case is None or not may_see(actor, case):
+        raise NotFound(f"There is no case {case_id} that you can see.")
+    return case
+
+
+def require_role(actor: Actor, allowed: set[str] | tuple[str, ...], doing: str) -> None:
+    if actor.role not in allowed:
+        raise PermissionDenied(
+            f"A {actor.role} may not {doing}; ask someone with the role "
+            f"{' or '.join(sorted(allowed))}."
+        )

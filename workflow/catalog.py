@@ -1,0 +1,80 @@
+"""Published review-type versions: publishing new ones and loading them, parsed once each."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from workflow.definition import Definition, load
+from workflow.errors import DefinitionError, NotFound, Problem
+from workflow.models import ReviewTypeVersion
+
+_cache: dict[int, Definition] = {}
+_lock = threading.Lock()
+
+
+def parsed(row: ReviewTypeVersion) -> Definition:
+    """The Definition of a stored version; versions are immutable, so each is parsed once."""
+    assert row.id is not None
+    found = _cache.get(row.id)
+    if found is not None and found.key == row.key:
+        return found
+    definition = load(row.source, f"{row.key} v{row.version}")
+    with _lock:
+        _cache[row.id] = definition
+    return definition
+
+
+def latest_rows(session: Session) -> list[ReviewTypeVersion]:
+    newest = (
+        select(ReviewTypeVersion.key, func.max(ReviewTypeVersion.version).label("v"))
+        .group_by(ReviewTypeVersion.key)
+        .subquery()
+    )
+    query = (
+        select(ReviewTypeVersion)
+        .join(newest, (ReviewTypeVersion.key == newest.c.key) & (ReviewTypeVersion.version == newest.c.v))
+        .order_by(ReviewTypeVersion.key)
+    )
+    return list(session.exec(query))
+
+
+def row_for(session: Session, key: str, version: int | None = None) -> ReviewTypeVersion:
+    query = select(ReviewTypeVersion).where(ReviewTypeVersion.key == key)
+    if version is not None:
+        query = query.where(ReviewTypeVersion.version == version)
+    row = session.exec(query.order_by(ReviewTypeVersion.version.desc()).limit(1)).first()  # type: ignore[attr-defined]
+    if row is None:
+        known = ", ".join(r.key for r in latest_rows(session)) or "none yet (run 'workflow init')"
+        which = f"version {version} of " if version is not None else ""
+        raise NotFound(f"There is no {which}review type '{key}'; known review types: {known}.")
+    return row
+
+
+def publish(session: Session, source: str, file: str, by: str, now: datetime,
+            expected_key: str | None = None) -> ReviewTypeVersion:
+    """Validate and store ``source`` as the next version of its review type."""
+    definition = load(source, file)
+    if expected_key is not None and definition.key != expected_key:
+        raise DefinitionError(
+            [Problem(file, "key", f"is '{definition.key}' but the address names '{expected_key}'")]
+        )
+    top = session.exec(
+        select(func.max(ReviewTypeVersion.version)).where(ReviewTypeVersion.key == definition.key)
+    ).one()
+    row = ReviewTypeVersion(
+        key=definition.key, version=int(top or 0) + 1, name=definition.name, source=source,
+        schema_version=definition.schema, published_at=now, published_by=by,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def definition_files(folder: Path) -> Iterable[Path]:
+    return sorted(folder.glob("*.toml"))

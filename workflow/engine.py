@@ -1,0 +1,330 @@
+"""The pure core: given a definition, a snapshot of a case, an actor, a request and ``now``,
+decide the outcome (new state, data, audit events, deadline changes) or raise a typed error.
+
+No I/O, no clock, no config: everything arrives as an argument, so every rule can be tested
+with plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from workflow.calendar import WorkingCalendar
+from workflow.definition import Definition, GuardRef, Timer, Transition
+from workflow.errors import InvalidInput, PermissionDenied, TransitionBlocked, TransitionNotAllowed
+from workflow.guards import REGISTRY, GuardContext
+from workflow.roles import Role
+from workflow.values import BadValue, as_date
+
+STALL = "stall"  # the deadline name used for a state's stall rule
+
+
+class EventKind:
+    CREATED = "created"
+    TRANSITION = "transition"
+    DATA_CHANGED = "data_changed"
+    DEADLINE_OPENED = "deadline_opened"
+    DEADLINE_MOVED = "deadline_moved"
+    DEADLINE_MET = "deadline_met"
+    DEADLINE_CANCELLED = "deadline_cancelled"
+    DEADLINE_MISSED = "deadline_missed"
+    ESCALATED = "escalated"
+
+
+class DeadlineStatus:
+    PENDING = "pending"
+    MET = "met"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str
+    agencies: tuple[str, ...] = ()
+
+
+SYSTEM_ACTOR = Actor("scheduler", Role.SYSTEM.value)
+
+
+@dataclass(frozen=True)
+class DeadlineSnapshot:
+    """A deadline row as the engine sees it; only ``current`` rows take part in decisions."""
+
+    id: int
+    name: str
+    status: str
+    due_date: date
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    state: str
+    data: Mapping[str, Any]
+    milestones: Mapping[str, str] = field(default_factory=dict)
+    deadlines: Sequence[DeadlineSnapshot] = ()
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    kind: str
+    trigger: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    note: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    """``op`` is open, move, restart (a stall clock), meet or cancel; ``deadline_id`` names the
+    row for all but open."""
+
+    op: str
+    name: str
+    deadline_id: int | None = None
+    due_date: date | None = None
+    label: str = ""
+    escalate_to: tuple[str, ...] = ()
+    met_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    data: dict[str, Any]
+    milestones: dict[str, str]
+    events: tuple[NewEvent, ...]
+    deadline_changes: tuple[DeadlineChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """One trigger available from the current state to the caller, and why it is blocked."""
+
+    trigger: str
+    dest: str
+    label: str
+    allowed: bool
+    blocked_by: tuple[str, ...]
+
+
+# -- data -------------------------------------------------------------------------------------
+
+
+def merge_data(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge key by key: a key in the patch replaces the stored one; ``null`` removes it."""
+    merged = dict(data)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _context(d: Definition, state: str, data: Mapping[str, Any], actor: Actor, now: datetime,
+             calendar: WorkingCalendar) -> GuardContext:
+    return GuardContext(data, state, calendar.local_date(now), calendar, actor.role)
+
+
+def evaluate(guards: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
+    unmet: list[str] = []
+    for g in guards:
+        for sentence in REGISTRY.evaluate(g.name, g.params, ctx):
+            if sentence not in unmet:
+                unmet.append(sentence)
+    return unmet
+
+
+# -- deadlines --------------------------------------------------------------------------------
+
+
+def anchor_date(timer: Timer, data: Mapping[str, Any], milestones: Mapping[str, str],
+                calendar: WorkingCalendar) -> date | None:
+    if timer.anchor.kind == "data":
+        try:
+            return as_date(data.get(timer.anchor.name), timer.anchor.name)
+        except BadValue:
+            return None
+    stamp = milestones.get(str(timer.anchor))
+    return calendar.local_date(datetime.fromisoformat(stamp)) if stamp else None
+
+
+def plan_deadlines(
+    d: Definition,
+    *,
+    old_state: str | None,
+    new_state: str,
+    trigger: str | None,
+    data: Mapping[str, Any],
+    milestones: Mapping[str, str],
+    current: Sequence[DeadlineSnapshot],
+    today: date,
+    calendar: WorkingCalendar,
+) -> list[DeadlineChange]:
+    """The deadline changes a step brings: meet, cancel on leaving, open on entering, move when
+    the anchor changed, and restart the stall clock of the state."""
+    changes: list[DeadlineChange] = []
+    by_name = {s.name: s for s in current if s.current}
+    for name, timer in d.timers.items():
+        row = by_name.get(name)
+        inside = new_state in timer.runs_in
+        entered = old_state is None or (old_state not in timer.runs_in and inside)
+        if row and trigger and trigger in timer.met_by and row.status in ("pending", "missed"):
+            met_date = None
+            if timer.met_on:
+                try:
+                    met_date = as_date(data.get(timer.met_on), timer.met_on)
+                except BadValue:
+                    met_date = None
+            changes.append(DeadlineChange("meet", name, row.id, met_date=met_date or today))
+            row = replace(row, status="met")
+        if row and (not inside or entered):
+            # Leaving the states a timer runs in closes this run; re-entering starts a new one.
+            changes.append(DeadlineChange("cancel", name, row.id))
+            row = None
+        if not inside or (row and row.status != "pending"):
+            continue
+        start = anchor_date(timer, data, milestones, calendar)
+        if start is None:
+            if row:
+                changes.append(DeadlineChange("cancel", name, row.id))
+            continue
+        due_date = calendar.last_day(start, timer.duration)
+        if row is None:
+            changes.append(
+                DeadlineChange("open", name, None, due_date, timer.label, timer.escalate_to)
+            )
+        elif row.due_date != due_date:
+            changes.append(DeadlineChange("move", name, row.id, due_date, timer.label))
+    stall_row = by_name.get(STALL)
+    rule = d.states[new_state].stall if new_state in d.states else None
+    if stall_row and stall_row.status == "pending":
+        if rule is None:
+            changes.append(DeadlineChange("cancel", STALL, stall_row.id))
+        else:
+            due = calendar.last_day(today, rule.after)
+            changes.append(DeadlineChange("restart", STALL, stall_row.id, due))
+    elif rule is not None:
+        if stall_row:
+            changes.append(DeadlineChange("cancel", STALL, stall_row.id))
+        due = calendar.last_day(today, rule.after)
+        label = f"Progress in {d.label_of(new_state)}"
+        changes.append(DeadlineChange("open", STALL, None, due, label, rule.escalate_to))
+    return changes
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+def open_case(d: Definition, actor: Actor, data: Mapping[str, Any], now: datetime,
+              calendar: WorkingCalendar) -> Outcome:
+    """Decide the opening of a new case of this review type."""
+    merged = merge_data({}, data)
+    ctx = _context(d, d.initial, merged, actor, now, calendar)
+    unmet = evaluate((*d.data_rules, *d.open_guards), ctx)
+    if unmet:
+        raise InvalidInput(
+            f"The {d.name.lower()} cannot be opened yet: fix each problem listed and try again.",
+            unmet,
+        )
+    milestones = {f"entered:{d.initial}": now.isoformat()}
+    changes = plan_deadlines(
+        d, old_state=None, new_state=d.initial, trigger=None, data=merged,
+        milestones=milestones, current=(), today=ctx.today, calendar=calendar,
+    )
+    event = NewEvent(EventKind.CREATED, to_state=d.initial, detail={"data": merged})
+    return Outcome(d.initial, merged, milestones, (event,), tuple(changes))
+
+
+def change_data(d: Definition, case: CaseSnapshot, actor: Actor, patch: Mapping[str, Any],
+                now: datetime, calendar: WorkingCalendar, note: str = "") -> Outcome:
+    """Decide a change to the case's data (merged key by key); deadlines follow their anchors."""
+    merged = merge_data(case.data, patch)
+    ctx = _context(d, case.state, merged, actor, now, calendar)
+    unmet = evaluate(d.data_rules, ctx)
+    if unmet:
+        raise InvalidInput("The change was not saved: fix each problem listed and try again.", unmet)
+    changed = {k: patch[k] for k in patch if case.data.get(k) != patch[k]}
+    milestones = dict(case.milestones)
+    changes = plan_deadlines(
+        d, old_state=case.state, new_state=case.state, trigger=None, data=merged,
+        milestones=milestones, current=case.deadlines, today=ctx.today, calendar=calendar,
+    )
+    events = (NewEvent(EventKind.DATA_CHANGED, note=note, detail={"changed": changed}),)
+    return Outcome(case.state, merged, milestones, events, tuple(changes))
+
+
+def _transition(d: Definition, case: CaseSnapshot, trigger: str) -> Transition:
+    if trigger not in d.triggers:
+        raise TransitionNotAllowed(
+            f"'{trigger}' is not a step of the {d.name.lower()}; "
+            f"its steps are: {', '.join(d.triggers)}."
+        )
+    t = d.find(trigger, case.state)
+    if t is None:
+        open_now = [x.trigger for x in d.transitions_from(case.state)]
+        raise TransitionNotAllowed(
+            f"'{trigger}' cannot be taken from '{d.label_of(case.state)}'; steps available "
+            f"there: {', '.join(open_now) or 'none (the case is closed)'}."
+        )
+    return t
+
+
+def _stamp_dates(t: Transition, data: dict[str, Any], today: date) -> dict[str, Any]:
+    for key in t.records_date:
+        if data.get(key) in (None, ""):
+            data[key] = today.isoformat()
+    return data
+
+
+def fire(d: Definition, case: CaseSnapshot, actor: Actor, trigger: str,
+         patch: Mapping[str, Any], note: str, now: datetime,
+         calendar: WorkingCalendar) -> Outcome:
+    """Decide a step: role, then data rules and guards on the merged data, then the new state."""
+    t = _transition(d, case, trigger)
+    if actor.role not in t.roles:
+        raise PermissionDenied(
+            f"A {actor.role} may not '{trigger}'; it is open to: {', '.join(t.roles)}."
+        )
+    today = calendar.local_date(now)
+    merged = _stamp_dates(t, merge_data(case.data, patch), today)
+    ctx = _context(d, case.state, merged, actor, now, calendar)
+    unmet = evaluate((*d.data_rules, *t.guards), ctx)
+    if unmet:
+        raise TransitionBlocked(
+            f"'{trigger}' is blocked until each requirement listed is met.", unmet
+        )
+    milestones = dict(case.milestones)
+    milestones[f"trigger:{trigger}"] = now.isoformat()
+    milestones[f"entered:{t.dest}"] = now.isoformat()
+    changes = plan_deadlines(
+        d, old_state=case.state, new_state=t.dest, trigger=trigger, data=merged,
+        milestones=milestones, current=case.deadlines, today=today, calendar=calendar,
+    )
+    changed = {k: merged[k] for k in merged if case.data.get(k) != merged[k]}
+    events = []
+    if changed:
+        events.append(NewEvent(EventKind.DATA_CHANGED, trigger=trigger, detail={"changed": changed}))
+    events.append(NewEvent(EventKind.TRANSITION, trigger, case.state, t.dest, note))
+    return Outcome(t.dest, merged, milestones, tuple(events), tuple(changes))
+
+
+def options(d: Definition, case: CaseSnapshot, actor: Actor, now: datetime,
+            calendar: WorkingCalendar) -> list[TransitionOption]:
+    """The steps from the current state open to the actor's role, with what blocks each."""
+    ctx = _context(d, case.state, case.data, actor, now, calendar)
+    out = []
+    for t in d.transitions_from(case.state):
+        if actor.role not in t.roles:
+            continue
+        data = _stamp_dates(t, dict(case.data), ctx.today)
+        unmet = evaluate((*d.data_rules, *t.guards), replace(ctx, data=data))
+        out.append(TransitionOption(t.trigger, t.dest, t.label, not unmet, tuple(unmet)))
+    return out

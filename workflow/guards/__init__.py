@@ -1,0 +1,6 @@
+"""Named guards: the rules of the statutory guidance, as code a definition can refer to."""
+
+from workflow.guards import basic, criteria, review
+from workflow.guards.registry import REGISTRY, Guard, GuardContext, GuardRegistry, Param
+
+__all__ = ["REGISTRY", "Guard", "GuardContext", "GuardRegistry", "Param", "basic", "criteria", "review"]

@@ -1,0 +1,264 @@
+"""Use cases: what a person (or the scheduler) can do with cases and review types.
+
+Each call is one unit of work: it loads what it needs, asks the pure engine to decide, and writes
+the outcome in one transaction, or raises a typed error and writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from workflow import access, catalog, engine
+from workflow.calendar import WorkingCalendar
+from workflow.definition import Definition
+from workflow.engine import Actor
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import AccessLog, Case, Deadline, Event, ReviewTypeVersion
+from workflow.roles import Role
+from workflow.store import (
+    apply_outcome,
+    current_deadlines,
+    new_reference,
+    reference_prefix,
+    snapshot,
+    unit_of_work,
+)
+from workflow.views import case_view, definition_summary, definition_view, event_view
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+MAX_PAGE = 200
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_after: int | None
+
+
+class Service:
+    def __init__(self, db: Engine, calendar: WorkingCalendar, clock: Clock = utc_now,
+                 page_size: int = 50) -> None:
+        self.db = db
+        self.calendar = calendar
+        self.clock = clock
+        self.page_size = page_size
+
+    def now(self) -> datetime:
+        now = self.clock()
+        return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+    # -- review types -------------------------------------------------------------------------
+
+    def publish(self, actor: Actor, source: str, file: str = "<request>",
+                expected_key: str | None = None) -> dict[str, Any]:
+        access.require_role(actor, {Role.ADMIN.value, Role.SYSTEM.value}, "publish review types")
+        with unit_of_work(self.db) as s:
+            row = catalog.publish(s, source, file, actor.name, self.now(), expected_key)
+            log.info("published %s v%s by %s", row.key, row.version, actor.name)
+            return {"key": row.key, "version": row.version}
+
+    def publish_missing(self, folder: Any, by: str = "workflow init") -> list[dict[str, Any]]:
+        """Publish each definition file as version 1 of its review type where none exists."""
+        published = []
+        with unit_of_work(self.db) as s:
+            known = {r.key for r in catalog.latest_rows(s)}
+            for path in catalog.definition_files(folder):
+                text = path.read_text(encoding="utf-8")
+                definition = catalog.load(text, str(path))
+                if definition.key in known:
+                    continue
+                row = catalog.publish(s, text, str(path), by, self.now())
+                published.append({"key": row.key, "version": row.version})
+        return published
+
+    def review_types(self) -> list[dict[str, Any]]:
+        with Session(self.db) as s:
+            return [definition_summary(catalog.parsed(r), r.version) for r in catalog.latest_rows(s)]
+
+    def review_type(self, key: str, version: int | None = None) -> dict[str, Any]:
+        with Session(self.db) as s:
+            row = catalog.row_for(s, key, version)
+            return definition_view(catalog.parsed(row), row.version, row.source)
+
+    def definition(self, key: str, version: int | None = None) -> Definition:
+        with Session(self.db) as s:
+            return catalog.parsed(catalog.row_for(s, key, version))
+
+    # -- cases ----------------------------------------------------------------------------------
+
+    def open_case(self, actor: Actor, review_type: str, title: str,
+                  data: Mapping[str, Any]) -> dict[str, Any]:
+        problems = []
+        if not isinstance(title, str) or not title.strip():
+            problems.append("Give the case a title (title), e.g. 'Child A'.")
+        if not isinstance(data, Mapping):
+            problems.append("data must be an object of named values.")
+        if problems:
+            raise InvalidInput("The case was not opened.", problems)
+        now = self.now()
+        with unit_of_work(self.db) as s:
+            row = catalog.row_for(s, review_type)
+            d = catalog.parsed(row)
+            access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
+            outcome = engine.open_case(d, actor, data, now, self.calendar)
+            case = Case(
+                reference=new_reference(reference_prefix(d.key), now), review_type=d.key,
+                definition_id=row.id or 0, definition_version=row.version, state=outcome.state,
+                title=title.strip(), created_at=now, updated_at=now, created_by=actor.name,
+            )
+            apply_outcome(s, case, outcome, actor, now, self.calendar)
+            return self._view(s, case, d, actor, now)
+
+    def get_case(self, actor: Actor, case_id: int) -> dict[str, Any]:
+        now = self.now()
+        with unit_of_work(self.db) as s:
+            case = access.require_visible(actor, s.get(Case, case_id), case_id)
+            s.add(AccessLog(case_id=case_id, at=now, actor=actor.name, action="read"))
+            return self._view(s, case, self._definition_of(s, case), actor, now)
+
+    def find_case(self, actor: Actor, reference: str) -> dict[str, Any]:
+        with Session(self.db) as s:
+            case = s.exec(select(Case).where(Case.reference == reference)).first()
+            if case is None or not access.may_see(actor, case):
+                raise NotFound(f"There is no case {reference} that you can see.")
+            case_id = case.id or 0
+        return self.get_case(actor, case_id)
+
+    def list_cases(self, actor: Actor, review_type: str | None = None, state: str | None = None,
+                   overdue: bool = False, limit: int | None = None,
+                   after: int | None = None) -> Page:
+        """Newest first, keyset-paged by id: pass ``after`` = the last page's ``next_after``."""
+        limit = min(max(limit or self.page_size, 1), MAX_PAGE)
+        now = self.now()
+        query = select(Case)
+        scope = access.case_filter(actor)
+        if scope is not None:
+            query = query.where(scope)
+        if review_type:
+            query = query.where(Case.review_type == review_type)
+        if state:
+            query = query.where(Case.state == state)
+        if overdue:
+            query = query.where(exists().where(and_(
+                Deadline.case_id == Case.id,
+                Deadline.current == True,  # noqa: E712
+                or_(Deadline.status == "missed",
+                    and_(Deadline.status == "pending", Deadline.due_at <= now)),
+                Deadline.name != engine.STALL,
+            )))
+        if after is not None:
+            query = query.where(col(Case.id) < after)
+        query = query.order_by(col(Case.id).desc()).limit(limit + 1)
+        with unit_of_work(self.db) as s:
+            rows = list(s.exec(query))
+            more = len(rows) > limit
+            rows = rows[:limit]
+            deadlines = self._deadlines_of(s, [c.id or 0 for c in rows])
+            items = []
+            for case in rows:
+                d = self._definition_of(s, case)
+                items.append(case_view(case, d, deadlines.get(case.id or 0, []), None))
+                s.add(AccessLog(case_id=case.id or 0, at=now, actor=actor.name, action="list"))
+            return Page(items, (rows[-1].id if more and rows else None))
+
+    def update_data(self, actor: Actor, case_id: int, patch: Mapping[str, Any],
+                    expected_version: int | None, note: str = "") -> dict[str, Any]:
+        _require_version(expected_version)
+        if not isinstance(patch, Mapping) or not patch:
+            raise InvalidInput("Send the values to change in data, e.g. {\"data\": {...}}.")
+        now = self.now()
+        with unit_of_work(self.db) as s:
+            case = access.require_visible(actor, s.get(Case, case_id), case_id)
+            access.require_role(actor, access.EDIT_DATA, "change a case's data")
+            d = self._definition_of(s, case)
+            if case.state in d.final_states:
+                raise InvalidInput(
+                    f"The case is closed ({d.label_of(case.state)}); its data can no longer change."
+                )
+            deadlines = current_deadlines(s, case_id)
+            outcome = engine.change_data(
+                d, snapshot(case, deadlines), actor, patch, now, self.calendar, note
+            )
+            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
+            return self._view(s, case, d, actor, now)
+
+    def transition(self, actor: Actor, case_id: int, trigger: str, expected_version: int | None,
+                   note: str = "", data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        _require_version(expected_version)
+        if not isinstance(trigger, str) or not trigger:
+            raise InvalidInput("Name the step to take in trigger, e.g. {\"trigger\": \"notify\"}.")
+        now = self.now()
+        with unit_of_work(self.db) as s:
+            case = access.require_visible(actor, s.get(Case, case_id), case_id)
+            d = self._definition_of(s, case)
+            deadlines = current_deadlines(s, case_id)
+            outcome = engine.fire(
+                d, snapshot(case, deadlines), actor, trigger, data or {}, note or "", now,
+                self.calendar,
+            )
+            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
+            log.info("case %s: %s -> %s by %s", case.reference, trigger, outcome.state, actor.name)
+            return self._view(s, case, d, actor, now)
+
+    def events(self, actor: Actor, case_id: int) -> list[dict[str, Any]]:
+        now = self.now()
+        with unit_of_work(self.db) as s:
+            access.require_visible(actor, s.get(Case, case_id), case_id)
+            s.add(AccessLog(case_id=case_id, at=now, actor=actor.name, action="events"))
+            rows = s.exec(select(Event).where(Event.case_id == case_id).order_by(col(Event.seq)))
+            return [event_view(e) for e in rows]
+
+    def count_cases(self) -> int:
+        with Session(self.db) as s:
+            return int(s.exec(select(func.count()).select_from(Case)).one())
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _definition_of(self, s: Session, case: Case) -> Definition:
+        row = s.get(ReviewTypeVersion, case.definition_id)
+        if row is None:
+            raise NotFound(f"The definition of case {case.reference} is missing.")
+        return catalog.parsed(row)
+
+    def _deadlines_of(self, s: Session, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+        out: dict[int, list[Deadline]] = {}
+        if not case_ids:
+            return out
+        rows = s.exec(
+            select(Deadline)
+            .where(col(Deadline.case_id).in_(case_ids), Deadline.name != engine.STALL)
+            .order_by(col(Deadline.id))
+        )
+        for row in rows:
+            out.setdefault(row.case_id, []).append(row)
+        return out
+
+    def _view(self, s: Session, case: Case, d: Definition, actor: Actor,
+              now: datetime) -> dict[str, Any]:
+        s.flush()
+        deadlines = self._deadlines_of(s, [case.id or 0]).get(case.id or 0, [])
+        current = [x for x in current_deadlines(s, case.id or 0)]
+        options = engine.options(d, snapshot(case, current), actor, now, self.calendar)
+        return case_view(case, d, deadlines, options)
+
+
+def _require_version(expected_version: int | None) -> None:
+    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+        raise InvalidInput(
+            "Send expected_version, the version of the case you last read, so a change made by "
+            "someone else in between is not overwritten."
+        )

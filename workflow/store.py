@@ -1,0 +1,172 @@
+"""Persistence of engine outcomes: one unit of work per request, optimistic versions per case,
+an append-only audit trail, and deadlines opened, moved, met and cancelled in the same
+transaction as the case change that caused them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from workflow.calendar import WorkingCalendar
+from workflow.engine import (
+    STALL,
+    Actor,
+    CaseSnapshot,
+    DeadlineChange,
+    DeadlineSnapshot,
+    EventKind,
+    NewEvent,
+    Outcome,
+)
+from workflow.errors import VersionConflict
+from workflow.models import Case, Deadline, Event
+from workflow.values import as_list, lookup
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction: everything in it commits together or not at all."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise VersionConflict(
+                "Someone else changed this case at the same moment; reload it and try again."
+            ) from exc
+
+
+def fold_agencies(data: dict[str, Any]) -> str:
+    """``|a|b|`` of the case's agencies, folded, so agency scoping is one indexed LIKE."""
+    names = sorted({str(a).strip().casefold() for a in as_list(data.get("agencies")) if str(a).strip()})
+    return "|" + "|".join(names) + "|" if names else ""
+
+
+def new_reference(prefix: str, now: datetime) -> str:
+    return f"{prefix}-{now.year}-{secrets.token_hex(3).upper()}"
+
+
+def reference_prefix(key: str) -> str:
+    return "".join(part[0] for part in key.split("_") if part).upper()
+
+
+def current_deadlines(session: Session, case_id: int) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline).where(Deadline.case_id == case_id, Deadline.current == True)  # noqa: E712
+        )
+    )
+
+
+def snapshot(case: Case, deadlines: Sequence[Deadline]) -> CaseSnapshot:
+    return CaseSnapshot(
+        state=case.state,
+        data=dict(case.data),
+        milestones=dict(case.milestones),
+        deadlines=tuple(
+            DeadlineSnapshot(d.id or 0, d.name, d.status, d.due_date, d.current) for d in deadlines
+        ),
+    )
+
+
+def next_seq(session: Session, case_id: int) -> int:
+    top = session.exec(select(func.max(Event.seq)).where(Event.case_id == case_id)).one()
+    return int(top or 0) + 1
+
+
+def append_events(session: Session, case: Case, actor: Actor, events: Sequence[NewEvent],
+                  now: datetime) -> None:
+    assert case.id is not None
+    seq = next_seq(session, case.id)
+    for i, e in enumerate(events):
+        session.add(
+            Event(
+                case_id=case.id, seq=seq + i, at=now, actor=actor.name, actor_role=actor.role,
+                kind=e.kind, trigger=e.trigger, from_state=e.from_state, to_state=e.to_state,
+                note=e.note, detail=dict(e.detail),
+            )
+        )
+
+
+def apply_outcome(session: Session, case: Case, outcome: Outcome, actor: Actor, now: datetime,
+                  calendar: WorkingCalendar, expected_version: int | None = None) -> None:
+    """Write the outcome: the case row (version-checked), its events, its deadline changes."""
+    if expected_version is not None and case.version != expected_version:
+        raise VersionConflict(
+            f"The case is at version {case.version}, not {expected_version}: someone else changed "
+            "it. Reload it, check their change, and try again with the current version.",
+            [f"current version: {case.version}"],
+        )
+    case.state = outcome.state
+    case.data = dict(outcome.data)
+    case.milestones = dict(outcome.milestones)
+    case.agencies = fold_agencies(case.data)
+    case.lead_name = str(lookup(case.data, "lead_reviewer.name") or "").strip().casefold()
+    case.updated_at = now
+    session.add(case)
+    try:
+        session.flush()  # the version check happens here, before anything else is written
+    except IntegrityError as exc:
+        raise VersionConflict("The case changed while saving; reload it and try again.") from exc
+    events = list(outcome.events)
+    rows = {d.id: d for d in current_deadlines(session, case.id or 0)}
+    for change in outcome.deadline_changes:
+        event = _apply_deadline(session, case, rows, change, now, calendar)
+        if event is not None:
+            events.append(event)
+    append_events(session, case, actor, events, now)
+
+
+def _apply_deadline(session: Session, case: Case, rows: dict[int | None, Deadline],
+                    change: DeadlineChange, now: datetime,
+                    calendar: WorkingCalendar) -> NewEvent | None:
+    detail: dict[str, Any] = {"deadline": change.name}
+    audited = change.name != STALL  # a stall clock restarts on every change: not worth a line
+    if change.op == "open":
+        assert change.due_date is not None
+        session.add(
+            Deadline(
+                case_id=case.id or 0, name=change.name, label=change.label, status="pending",
+                due_date=change.due_date, due_at=calendar.end_of_day(change.due_date),
+                opened_at=now, escalate_to=list(change.escalate_to),
+            )
+        )
+        detail["due_date"] = change.due_date.isoformat()
+        return NewEvent(EventKind.DEADLINE_OPENED, detail=detail) if audited else None
+    row = rows[change.deadline_id]
+    if change.op in ("move", "restart"):
+        assert change.due_date is not None
+        detail |= {"from": row.due_date.isoformat(), "to": change.due_date.isoformat()}
+        row.due_date = change.due_date
+        row.due_at = calendar.end_of_day(change.due_date)
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        return NewEvent(EventKind.DEADLINE_MOVED, detail=detail) if change.op == "move" else None
+    if change.op == "meet":
+        row.met_at = now
+        row.met_date = change.met_date
+        if row.status == "pending":
+            row.status = "met"
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        detail["met_date"] = change.met_date.isoformat() if change.met_date else None
+        detail["on_time"] = bool(change.met_date and change.met_date <= row.due_date)
+        return NewEvent(EventKind.DEADLINE_MET, detail=detail)
+    if change.op == "cancel":
+        was_pending = row.status == "pending"
+        if was_pending:
+            row.status = "cancelled"
+        row.current = False
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        return NewEvent(EventKind.DEADLINE_CANCELLED, detail=detail) if audited and was_pending else None
+    raise ValueError(f"unknown deadline change {change.op!r}")
