@@ -6,9 +6,8 @@ from typing import Any
 
 from apiflask import APIFlask
 
-from workflow.calendar import WorkingCalendar
 from workflow.config import Settings, load_settings
-from workflow.db import make_engine
+from workflow.runtime import build_service
 from workflow.service import Service
 
 API_PREFIX = "/api/v1"
@@ -37,25 +36,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     )
     app.config.update(overrides)
     if service is None:
-        calendar = WorkingCalendar(settings.closure_days)
-        service = Service(make_engine(settings.database_url), calendar,
-                          page_size=settings.page_size)
+        service = build_service(settings)
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    from web import api
+    from web import api, api_time, pages
 
     api.register(app)
-    try:
-        from web import api_time
-    except ImportError:  # arrives with the time issue
-        api_time = None  # type: ignore[assignment]
-    if api_time is not None:
-        api_time.register(app)
-    try:
-        from web import pages
-    except ImportError:  # arrives with the pages issue
-        pages = None  # type: ignore[assignment]
-    if pages is not None:
-        pages.register(app)
+    api_time.register(app)
+    pages.register(app)
     return app
