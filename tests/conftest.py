@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -48,11 +48,27 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> str:
+    """PostgreSQL URL for this test worker: each pytest-xdist worker gets a database of its own."""
+    if not PG_URL or worker_id == "master":
+        return PG_URL
+    url = make_url(PG_URL)
+    name = f"{url.database}_{worker_id}"
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if found.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
+def db_url(tmp_path: Path, pg_url: str) -> Iterator[str]:
     """A URL to an empty database; on PostgreSQL the public schema is dropped and remade."""
-    if PG_URL:
-        yield PG_URL
+    if pg_url:
+        yield pg_url
     else:
         yield f"sqlite:///{tmp_path / f'test-{uuid.uuid4().hex[:8]}.db'}"
 

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_
-from sqlmodel import col
+from sqlmodel import col, select
 
 from workflow.engine import Actor
 from workflow.errors import NotFound, PermissionDenied
-from workflow.models import Case
+from workflow.models import Case, CaseAgency
 from workflow.roles import Role
 
 SEE_ALL = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value, Role.SYSTEM.value}
 EDIT_DATA = {Role.REVIEWER.value, Role.CHAIR.value, Role.LEAD_REVIEWER.value}
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def case_filter(actor: Actor) -> Any:
@@ -28,8 +23,8 @@ def case_filter(actor: Actor) -> Any:
         folded = [a.strip().casefold() for a in actor.agencies if a.strip()]
         if not folded:
             return col(Case.id) < 0
-        return or_(
-            *[col(Case.agencies).like(f"%|{_like_escape(a)}|%", escape="\\") for a in folded]
+        return col(Case.id).in_(
+            select(CaseAgency.case_id).where(col(CaseAgency.agency).in_(folded))
         )
     if actor.role == Role.LEAD_REVIEWER.value:
         return col(Case.lead_name) == actor.name.strip().casefold()

@@ -27,8 +27,15 @@ def actor_of(user: User) -> Actor:
     return Actor(user.name, user.role, tuple(user.agencies))
 
 
-def create_user(session: Session, name: str, role: str, agencies: Sequence[str], password: str,
-                now: datetime, email: str = "") -> User:
+def create_user(
+    session: Session,
+    name: str,
+    role: str,
+    agencies: Sequence[str],
+    password: str,
+    now: datetime,
+    email: str = "",
+) -> User:
     problems = []
     if not name.strip():
         problems.append("Give the user a name.")
@@ -43,8 +50,12 @@ def create_user(session: Session, name: str, role: str, agencies: Sequence[str],
     if session.exec(select(User).where(User.name == name)).first() is not None:
         raise AlreadyExists(f"A user named '{name}' exists already; choose another name.")
     user = User(
-        name=name, role=role, agencies=[a.strip() for a in agencies if a.strip()], email=email,
-        password_hash=generate_password_hash(password) if password else "", created_at=now,
+        name=name,
+        role=role,
+        agencies=[a.strip() for a in agencies if a.strip()],
+        email=email,
+        password_hash=generate_password_hash(password) if password else "",
+        created_at=now,
     )
     session.add(user)
     session.flush()

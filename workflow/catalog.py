@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
 
 from workflow.definition import Definition, load
 from workflow.errors import DefinitionError, NotFound, Problem
@@ -38,7 +38,13 @@ def latest_rows(session: Session) -> list[ReviewTypeVersion]:
     )
     query = (
         select(ReviewTypeVersion)
-        .join(newest, (ReviewTypeVersion.key == newest.c.key) & (ReviewTypeVersion.version == newest.c.v))
+        .join(
+            newest,
+            and_(
+                col(ReviewTypeVersion.key) == newest.c.key,
+                col(ReviewTypeVersion.version) == newest.c.v,
+            ),
+        )
         .order_by(ReviewTypeVersion.key)
     )
     return list(session.exec(query))
@@ -56,8 +62,14 @@ def row_for(session: Session, key: str, version: int | None = None) -> ReviewTyp
     return row
 
 
-def publish(session: Session, source: str, file: str, by: str, now: datetime,
-            expected_key: str | None = None) -> ReviewTypeVersion:
+def publish(
+    session: Session,
+    source: str,
+    file: str,
+    by: str,
+    now: datetime,
+    expected_key: str | None = None,
+) -> ReviewTypeVersion:
     """Validate and store ``source`` as the next version of its review type."""
     definition = load(source, file)
     if expected_key is not None and definition.key != expected_key:
@@ -68,8 +80,13 @@ def publish(session: Session, source: str, file: str, by: str, now: datetime,
         select(func.max(ReviewTypeVersion.version)).where(ReviewTypeVersion.key == definition.key)
     ).one()
     row = ReviewTypeVersion(
-        key=definition.key, version=int(top or 0) + 1, name=definition.name, source=source,
-        schema_version=definition.schema, published_at=now, published_by=by,
+        key=definition.key,
+        version=int(top or 0) + 1,
+        name=definition.name,
+        source=source,
+        schema_version=definition.schema,
+        published_at=now,
+        published_by=by,
     )
     session.add(row)
     session.flush()

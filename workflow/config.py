@@ -20,8 +20,15 @@ from workflow.errors import InvalidInput
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWN = {
-    "database_url", "definitions_dir", "instance_dir", "max_body_bytes", "page_size",
-    "calendar", "scheduler", "notices", "web",
+    "database_url",
+    "definitions_dir",
+    "instance_dir",
+    "max_body_bytes",
+    "page_size",
+    "calendar",
+    "scheduler",
+    "notices",
+    "web",
 }
 
 
@@ -100,7 +107,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         definitions_dir=root / str(raw.get("definitions_dir", "definitions")),
         instance_dir=instance,
         closure_days=closure,
-        max_body_bytes=int(env.get("WORKFLOW_MAX_BODY_BYTES", raw.get("max_body_bytes", 1_000_000))),
+        max_body_bytes=int(
+            env.get("WORKFLOW_MAX_BODY_BYTES", raw.get("max_body_bytes", 1_000_000))
+        ),
         page_size=int(raw.get("page_size", 50)),
         sweep_interval_seconds=int(scheduler.get("interval_seconds", 60)),
         lease_seconds=int(scheduler.get("lease_seconds", 300)),

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
-from sqlalchemy.ext.mutable import MutableDict
 from sqlmodel import Field, SQLModel
 
 from workflow.db import UTCDateTime
@@ -40,9 +39,7 @@ _case_version = Column("version", Integer, nullable=False)
 
 class Case(SQLModel, table=True):
     __tablename__ = "case"
-    __table_args__ = (
-        Index("ix_case_type_state", "review_type", "state"),
-    )
+    __table_args__ = (Index("ix_case_type_state", "review_type", "state"),)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
@@ -52,9 +49,10 @@ class Case(SQLModel, table=True):
     state: str = Field(max_length=80)
     version: int = Field(default=1, sa_column=_case_version)
     title: str = Field(max_length=300)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(MutableDict.as_mutable(JSON), nullable=False))
+    # JSON columns are always reassigned whole (never mutated in place), so changes are saved.
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     milestones: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    agencies: str = Field(default="", max_length=2000)  # "|a|b|" folded, for agency scoping
+    agencies: str = Field(default="", max_length=2000)  # "|a|b|" folded, for display and checks
     lead_name: str = Field(default="", max_length=200)  # folded, so a lead sees their cases
     created_at: datetime = _utc()
     updated_at: datetime = _utc(index=True)
@@ -63,6 +61,15 @@ class Case(SQLModel, table=True):
 
     # Optimistic concurrency: a stale write raises StaleDataError instead of overwriting.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
+
+
+class CaseAgency(SQLModel, table=True):
+    """The agencies involved in a case, folded, so an agency user's cases are an indexed look-up."""
+
+    __tablename__ = "case_agency"
+
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    agency: str = Field(primary_key=True, max_length=200, index=True)
 
 
 class Event(SQLModel, table=True):

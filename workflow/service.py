@@ -50,8 +50,9 @@ class Page:
 
 
 class Service:
-    def __init__(self, db: Engine, calendar: WorkingCalendar, clock: Clock = utc_now,
-                 page_size: int = 50) -> None:
+    def __init__(
+        self, db: Engine, calendar: WorkingCalendar, clock: Clock = utc_now, page_size: int = 50
+    ) -> None:
         self.db = db
         self.calendar = calendar
         self.clock = clock
@@ -63,8 +64,9 @@ class Service:
 
     # -- review types -------------------------------------------------------------------------
 
-    def publish(self, actor: Actor, source: str, file: str = "<request>",
-                expected_key: str | None = None) -> dict[str, Any]:
+    def publish(
+        self, actor: Actor, source: str, file: str = "<request>", expected_key: str | None = None
+    ) -> dict[str, Any]:
         access.require_role(actor, {Role.ADMIN.value, Role.SYSTEM.value}, "publish review types")
         with unit_of_work(self.db) as s:
             row = catalog.publish(s, source, file, actor.name, self.now(), expected_key)
@@ -87,7 +89,9 @@ class Service:
 
     def review_types(self) -> list[dict[str, Any]]:
         with Session(self.db) as s:
-            return [definition_summary(catalog.parsed(r), r.version) for r in catalog.latest_rows(s)]
+            return [
+                definition_summary(catalog.parsed(r), r.version) for r in catalog.latest_rows(s)
+            ]
 
     def review_type(self, key: str, version: int | None = None) -> dict[str, Any]:
         with Session(self.db) as s:
@@ -100,8 +104,9 @@ class Service:
 
     # -- cases ----------------------------------------------------------------------------------
 
-    def open_case(self, actor: Actor, review_type: str, title: str,
-                  data: Mapping[str, Any]) -> dict[str, Any]:
+    def open_case(
+        self, actor: Actor, review_type: str, title: str, data: Mapping[str, Any]
+    ) -> dict[str, Any]:
         problems = []
         if not isinstance(title, str) or not title.strip():
             problems.append("Give the case a title (title), e.g. 'Child A'.")
@@ -116,9 +121,15 @@ class Service:
             access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
             outcome = engine.open_case(d, actor, data, now, self.calendar)
             case = Case(
-                reference=new_reference(reference_prefix(d.key), now), review_type=d.key,
-                definition_id=row.id or 0, definition_version=row.version, state=outcome.state,
-                title=title.strip(), created_at=now, updated_at=now, created_by=actor.name,
+                reference=new_reference(reference_prefix(d.key), now),
+                review_type=d.key,
+                definition_id=row.id or 0,
+                definition_version=row.version,
+                state=outcome.state,
+                title=title.strip(),
+                created_at=now,
+                updated_at=now,
+                created_by=actor.name,
             )
             apply_outcome(s, case, outcome, actor, now, self.calendar)
             return self._view(s, case, d, actor, now)
@@ -138,9 +149,15 @@ class Service:
             case_id = case.id or 0
         return self.get_case(actor, case_id)
 
-    def list_cases(self, actor: Actor, review_type: str | None = None, state: str | None = None,
-                   overdue: bool = False, limit: int | None = None,
-                   after: int | None = None) -> Page:
+    def list_cases(
+        self,
+        actor: Actor,
+        review_type: str | None = None,
+        state: str | None = None,
+        overdue: bool = False,
+        limit: int | None = None,
+        after: int | None = None,
+    ) -> Page:
         """Newest first, keyset-paged by id: pass ``after`` = the last page's ``next_after``."""
         limit = min(max(limit or self.page_size, 1), MAX_PAGE)
         now = self.now()
@@ -153,13 +170,17 @@ class Service:
         if state:
             query = query.where(Case.state == state)
         if overdue:
-            query = query.where(exists().where(and_(
-                Deadline.case_id == Case.id,
-                Deadline.current == True,  # noqa: E712
-                or_(Deadline.status == "missed",
-                    and_(Deadline.status == "pending", Deadline.due_at <= now)),
-                Deadline.name != engine.STALL,
-            )))
+            query = query.where(
+                exists().where(
+                    col(Deadline.case_id) == col(Case.id),
+                    col(Deadline.current).is_(True),
+                    col(Deadline.name) != engine.STALL,
+                    or_(
+                        col(Deadline.status) == "missed",
+                        and_(col(Deadline.status) == "pending", col(Deadline.due_at) <= now),
+                    ),
+                )
+            )
         if after is not None:
             query = query.where(col(Case.id) < after)
         query = query.order_by(col(Case.id).desc()).limit(limit + 1)
@@ -175,11 +196,17 @@ class Service:
                 s.add(AccessLog(case_id=case.id or 0, at=now, actor=actor.name, action="list"))
             return Page(items, (rows[-1].id if more and rows else None))
 
-    def update_data(self, actor: Actor, case_id: int, patch: Mapping[str, Any],
-                    expected_version: int | None, note: str = "") -> dict[str, Any]:
+    def update_data(
+        self,
+        actor: Actor,
+        case_id: int,
+        patch: Mapping[str, Any],
+        expected_version: int | None,
+        note: str = "",
+    ) -> dict[str, Any]:
         _require_version(expected_version)
         if not isinstance(patch, Mapping) or not patch:
-            raise InvalidInput("Send the values to change in data, e.g. {\"data\": {...}}.")
+            raise InvalidInput('Send the values to change in data, e.g. {"data": {...}}.')
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
@@ -196,18 +223,31 @@ class Service:
             apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
             return self._view(s, case, d, actor, now)
 
-    def transition(self, actor: Actor, case_id: int, trigger: str, expected_version: int | None,
-                   note: str = "", data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def transition(
+        self,
+        actor: Actor,
+        case_id: int,
+        trigger: str,
+        expected_version: int | None,
+        note: str = "",
+        data: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         _require_version(expected_version)
         if not isinstance(trigger, str) or not trigger:
-            raise InvalidInput("Name the step to take in trigger, e.g. {\"trigger\": \"notify\"}.")
+            raise InvalidInput('Name the step to take in trigger, e.g. {"trigger": "notify"}.')
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
             d = self._definition_of(s, case)
             deadlines = current_deadlines(s, case_id)
             outcome = engine.fire(
-                d, snapshot(case, deadlines), actor, trigger, data or {}, note or "", now,
+                d,
+                snapshot(case, deadlines),
+                actor,
+                trigger,
+                data or {},
+                note or "",
+                now,
                 self.calendar,
             )
             apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
@@ -247,8 +287,9 @@ class Service:
             out.setdefault(row.case_id, []).append(row)
         return out
 
-    def _view(self, s: Session, case: Case, d: Definition, actor: Actor,
-              now: datetime) -> dict[str, Any]:
+    def _view(
+        self, s: Session, case: Case, d: Definition, actor: Actor, now: datetime
+    ) -> dict[str, Any]:
         s.flush()
         deadlines = self._deadlines_of(s, [case.id or 0]).get(case.id or 0, [])
         current = [x for x in current_deadlines(s, case.id or 0)]

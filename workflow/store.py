@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workflow.calendar import WorkingCalendar
 from workflow.engine import (
@@ -28,7 +28,7 @@ from workflow.engine import (
     Outcome,
 )
 from workflow.errors import VersionConflict
-from workflow.models import Case, Deadline, Event
+from workflow.models import Case, CaseAgency, Deadline, Event
 from workflow.values import as_list, lookup
 
 
@@ -45,10 +45,20 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
             ) from exc
 
 
-def fold_agencies(data: dict[str, Any]) -> str:
-    """``|a|b|`` of the case's agencies, folded, so agency scoping is one indexed LIKE."""
-    names = sorted({str(a).strip().casefold() for a in as_list(data.get("agencies")) if str(a).strip()})
-    return "|" + "|".join(names) + "|" if names else ""
+def folded_agencies(data: dict[str, Any]) -> list[str]:
+    """The case's agencies, trimmed and case-folded, sorted and without repeats."""
+    return sorted({str(a).strip().casefold() for a in as_list(data.get("agencies"))} - {""})
+
+
+def _sync_agencies(session: Session, case: Case, names: list[str]) -> None:
+    """Keep the indexed agency rows in step with data.agencies (only when they changed)."""
+    joined = "|" + "|".join(names) + "|" if names else ""
+    if joined == case.agencies and case.id is not None:
+        return
+    case.agencies = joined
+    session.flush()
+    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case.id))
+    session.add_all(CaseAgency(case_id=case.id or 0, agency=a) for a in names)
 
 
 def new_reference(prefix: str, now: datetime) -> str:
@@ -62,7 +72,9 @@ def reference_prefix(key: str) -> str:
 def current_deadlines(session: Session, case_id: int) -> list[Deadline]:
     return list(
         session.exec(
-            select(Deadline).where(Deadline.case_id == case_id, Deadline.current == True)  # noqa: E712
+            select(Deadline).where(
+                col(Deadline.case_id) == case_id, col(Deadline.current).is_(True)
+            )
         )
     )
 
@@ -83,22 +95,38 @@ def next_seq(session: Session, case_id: int) -> int:
     return int(top or 0) + 1
 
 
-def append_events(session: Session, case: Case, actor: Actor, events: Sequence[NewEvent],
-                  now: datetime) -> None:
+def append_events(
+    session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
+) -> None:
     assert case.id is not None
     seq = next_seq(session, case.id)
     for i, e in enumerate(events):
         session.add(
             Event(
-                case_id=case.id, seq=seq + i, at=now, actor=actor.name, actor_role=actor.role,
-                kind=e.kind, trigger=e.trigger, from_state=e.from_state, to_state=e.to_state,
-                note=e.note, detail=dict(e.detail),
+                case_id=case.id,
+                seq=seq + i,
+                at=now,
+                actor=actor.name,
+                actor_role=actor.role,
+                kind=e.kind,
+                trigger=e.trigger,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                note=e.note,
+                detail=dict(e.detail),
             )
         )
 
 
-def apply_outcome(session: Session, case: Case, outcome: Outcome, actor: Actor, now: datetime,
-                  calendar: WorkingCalendar, expected_version: int | None = None) -> None:
+def apply_outcome(
+    session: Session,
+    case: Case,
+    outcome: Outcome,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+    expected_version: int | None = None,
+) -> None:
     """Write the outcome: the case row (version-checked), its events, its deadline changes."""
     if expected_version is not None and case.version != expected_version:
         raise VersionConflict(
@@ -109,7 +137,7 @@ def apply_outcome(session: Session, case: Case, outcome: Outcome, actor: Actor, 
     case.state = outcome.state
     case.data = dict(outcome.data)
     case.milestones = dict(outcome.milestones)
-    case.agencies = fold_agencies(case.data)
+    agencies = folded_agencies(case.data)
     case.lead_name = str(lookup(case.data, "lead_reviewer.name") or "").strip().casefold()
     case.updated_at = now
     session.add(case)
@@ -117,6 +145,7 @@ def apply_outcome(session: Session, case: Case, outcome: Outcome, actor: Actor, 
         session.flush()  # the version check happens here, before anything else is written
     except IntegrityError as exc:
         raise VersionConflict("The case changed while saving; reload it and try again.") from exc
+    _sync_agencies(session, case, agencies)
     events = list(outcome.events)
     rows = {d.id: d for d in current_deadlines(session, case.id or 0)}
     for change in outcome.deadline_changes:
@@ -126,18 +155,28 @@ def apply_outcome(session: Session, case: Case, outcome: Outcome, actor: Actor, 
     append_events(session, case, actor, events, now)
 
 
-def _apply_deadline(session: Session, case: Case, rows: dict[int | None, Deadline],
-                    change: DeadlineChange, now: datetime,
-                    calendar: WorkingCalendar) -> NewEvent | None:
+def _apply_deadline(
+    session: Session,
+    case: Case,
+    rows: dict[int | None, Deadline],
+    change: DeadlineChange,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> NewEvent | None:
     detail: dict[str, Any] = {"deadline": change.name}
     audited = change.name != STALL  # a stall clock restarts on every change: not worth a line
     if change.op == "open":
         assert change.due_date is not None
         session.add(
             Deadline(
-                case_id=case.id or 0, name=change.name, label=change.label, status="pending",
-                due_date=change.due_date, due_at=calendar.end_of_day(change.due_date),
-                opened_at=now, escalate_to=list(change.escalate_to),
+                case_id=case.id or 0,
+                name=change.name,
+                label=change.label,
+                status="pending",
+                due_date=change.due_date,
+                due_at=calendar.end_of_day(change.due_date),
+                opened_at=now,
+                escalate_to=list(change.escalate_to),
             )
         )
         detail["due_date"] = change.due_date.isoformat()
@@ -168,5 +207,7 @@ def _apply_deadline(session: Session, case: Case, rows: dict[int | None, Deadlin
         row.current = False
         row.claimed_by, row.lease_expires_at = None, None
         session.add(row)
-        return NewEvent(EventKind.DEADLINE_CANCELLED, detail=detail) if audited and was_pending else None
+        if audited and was_pending:
+            return NewEvent(EventKind.DEADLINE_CANCELLED, detail=detail)
+        return None
     raise ValueError(f"unknown deadline change {change.op!r}")

@@ -24,8 +24,12 @@ def deadline_view(d: Deadline) -> dict[str, Any]:
     }
 
 
-def case_view(case: Case, definition: Definition, deadlines: Sequence[Deadline],
-              options: Sequence[TransitionOption] | None) -> dict[str, Any]:
+def case_view(
+    case: Case,
+    definition: Definition,
+    deadlines: Sequence[Deadline],
+    options: Sequence[TransitionOption] | None,
+) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": case.id,
         "reference": case.reference,
@@ -92,9 +96,7 @@ def definition_summary(d: Definition, version: int) -> dict[str, Any]:
         "name": d.name,
         "version": version,
         "initial": d.initial,
-        "states": [
-            {"key": s.key, "label": s.label, "final": s.final} for s in d.states.values()
-        ],
+        "states": [{"key": s.key, "label": s.label, "final": s.final} for s in d.states.values()],
     }
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 08:22:43.718578
+Create Date: 2026-11-30 08:24:47.584451
 """
 
 from collections.abc import Sequence
@@ -116,6 +116,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("access_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_access_log_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "case_agency",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("agency", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["case.id"],
+        ),
+        sa.PrimaryKeyConstraint("case_id", "agency"),
+    )
+    with op.batch_alter_table("case_agency", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_agency_agency"), ["agency"], unique=False)
 
     op.create_table(
         "deadline",
@@ -242,6 +255,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_deadline_case")
 
     op.drop_table("deadline")
+    with op.batch_alter_table("case_agency", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_agency_agency"))
+
+    op.drop_table("case_agency")
     with op.batch_alter_table("access_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_access_log_case_id"))
 
