@@ -14,20 +14,20 @@ from workflow.definition import Definition, load
 from workflow.errors import DefinitionError, NotFound, Problem
 from workflow.models import ReviewTypeVersion
 
-_cache: dict[int, Definition] = {}
+_cache: dict[tuple[str, int, str], Definition] = {}
 _lock = threading.Lock()
 
 
 def parsed(row: ReviewTypeVersion) -> Definition:
-    """The Definition of a stored version; versions are immutable, so each is parsed once."""
-    assert row.id is not None
-    found = _cache.get(row.id)
-    if found is not None and found.key == row.key:
+    """The Definition of a stored version, parsed once. Keyed by its text as well as its key and
+    version, so two databases in one process never share a definition by accident."""
+    cache_key = (row.key, row.version, row.source)
+    found = _cache.get(cache_key)
+    if found is not None:
         return found
     definition = load(row.source, f"{row.key} v{row.version}")
     with _lock:
-        _cache[row.id] = definition
-    return definition
+        return _cache.setdefault(cache_key, definition)
 
 
 def latest_rows(session: Session) -> list[ReviewTypeVersion]:

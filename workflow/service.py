@@ -20,7 +20,7 @@ from workflow import access, catalog, engine
 from workflow.calendar import WorkingCalendar
 from workflow.definition import Definition
 from workflow.engine import Actor
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NotFound, VersionConflict
 from workflow.models import AccessLog, Case, Deadline, Event, ReviewTypeVersion
 from workflow.roles import Role
 from workflow.store import (
@@ -211,6 +211,7 @@ class Service:
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
             access.require_role(actor, access.EDIT_DATA, "change a case's data")
+            _require_current(case, expected_version)
             d = self._definition_of(s, case)
             if case.state in d.final_states:
                 raise InvalidInput(
@@ -238,6 +239,7 @@ class Service:
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
+            _require_current(case, expected_version)
             d = self._definition_of(s, case)
             deadlines = current_deadlines(s, case_id)
             outcome = engine.fire(
@@ -302,4 +304,15 @@ def _require_version(expected_version: int | None) -> None:
         raise InvalidInput(
             "Send expected_version, the version of the case you last read, so a change made by "
             "someone else in between is not overwritten."
+        )
+
+
+def _require_current(case: Case, expected_version: int | None) -> None:
+    # Checked before the engine decides: a step decided on a state the caller never saw would
+    # answer 422 (not available, blocked) where the truth is "reload: someone else changed it".
+    if case.version != expected_version:
+        raise VersionConflict(
+            f"The case is at version {case.version}, not {expected_version}: someone else changed "
+            "it. Reload it, check their change, and try again with the current version.",
+            [f"current version: {case.version}"],
         )

@@ -50,15 +50,10 @@ def folded_agencies(data: dict[str, Any]) -> list[str]:
     return sorted({str(a).strip().casefold() for a in as_list(data.get("agencies"))} - {""})
 
 
-def _sync_agencies(session: Session, case: Case, names: list[str]) -> None:
-    """Keep the indexed agency rows in step with data.agencies (only when they changed)."""
-    joined = "|" + "|".join(names) + "|" if names else ""
-    if joined == case.agencies and case.id is not None:
-        return
-    case.agencies = joined
-    session.flush()
-    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case.id))
-    session.add_all(CaseAgency(case_id=case.id or 0, agency=a) for a in names)
+def _sync_agencies(session: Session, case_id: int, names: list[str]) -> None:
+    """Replace the indexed agency rows of a case (called only when its agencies changed)."""
+    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case_id))
+    session.add_all(CaseAgency(case_id=case_id, agency=a) for a in names)
 
 
 def new_reference(prefix: str, now: datetime) -> str:
@@ -138,6 +133,9 @@ def apply_outcome(
     case.data = dict(outcome.data)
     case.milestones = dict(outcome.milestones)
     agencies = folded_agencies(case.data)
+    joined = "|" + "|".join(agencies) + "|" if agencies else ""
+    agencies_changed = case.id is None or joined != case.agencies
+    case.agencies = joined  # set before the one flush, so a change bumps the version once
     case.lead_name = str(lookup(case.data, "lead_reviewer.name") or "").strip().casefold()
     case.updated_at = now
     session.add(case)
@@ -145,7 +143,8 @@ def apply_outcome(
         session.flush()  # the version check happens here, before anything else is written
     except IntegrityError as exc:
         raise VersionConflict("The case changed while saving; reload it and try again.") from exc
-    _sync_agencies(session, case, agencies)
+    if agencies_changed:
+        _sync_agencies(session, case.id or 0, agencies)
     events = list(outcome.events)
     rows = {d.id: d for d in current_deadlines(session, case.id or 0)}
     for change in outcome.deadline_changes:
