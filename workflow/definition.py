@@ -142,6 +142,16 @@ class Definition:
         return s.label if s else state
 
 
+@dataclass(frozen=True)
+class _TimerRefs:
+    """What a timer refers to, for the cross-reference checks."""
+
+    anchor: Anchor | None
+    runs_in: tuple[str, ...]
+    met_by: tuple[str, ...]
+    fire: str | None
+
+
 def load(text: str, file: str = "<definition>", registry: GuardRegistry = REGISTRY) -> Definition:
     """Parse and validate TOML text; raise DefinitionError listing every problem found."""
     try:
@@ -165,6 +175,9 @@ class _Parser:
         self.file = file
         self.registry = registry
         self.problems: list[Problem] = []
+        # Every timer's references, kept even when its anchor or duration is broken, so the
+        # cross-reference checks still report everything else wrong with it.
+        self.timer_refs: dict[str, _TimerRefs] = {}
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, key, message))
@@ -368,9 +381,13 @@ class _Parser:
                 self.problem(where, "must say what happens when due: escalate_to, fire, or both")
             met_on = table.get("met_on")
             if met_on is not None:
-                met_on = met_on.removeprefix("data.") if isinstance(met_on, str) else None
-                if met_on is None:
-                    self.problem(f"{where}.met_on", "must be 'data.<key>'")
+                if isinstance(met_on, str) and met_on.startswith("data.") and len(met_on) > 5:
+                    met_on = met_on[5:]
+                else:
+                    self.problem(f"{where}.met_on", f"must be 'data.<key>'; got {met_on!r}")
+                    met_on = None
+            met_by = self.names(f"{where}.met_by", table.get("met_by"))
+            self.timer_refs[name] = _TimerRefs(anchor, runs_in, met_by, fire)
             if anchor is None or duration is None:
                 continue
             timers[name] = Timer(
@@ -379,7 +396,7 @@ class _Parser:
                 anchor=anchor,
                 duration=duration,
                 runs_in=runs_in,
-                met_by=self.names(f"{where}.met_by", table.get("met_by")),
+                met_by=met_by,
                 met_on=met_on,
                 escalate_to=escalate_to,
                 fire=fire,
@@ -419,23 +436,34 @@ class _Parser:
                 seen_pairs.add((t.trigger, s))
             if t.dest and t.dest not in states:
                 self.problem(f"{where}.dest", f"unknown state '{t.dest}'; known states: {known}")
-        for name, timer in d.timers.items():
+        for name, timer in self.timer_refs.items():
             where = f"timers.{name}"
             for s in timer.runs_in:
                 if s not in states:
                     self.problem(f"{where}.runs_in", f"unknown state '{s}'; known states: {known}")
-            for trig in (*timer.met_by, *([timer.fire] if timer.fire else [])):
+            named = [("met_by", m) for m in timer.met_by]
+            named += [("fire", timer.fire)] if timer.fire else []
+            for part, trig in named:
                 if trig not in triggers:
-                    self.problem(where, f"unknown trigger '{trig}'; known: {', '.join(sorted(triggers))}")
-            if timer.anchor.kind == "entered" and timer.anchor.name not in states:
-                self.problem(f"{where}.anchor", f"unknown state '{timer.anchor.name}'")
-            if timer.anchor.kind == "trigger" and timer.anchor.name not in triggers:
-                self.problem(f"{where}.anchor", f"unknown trigger '{timer.anchor.name}'")
-            if timer.fire and not any(
+                    self.problem(
+                        f"{where}.{part}",
+                        f"unknown trigger '{trig}'; known: {', '.join(sorted(triggers))}",
+                    )
+            anchor = timer.anchor
+            if anchor and anchor.kind == "entered" and anchor.name not in states:
+                self.problem(f"{where}.anchor", f"unknown state '{anchor.name}'")
+            if anchor and anchor.kind == "trigger" and anchor.name not in triggers:
+                self.problem(f"{where}.anchor", f"unknown trigger '{anchor.name}'")
+            if timer.fire in triggers and not any(
                 t.trigger == timer.fire and Role.SYSTEM.value in t.roles for t in d.transitions
             ):
                 self.problem(f"{where}.fire", f"trigger '{timer.fire}' must list the role 'system'")
         for key, state in states.items():
+            if state.final and state.stall is not None:
+                self.problem(
+                    f"states.{key}.stall",
+                    f"state '{key}' is final: nothing progresses there, so it takes no stall rule",
+                )
             if not state.final and not d.transitions_from(key):
                 self.problem(
                     f"states.{key}",

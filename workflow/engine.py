@@ -17,7 +17,7 @@ from workflow.definition import Definition, GuardRef, Timer, Transition
 from workflow.errors import InvalidInput, PermissionDenied, TransitionBlocked, TransitionNotAllowed
 from workflow.guards import REGISTRY, GuardContext
 from workflow.roles import Role
-from workflow.values import BadValue, as_date
+from workflow.values import BadValue, as_date, lookup
 
 STALL = "stall"  # the deadline name used for a state's stall rule
 
@@ -149,7 +149,7 @@ def anchor_date(timer: Timer, data: Mapping[str, Any], milestones: Mapping[str, 
                 calendar: WorkingCalendar) -> date | None:
     if timer.anchor.kind == "data":
         try:
-            return as_date(data.get(timer.anchor.name), timer.anchor.name)
+            return as_date(lookup(data, timer.anchor.name), timer.anchor.name)
         except BadValue:
             return None
     stamp = milestones.get(str(timer.anchor))
@@ -180,7 +180,7 @@ def plan_deadlines(
             met_date = None
             if timer.met_on:
                 try:
-                    met_date = as_date(data.get(timer.met_on), timer.met_on)
+                    met_date = as_date(lookup(data, timer.met_on), timer.met_on)
                 except BadValue:
                     met_date = None
             changes.append(DeadlineChange("meet", name, row.id, met_date=met_date or today))
@@ -205,15 +205,16 @@ def plan_deadlines(
             changes.append(DeadlineChange("move", name, row.id, due_date, timer.label))
     stall_row = by_name.get(STALL)
     rule = d.states[new_state].stall if new_state in d.states else None
-    if stall_row and stall_row.status == "pending":
-        if rule is None:
-            changes.append(DeadlineChange("cancel", STALL, stall_row.id))
-        else:
-            due = calendar.last_day(today, rule.after)
-            changes.append(DeadlineChange("restart", STALL, stall_row.id, due))
-    elif rule is not None:
-        if stall_row:
-            changes.append(DeadlineChange("cancel", STALL, stall_row.id))
+    moved = old_state is not None and old_state != new_state
+    if stall_row and stall_row.status == "pending" and rule is not None and not moved:
+        due = calendar.last_day(today, rule.after)
+        changes.append(DeadlineChange("restart", STALL, stall_row.id, due))
+        return changes
+    # A new state gets a clock of its own (its label and whom it escalates to); a state
+    # without a stall rule, a final one in particular, keeps no clock at all.
+    if stall_row:
+        changes.append(DeadlineChange("cancel", STALL, stall_row.id))
+    if rule is not None:
         due = calendar.last_day(today, rule.after)
         label = f"Progress in {d.label_of(new_state)}"
         changes.append(DeadlineChange("open", STALL, None, due, label, rule.escalate_to))
@@ -309,6 +310,7 @@ def fire(d: Definition, case: CaseSnapshot, actor: Actor, trigger: str,
         milestones=milestones, current=case.deadlines, today=today, calendar=calendar,
     )
     changed = {k: merged[k] for k in merged if case.data.get(k) != merged[k]}
+    changed |= {k: None for k in case.data if k not in merged}  # removed by a null
     events = []
     if changed:
         events.append(NewEvent(EventKind.DATA_CHANGED, trigger=trigger, detail={"changed": changed}))
@@ -317,12 +319,13 @@ def fire(d: Definition, case: CaseSnapshot, actor: Actor, trigger: str,
 
 
 def options(d: Definition, case: CaseSnapshot, actor: Actor, now: datetime,
-            calendar: WorkingCalendar) -> list[TransitionOption]:
-    """The steps from the current state open to the actor's role, with what blocks each."""
+            calendar: WorkingCalendar, any_role: bool = False) -> list[TransitionOption]:
+    """The steps from the current state open to the actor's role (to anyone with ``any_role``),
+    with what blocks each."""
     ctx = _context(d, case.state, case.data, actor, now, calendar)
     out = []
     for t in d.transitions_from(case.state):
-        if actor.role not in t.roles:
+        if not any_role and actor.role not in t.roles:
             continue
         data = _stamp_dates(t, dict(case.data), ctx.today)
         unmet = evaluate((*d.data_rules, *t.guards), replace(ctx, data=data))

@@ -54,10 +54,14 @@ def destination(d: Definition, trigger: str, state: str) -> str | None:
 def mermaid(d: Definition, current: str | None = None) -> str:
     """Mermaid ``stateDiagram-v2`` text, with final states leading to [*]."""
     spec = _spec(d)
-    token = _Token(current or d.initial)
-    spec.update(model=token, initial=token.state, graph_engine="mermaid", title=d.name)
-    GraphMachine(**spec)
-    text: str = token.get_graph().draw(None)  # type: ignore[attr-defined]
+    token = _Token(d.initial)
+    spec.update(model=token, graph_engine="mermaid", title=d.name)
+    graph_machine = GraphMachine(**spec)
+    # The start arrow must stay on the initial state: move the token after the machine is
+    # built, then redraw so only the highlight follows the case.
+    if current is not None and current != d.initial:
+        graph_machine.set_state(current, model=token)
+    text: str = token.get_graph(force_new=True).draw(None)  # type: ignore[attr-defined]
     lines = text.rstrip("\n").splitlines()
     lines += [f"  {s} --> [*]" for s in d.final_states]
     return "\n".join(lines) + "\n"

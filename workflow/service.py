@@ -236,6 +236,8 @@ class Service:
         _require_version(expected_version)
         if not isinstance(trigger, str) or not trigger:
             raise InvalidInput('Name the step to take in trigger, e.g. {"trigger": "notify"}.')
+        if data is not None and not isinstance(data, Mapping):
+            raise InvalidInput('data must be an object of named values, e.g. {"data": {...}}.')
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)

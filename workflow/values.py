@@ -24,7 +24,10 @@ def lookup(data: Mapping[str, Any], path: str) -> Any:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list | dict) and not value)
+    """Nothing recorded: None, an empty or whitespace-only string, an empty list or table."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 def as_date(value: Any, path: str) -> date | None:

@@ -17,9 +17,21 @@ def _label(path: str) -> str:
 )
 def required(ctx: GuardContext, fields: list[str]) -> list[str]:
     """Each named data key must be recorded (not empty)."""
+    return [f"Record the {_label(f)} (data.{f})." for f in fields if is_blank(lookup(ctx.data, f))]
+
+
+@REGISTRY.register(
+    "confirmed",
+    params=(Param("fields", "fields", doc="yes/no data keys that must be answered yes"),),
+)
+def confirmed(ctx: GuardContext, fields: list[str]) -> list[str]:
+    """Each named data key is confirmed: recorded as true (false or missing is not enough)."""
     return [
-        f"Record the {_label(f)} (data.{f})." for f in fields if is_blank(lookup(ctx.data, f))
+        f"Confirm the {_label(f)} (data.{f} = true)."
+        for f in fields
+        if lookup(ctx.data, f) is not True
     ]
+
 
 @REGISTRY.register(
     "not_in_future",
@@ -41,6 +53,7 @@ def not_in_future(ctx: GuardContext, fields: list[str]) -> list[str]:
             )
     return unmet
 
+
 @REGISTRY.register(
     "not_before",
     params=(
@@ -61,6 +74,7 @@ def not_before(ctx: GuardContext, field: str, other: str) -> list[str]:
             f"{_label(other)} (data.{other}, {earlier})."
         ]
     return []
+
 
 @REGISTRY.register(
     "elapsed_since",

@@ -23,7 +23,7 @@ def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _folded(names: Any) -> dict[str, str]:
     """Organisation names compared without case or surrounding spaces."""
-    return {str(n).strip().casefold(): str(n) for n in as_list(names) if str(n).strip()}
+    return {str(n).strip().casefold(): str(n).strip() for n in as_list(names) if str(n).strip()}
 
 
 def independence_problems(data: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,942 @@
+"""Every transition of every shipped review type, through the service on the database.
+
+Each path below drives a case from its initial state to a final state. Every step is first
+refused for a role that may not take it, and shown blocked (with the sentences a reviewer would
+read) where data can block it, then allowed once the data is supplied. A test without the
+database checks that the paths together take every transition of every shipped definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Clock
+from workflow.definition import Definition, load
+from workflow.engine import SYSTEM_ACTOR, Actor
+from workflow.errors import (
+    InvalidInput,
+    PermissionDenied,
+    TransitionBlocked,
+    TransitionNotAllowed,
+)
+from workflow.service import Service
+
+DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions"
+SHIPPED = sorted(DEFINITIONS.glob("*.toml"))
+
+# -- data the guards need ---------------------------------------------------------------------
+
+QUESTIONS = (
+    "abuse_or_neglect",
+    "child_died",
+    "seriously_harmed",
+    "concern_about_working_together",
+    "looked_after_child",
+    "regulated_setting",
+    "died_in_custody",
+)
+
+
+def criteria(*yes: str, only: tuple[str, ...] = QUESTIONS) -> dict[str, Any]:
+    return {"criteria": {q: q in yes for q in only}}
+
+
+NOTIFIABLE_ONLY = (
+    "abuse_or_neglect",
+    "child_died",
+    "seriously_harmed",
+    "looked_after_child",
+    "regulated_setting",
+)
+SCR_MET = criteria("abuse_or_neglect", "child_died")
+SCR_NOT_MET = criteria("abuse_or_neglect", "seriously_harmed")  # notifiable, below SCR threshold
+NOTHING = criteria()
+RATIONALE = {"decision_rationale": "Recorded by the chair after the panel discussion."}
+AGENCIES = {"agencies": ["Police", "Children's Social Care"]}
+SCOPING = {"scoping": {"scale": "full review", "method": "SCIE learning together"}}
+LEAD_DATA = {"lead_reviewer": {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}}
+INVOLVEMENT = {
+    "involvement": {
+        "practitioners_invited": True,
+        "family_invited": True,
+        "family_how": "Letter and home visit",
+    }
+}
+FINDINGS = {
+    "findings": [
+        {"what_happened": "Referral not passed on", "why": "No shared record", "kind": "problem"},
+        {"what_happened": "GP escalated promptly", "why": "Clear pathway", "kind": "good_practice"},
+    ]
+}
+ACTION = {"finding": 1, "owner_agency": "Police", "due_date": "2027-03-31"}
+ACTIONS_OPEN = {"actions": [ACTION]}
+ACTIONS_DONE = {
+    "actions": [
+        {
+            **ACTION,
+            "status": "done",
+            "completion_evidence": "Audit",
+            "impact_evidence": "Re-audit shows referrals shared",
+        }
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition: who takes it, the data that lets it through, and how it is refused first.
+
+    ``blocked`` is a data patch with which the step is still blocked (``None``: no data can
+    block it), and ``blocked_by`` the words the unmet requirements must contain.
+    """
+
+    trigger: str
+    actor: str
+    data: dict[str, Any] = field(default_factory=dict)
+    blocked: dict[str, Any] | None = None
+    blocked_by: tuple[str, ...] = ()
+    wrong: str = "admin"
+    advance_to: str | None = None  # the clock moves here after the refusals
+
+
+@dataclass(frozen=True)
+class Path_:
+    review_type: str
+    open_data: dict[str, Any]
+    steps: tuple[Step, ...]
+    final: str
+
+
+NOTIFY = Step(
+    "notify",
+    "reviewer",
+    criteria("abuse_or_neglect", "child_died", only=NOTIFIABLE_ONLY),
+    blocked={},
+    blocked_by=(
+        "Answer yes or no (data.criteria.abuse_or_neglect)",
+        "data.criteria.looked_after_child",
+    ),
+)
+NOTIFY_BELOW_SCR = Step(
+    "notify",
+    "chair",
+    criteria("abuse_or_neglect", "seriously_harmed", only=NOTIFIABLE_ONLY),
+    blocked=criteria("seriously_harmed", only=NOTIFIABLE_ONLY),
+    blocked_by=("meet none of the notifiable-incident criteria",),
+)
+SCR_DECISION_BLOCKERS = (
+    "data.criteria.concern_about_working_together",
+    "data.criteria.died_in_custody",
+    "Record the decision rationale (data.decision_rationale).",
+)
+# The steps an SCR and a learning review share, from scoping to monitoring.
+REVIEW_STEPS = (
+    Step(
+        "appoint_lead",
+        "reviewer",
+        AGENCIES | SCOPING | LEAD_DATA,
+        blocked={},
+        blocked_by=(
+            "Record the agencies involved",
+            "data.scoping.scale",
+            "data.scoping.method",
+            "data.lead_reviewer.name",
+            "data.lead_reviewer.organisations",
+        ),
+    ),
+    Step("start_involvement", "lead", {}, wrong="police"),
+    Step(
+        "begin_findings",
+        "lead",
+        INVOLVEMENT,
+        blocked={},
+        wrong="chair",
+        blocked_by=("Invite the practitioners", "Invite the family"),
+    ),
+    Step(
+        "agree_findings",
+        "lead",
+        FINDINGS,
+        blocked={"involvement": {"practitioners_invited": True}},
+        blocked_by=(
+            "Invite the family, including surviving children",
+            "Record at least one finding",
+        ),
+        wrong="reviewer",
+    ),
+    Step(
+        "sign_off_action_plan",
+        "chair",
+        ACTIONS_OPEN,
+        blocked={},
+        blocked_by=("Finding 1 is a problem and has no action",),
+        wrong="lead",
+    ),
+)
+
+PATHS: dict[str, Path_] = {
+    # -- notifiable incident
+    "ni_to_scr": Path_(
+        "notifiable_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            NOTIFY,
+            Step(
+                "decide_scr",
+                "chair",
+                SCR_MET | RATIONALE,
+                blocked={},
+                blocked_by=SCR_DECISION_BLOCKERS,
+                wrong="reviewer",
+            ),
+        ),
+        "scr_decided",
+    ),
+    "ni_to_learning_review": Path_(
+        "notifiable_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            NOTIFY_BELOW_SCR,
+            Step(
+                "decide_learning_review",
+                "chair",
+                SCR_NOT_MET | RATIONALE,
+                blocked=SCR_MET,
+                blocked_by=(
+                    "meet the serious case review criteria (Regulation 5)",
+                    "Record the decision rationale",
+                ),
+                wrong="reviewer",
+            ),
+        ),
+        "learning_review_decided",
+    ),
+    "ni_to_no_review": Path_(
+        "notifiable_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            NOTIFY_BELOW_SCR,
+            Step(
+                "decide_no_review",
+                "chair",
+                SCR_NOT_MET | RATIONALE,
+                blocked={},
+                blocked_by=SCR_DECISION_BLOCKERS,
+                wrong="reviewer",
+            ),
+            Step(
+                "tell_national_panel",
+                "reviewer",
+                {},
+                blocked={"decision_rationale": None},
+                blocked_by=("Record the decision rationale",),
+            ),
+        ),
+        "closed_no_review",
+    ),
+    "ni_not_notifiable": Path_(
+        "notifiable_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            Step(
+                "not_notifiable",
+                "reviewer",
+                NOTHING | RATIONALE,
+                blocked=criteria("child_died", "looked_after_child") | RATIONALE,
+                blocked_by=("meet the notifiable-incident criteria, so it must be notified",),
+            ),
+        ),
+        "not_notifiable",
+    ),
+    # -- serious case review
+    "scr_declined": Path_(
+        "serious_case_review",
+        {},
+        (
+            Step(
+                "decline",
+                "chair",
+                SCR_NOT_MET | RATIONALE,
+                blocked=SCR_MET | RATIONALE,
+                blocked_by=("meet the serious case review criteria (Regulation 5)",),
+                wrong="reviewer",
+            ),
+        ),
+        "declined",
+    ),
+    "scr_published_then_withdrawn": Path_(
+        "serious_case_review",
+        {},
+        (
+            Step(
+                "decide_scr",
+                "chair",
+                SCR_MET | RATIONALE,
+                blocked={},
+                blocked_by=(
+                    "data.criteria.abuse_or_neglect",
+                    "data.criteria.died_in_custody",
+                    "Record the decision rationale",
+                ),
+                wrong="reviewer",
+            ),
+            *REVIEW_STEPS,
+            Step(
+                "complete_monitoring",
+                "chair",
+                ACTIONS_DONE,
+                blocked={},
+                blocked_by=(
+                    "Action 1 is still open",
+                    "evidence of completion",
+                    "evidence of impact",
+                ),
+                wrong="reviewer",
+            ),
+            Step(
+                "delay_publication",
+                "chair",
+                {"delay_reason": "Criminal trial listed for March"},
+                blocked={},
+                blocked_by=("Record the delay reason (data.delay_reason).",),
+                wrong="reviewer",
+            ),
+            Step(
+                "resume_publication",
+                "chair",
+                {},
+                blocked={"report_sent_at": "2026-12-25"},
+                blocked_by=("report sent at (data.report_sent_at) is 2026-12-25", "in the future"),
+                wrong="reviewer",
+            ),
+            Step(
+                "publish",
+                "chair",
+                {
+                    "report_sent_at": "2026-11-20",
+                    "board_response": "Accepted in full",
+                    "harm_check_confirmed": True,
+                    "publication_url": "https://lscb.example/scr-a",
+                },
+                blocked={"report_sent_at": "2026-11-27"},
+                blocked_by=(
+                    "Record the board response",
+                    "Confirm the harm check confirmed",
+                    "Record the publication url",
+                    "At least 1 week must pass after the report sent at",
+                ),
+                wrong="reviewer",
+            ),
+            Step(
+                "withdraw",
+                "system",
+                {},
+                blocked={},
+                blocked_by=(
+                    "At least 12 months must pass after the published at (2026-11-30)",
+                    "the earliest day is 2027-11-30",
+                ),
+                wrong="reviewer",
+                advance_to="2027-11-30T09:00:00+00:00",
+            ),
+        ),
+        "no_longer_published",
+    ),
+    "scr_not_published": Path_(
+        "serious_case_review",
+        {},
+        (
+            Step("decide_scr", "chair", criteria("died_in_custody") | RATIONALE),
+            *REVIEW_STEPS,
+            Step(
+                "complete_monitoring",
+                "chair",
+                ACTIONS_DONE,
+                blocked={},
+                blocked_by=("Action 1 is still open",),
+                wrong="lead",
+            ),
+            Step(
+                "decide_not_to_publish",
+                "chair",
+                {
+                    "not_published_reasons": "Protects a surviving sibling",
+                    "panel_told_at": "2026-11-30",
+                },
+                blocked={},
+                blocked_by=("Record the not published reasons", "Record the panel told at"),
+                wrong="reviewer",
+            ),
+        ),
+        "not_published",
+    ),
+    # -- learning review
+    "lr_declined": Path_(
+        "learning_review",
+        {},
+        (
+            Step(
+                "decline",
+                "chair",
+                RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+        ),
+        "declined",
+    ),
+    "lr_closed": Path_(
+        "learning_review",
+        {},
+        (
+            Step(
+                "commission",
+                "chair",
+                RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+            *REVIEW_STEPS,
+            Step(
+                "close",
+                "chair",
+                ACTIONS_DONE,
+                blocked={},
+                blocked_by=("Action 1 is still open",),
+                wrong="reviewer",
+            ),
+        ),
+        "closed",
+    ),
+    # -- child death review
+    "cdr_out_of_scope": Path_(
+        "child_death_review",
+        {"date_of_death": "2026-11-28"},
+        (
+            Step(
+                "out_of_scope",
+                "reviewer",
+                RATIONALE | {"age_at_death": 18},
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+            ),
+        ),
+        "not_in_scope",
+    ),
+    "cdr_closed": Path_(
+        "child_death_review",
+        {"date_of_death": "2026-11-28"},
+        (
+            Step(
+                "notify",
+                "reviewer",
+                {"age_at_death": 2, "stillbirth": False, "planned_termination": False},
+                blocked={"notified_at": "2026-11-27"},
+                blocked_by=(
+                    "Record the child's age at death",
+                    "a stillbirth (data.stillbirth",
+                    "a planned termination (data.planned_termination",
+                    "notified at (data.notified_at, 2026-11-27) cannot be before the date of death",
+                ),
+            ),
+            Step(
+                "gather_information",
+                "reviewer",
+                AGENCIES | {"expected_death": False},
+                blocked={},
+                blocked_by=("Record the expected death", "Record the agencies involved"),
+                wrong="chair",
+            ),
+            Step(
+                "hold_review_meeting",
+                "chair",
+                {"information_complete": True},
+                blocked={},
+                blocked_by=("Confirm the information complete",),
+                wrong="police",
+            ),
+            Step(
+                "refer_to_panel",
+                "reviewer",
+                {},
+                blocked={"meeting_held_at": "2026-12-01"},
+                blocked_by=("meeting held at (data.meeting_held_at) is 2026-12-01",),
+            ),
+            Step(
+                "close",
+                "chair",
+                {
+                    "panel_outcome": "Reviewed",
+                    "modifiable_factors": "None",
+                    "national_database_submitted": True,
+                },
+                blocked={},
+                blocked_by=(
+                    "Record the panel outcome",
+                    "Record the modifiable factors",
+                    "Confirm the national database submitted",
+                ),
+                wrong="reviewer",
+            ),
+        ),
+        "closed",
+    ),
+}
+
+
+def _definition(key: str) -> Definition:
+    path = DEFINITIONS / f"{key}.toml"
+    return load(path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_the_paths_take_every_transition_of_the_definition(path: Path) -> None:
+    d = _definition(path.stem)
+    everything = {(t.trigger, s) for t in d.transitions for s in t.sources}
+    taken: set[tuple[str, str]] = set()
+    paths = [p for p in PATHS.values() if p.review_type == d.key]
+    assert paths, f"no path drives a {d.key}"
+    for p in paths:
+        state = d.initial
+        for step in p.steps:
+            t = d.find(step.trigger, state)
+            assert t is not None, f"{step.trigger} does not leave {state}"
+            taken.add((step.trigger, state))
+            state = t.dest
+        assert state == p.final and state in d.final_states
+    assert taken == everything, f"not taken: {sorted(everything - taken)}"
+    assert {p.final for p in paths} == set(d.final_states)
+
+
+# -- driving the paths ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def actors(
+    reviewer: Actor, chair: Actor, lead: Actor, police: Actor, admin: Actor
+) -> dict[str, Actor]:
+    return {
+        "reviewer": reviewer,
+        "chair": chair,
+        "lead": lead,
+        "police": police,
+        "admin": admin,
+        "system": SYSTEM_ACTOR,
+    }
+
+
+def _snapshot(service: Service, case_id: int) -> tuple[Any, ...]:
+    case = service.get_case(SYSTEM_ACTOR, case_id)
+    return (
+        case["state"],
+        case["version"],
+        case["data"],
+        case["deadlines"],
+        service.events(SYSTEM_ACTOR, case_id),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_drive_every_path(
+    name: str, service: Service, clock: Clock, actors: dict[str, Actor]
+) -> None:
+    path = PATHS[name]
+    d = service.definition(path.review_type)
+    case = service.open_case(actors["reviewer"], path.review_type, f"Child {name}", path.open_data)
+    assert case["state"] == d.initial
+    case_id = case["id"]
+    for step in path.steps:
+        actor = actors[step.actor]
+        dest = d.find(step.trigger, case["state"])
+        assert dest is not None
+        before = _snapshot(service, case_id)
+
+        # A role the step is not open to is refused, whatever the data.
+        wrong = actors[step.wrong]
+        assert wrong.role not in dest.roles
+        with pytest.raises(PermissionDenied, match=f"may not '{step.trigger}'"):
+            service.transition(wrong, case_id, step.trigger, case["version"], data=step.data)
+
+        if step.blocked is not None:
+            if step.blocked == {}:
+                # What the case shows the actor before they try: the same sentences.
+                shown = service.get_case(actor, case_id)["transitions"]
+                (option,) = [o for o in shown if o["trigger"] == step.trigger]
+                assert option["allowed"] is False
+                for words in step.blocked_by:
+                    assert any(words in s for s in option["blocked_by"]), (words, option)
+            with pytest.raises(TransitionBlocked) as caught:
+                service.transition(actor, case_id, step.trigger, case["version"], data=step.blocked)
+            for words in step.blocked_by:
+                assert any(words in s for s in caught.value.details), (
+                    step.trigger,
+                    words,
+                    caught.value.details,
+                )
+        assert _snapshot(service, case_id) == before, "a refused request changed the case"
+
+        if step.advance_to:
+            clock.set(step.advance_to)
+        after = service.transition(
+            actor,
+            case_id,
+            step.trigger,
+            case["version"],
+            note=f"{step.trigger} by {actor.name}",
+            data=step.data,
+        )
+        assert after["state"] == dest.dest
+        assert after["version"] == case["version"] + 1
+        case = after
+
+    assert case["state"] == path.final
+    assert case["final"] is True
+    assert case["transitions"] == []
+    steps = [e for e in service.events(actors["reviewer"], case_id) if e["kind"] == "transition"]
+    assert [e["trigger"] for e in steps] == [s.trigger for s in path.steps]
+    # Nothing leaves a final state.
+    with pytest.raises(TransitionNotAllowed, match="the case is closed"):
+        service.transition(actors["chair"], case_id, path.steps[-1].trigger, case["version"])
+
+
+# -- the issue's named rules ------------------------------------------------------------------
+
+
+def _open(service: Service, actor: Actor, review_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    return service.open_case(actor, review_type, "Child A", data)
+
+
+def _drive(
+    service: Service, actors: dict[str, Actor], case: dict[str, Any], steps: tuple[Step, ...]
+) -> dict[str, Any]:
+    for step in steps:
+        case = service.transition(
+            actors[step.actor], case["id"], step.trigger, case["version"], data=step.data
+        )
+    return case
+
+
+@pytest.mark.parametrize(
+    ("review_type", "open_data", "before"),
+    [
+        ("serious_case_review", {}, ()),
+        ("notifiable_incident", {"aware_at": "2026-11-27"}, (NOTIFY,)),
+    ],
+)
+def test_the_scr_decision_needs_the_criteria_answers_and_the_chairs_rationale(
+    service: Service,
+    actors: dict[str, Actor],
+    review_type: str,
+    open_data: dict[str, Any],
+    before: tuple[Step, ...],
+) -> None:
+    case = _drive(
+        service, actors, _open(service, actors["reviewer"], review_type, open_data), before
+    )
+    chair = actors["chair"]
+    with pytest.raises(TransitionBlocked) as caught:
+        service.transition(chair, case["id"], "decide_scr", case["version"], data=RATIONALE)
+    assert any("data.criteria.concern_about_working_together" in s for s in caught.value.details)
+    assert not any("rationale" in s for s in caught.value.details)
+    with pytest.raises(TransitionBlocked) as caught:
+        service.transition(chair, case["id"], "decide_scr", case["version"], data=SCR_MET)
+    assert caught.value.details == ["Record the decision rationale (data.decision_rationale)."]
+    with pytest.raises(PermissionDenied):
+        service.transition(
+            actors["reviewer"], case["id"], "decide_scr", case["version"], data=SCR_MET | RATIONALE
+        )
+    # The chair may still commission an SCR when the criteria are not met.
+    done = service.transition(
+        chair, case["id"], "decide_scr", case["version"], data=NOTHING | RATIONALE
+    )
+    assert done["state"] in ("scoping", "scr_decided")
+
+
+MET_CRITERIA = {
+    "death_with_abuse": criteria("abuse_or_neglect", "child_died"),
+    "harm_with_concern": criteria(
+        "abuse_or_neglect", "seriously_harmed", "concern_about_working_together"
+    ),
+    "death_in_custody": criteria("died_in_custody"),
+}
+
+
+@pytest.mark.parametrize("answers", sorted(MET_CRITERIA))
+@pytest.mark.parametrize(
+    ("review_type", "open_data", "before", "trigger"),
+    [
+        ("serious_case_review", {}, (), "decline"),
+        ("notifiable_incident", {"aware_at": "2026-11-27"}, (NOTIFY,), "decide_learning_review"),
+        ("notifiable_incident", {"aware_at": "2026-11-27"}, (NOTIFY,), "decide_no_review"),
+    ],
+)
+def test_declining_an_scr_is_blocked_when_the_criteria_are_met(
+    service: Service,
+    actors: dict[str, Actor],
+    review_type: str,
+    open_data: dict[str, Any],
+    before: tuple[Step, ...],
+    trigger: str,
+    answers: str,
+) -> None:
+    case = _drive(
+        service, actors, _open(service, actors["reviewer"], review_type, open_data), before
+    )
+    with pytest.raises(TransitionBlocked) as caught:
+        service.transition(
+            actors["chair"],
+            case["id"],
+            trigger,
+            case["version"],
+            data=MET_CRITERIA[answers] | RATIONALE,
+        )
+    assert caught.value.details == [
+        "The answers meet the serious case review criteria (Regulation 5), so a serious case "
+        "review must be held; this decision is not open."
+    ]
+    allowed = service.transition(
+        actors["chair"], case["id"], trigger, case["version"], data=SCR_NOT_MET | RATIONALE
+    )
+    assert allowed["version"] == case["version"] + 1
+
+
+@pytest.mark.parametrize("review_type", ["serious_case_review", "learning_review"])
+@pytest.mark.parametrize("organisation", ["Police", "police", " POLICE "])
+def test_a_lead_reviewer_from_an_agency_involved_cannot_be_appointed(
+    service: Service,
+    actors: dict[str, Actor],
+    review_type: str,
+    organisation: str,
+) -> None:
+    first = Step(
+        "decide_scr" if review_type == "serious_case_review" else "commission",
+        "chair",
+        SCR_MET | RATIONALE,
+    )
+    case = _drive(service, actors, _open(service, actors["reviewer"], review_type, {}), (first,))
+    partial = {
+        "lead_reviewer": {"name": "Pat Officer", "organisations": ["Consulting", organisation]}
+    }
+    with pytest.raises(TransitionBlocked) as caught:
+        service.transition(
+            actors["chair"],
+            case["id"],
+            "appoint_lead",
+            case["version"],
+            data=AGENCIES | SCOPING | partial,
+        )
+    assert caught.value.details == [
+        f"The lead reviewer is not independent of the case: they belong to "
+        f"{organisation.strip()}, whose actions are under review; appoint someone from outside "
+        "those agencies."
+    ]
+    assert service.get_case(actors["chair"], case["id"])["state"] == "scoping"
+    ok = service.transition(
+        actors["chair"],
+        case["id"],
+        "appoint_lead",
+        case["version"],
+        data=AGENCIES | SCOPING | LEAD_DATA,
+    )
+    assert ok["state"] == "lead_appointed"
+
+
+@pytest.mark.parametrize("review_type", ["serious_case_review", "learning_review"])
+def test_findings_cannot_be_agreed_before_practitioners_and_family_are_invited(
+    service: Service,
+    actors: dict[str, Actor],
+    review_type: str,
+) -> None:
+    first = Step(
+        "decide_scr" if review_type == "serious_case_review" else "commission",
+        "chair",
+        SCR_MET | RATIONALE,
+    )
+    case = _drive(
+        service,
+        actors,
+        _open(service, actors["reviewer"], review_type, {}),
+        (first, *REVIEW_STEPS[:3]),
+    )
+    assert case["state"] == "findings"
+    lead = actors["lead"]
+    tries = {
+        "practitioners not invited": (
+            {"family_invited": True, "family_how": "Letter"},
+            "Invite the practitioners",
+        ),
+        "family neither invited nor excused": (
+            {"practitioners_invited": True},
+            "Invite the family, including surviving children",
+        ),
+        "family invited but not told how": (
+            {"practitioners_invited": True, "family_invited": True},
+            "Record how the family was told",
+        ),
+    }
+    for why, (involvement, sentence) in tries.items():
+        with pytest.raises(TransitionBlocked) as caught:
+            service.transition(
+                lead,
+                case["id"],
+                "agree_findings",
+                case["version"],
+                data=FINDINGS | {"involvement": involvement},
+            )
+        assert [s for s in caught.value.details if sentence in s], why
+    reason = {
+        "involvement": {
+            "practitioners_invited": True,
+            "family_not_involved_reason": "Parents declined in writing",
+        }
+    }
+    agreed = service.transition(
+        lead, case["id"], "agree_findings", case["version"], data=FINDINGS | reason
+    )
+    assert agreed["state"] == "action_plan"
+
+
+@pytest.mark.parametrize("aware_at", ["2026-12-01", "2026-12-01T00:30:00+00:00", "2027-01-01"])
+def test_a_notifiable_incident_cannot_be_opened_with_awareness_in_the_future(
+    service: Service,
+    reviewer: Actor,
+    aware_at: str,
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _open(service, reviewer, "notifiable_incident", {"aware_at": aware_at})
+    assert any("data.aware_at" in s and "in the future" in s for s in caught.value.details)
+    assert service.count_cases() == 0
+
+
+def test_a_notifiable_incident_needs_a_date_of_awareness(service: Service, reviewer: Actor) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _open(service, reviewer, "notifiable_incident", {})
+    assert caught.value.details == ["Record the aware at (data.aware_at)."]
+
+
+def test_the_date_of_awareness_cannot_be_patched_into_the_future(
+    service: Service, reviewer: Actor
+) -> None:
+    case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-11-27"})
+    with pytest.raises(InvalidInput) as caught:
+        service.update_data(reviewer, case["id"], {"aware_at": "2026-12-24"}, case["version"])
+    assert "is 2026-12-24, which is in the future" in caught.value.details[0]
+    again = service.get_case(reviewer, case["id"])
+    assert again["data"] == {"aware_at": "2026-11-27"}
+    assert again["version"] == case["version"]
+    # Nor slipped in with a step.
+    with pytest.raises(TransitionBlocked):
+        service.transition(
+            reviewer,
+            case["id"],
+            "notify",
+            case["version"],
+            data=NOTIFY.data | {"aware_at": "2026-12-24"},
+        )
+
+
+# -- the notification deadline ----------------------------------------------------------------
+
+
+def test_notification_is_due_by_the_end_of_the_fifth_working_day(
+    service: Service,
+    clock: Clock,
+    reviewer: Actor,
+) -> None:
+    clock.set("2026-12-21T09:00:00+00:00")
+    case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-12-18"})  # a Friday
+    (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
+    # 21, 22, 23, 24 Dec; 25 Dec Christmas, 26-27 the weekend, 28 Dec Boxing Day (substitute);
+    # the fifth working day is Tuesday 29 Dec, which ends at midnight in London (GMT).
+    assert deadline["due_date"] == "2026-12-29"
+    assert deadline["due_at"] == "2026-12-30T00:00:00+00:00"
+    assert deadline["status"] == "pending"
+    reloaded = service.get_case(reviewer, case["id"])
+    assert [d for d in reloaded["deadlines"] if d["name"] == "notification"] == [deadline]
+
+    clock.set("2026-12-23T16:00:00+00:00")
+    notified = service.transition(
+        reviewer,
+        case["id"],
+        "notify",
+        case["version"],
+        data=NOTIFY.data | {"notified_at": "2026-12-22"},
+    )
+    by_name = {d["name"]: d for d in notified["deadlines"]}
+    assert by_name["notification"]["status"] == "met"
+    assert by_name["decision"]["status"] == "pending"  # T2 starts when notified
+    # T2 runs from the notification itself, not from the day it was recorded.
+    assert by_name["decision"]["due_date"] == "2027-01-22"
+    met = [e for e in service.events(reviewer, case["id"]) if e["kind"] == "deadline_met"]
+    assert met[0]["detail"] == {
+        "deadline": "notification",
+        "met_date": "2026-12-22",
+        "on_time": True,
+    }
+
+
+def test_notification_deadline_in_summer_ends_at_2300_utc(
+    service: Service, clock: Clock, reviewer: Actor
+) -> None:
+    clock.set("2026-06-29T09:00:00+00:00")
+    case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-06-26"})
+    (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
+    assert deadline["due_date"] == "2026-07-03"
+    assert deadline["due_at"] == "2026-07-03T23:00:00+00:00"  # midnight BST
+
+
+def test_correcting_the_date_of_awareness_moves_the_deadline(
+    service: Service, reviewer: Actor
+) -> None:
+    case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-11-27"})
+    assert case["deadlines"][0]["due_date"] == "2026-12-04"
+    moved = service.update_data(reviewer, case["id"], {"aware_at": "2026-11-25"}, case["version"])
+    (deadline,) = [d for d in moved["deadlines"] if d["name"] == "notification"]
+    assert deadline["due_date"] == "2026-12-02"
+    kinds = [e["kind"] for e in service.events(reviewer, case["id"])]
+    assert kinds == ["created", "deadline_opened", "data_changed", "deadline_moved"]
+
+
+def test_an_scr_completion_deadline_runs_from_the_decision_to_the_action_plan(
+    service: Service,
+    actors: dict[str, Actor],
+) -> None:
+    case = _drive(
+        service,
+        actors,
+        _open(service, actors["reviewer"], "serious_case_review", {}),
+        (Step("decide_scr", "chair", SCR_MET | RATIONALE),),
+    )
+    (completion,) = case["deadlines"]
+    assert (completion["name"], completion["due_date"], completion["status"]) == (
+        "completion",
+        "2027-05-30",
+        "pending",
+    )
+    case = _drive(service, actors, case, REVIEW_STEPS)
+    assert case["state"] == "monitoring"
+    assert [(d["name"], d["status"]) for d in case["deadlines"]] == [("completion", "met")]
+
+
+def test_the_report_stays_published_for_twelve_months(
+    service: Service, clock: Clock, actors: dict[str, Actor]
+) -> None:
+    path = PATHS["scr_published_then_withdrawn"]
+    case = _open(service, actors["reviewer"], "serious_case_review", {})
+    case = _drive(service, actors, case, path.steps[:-1])
+    assert case["state"] == "published"
+    website = [d for d in case["deadlines"] if d["name"] == "website"]
+    assert [(d["due_date"], d["status"]) for d in website] == [("2027-11-30", "pending")]
+    clock.set("2027-11-29T12:00:00+00:00")
+    for actor in (actors["chair"], SYSTEM_ACTOR):
+        with pytest.raises(TransitionBlocked, match="blocked"):
+            service.transition(actor, case["id"], "withdraw", case["version"])
+    clock.set("2027-12-01T00:00:00+00:00")  # when the deadline falls due and the sweep fires
+    done = service.transition(SYSTEM_ACTOR, case["id"], "withdraw", case["version"])
+    assert done["state"] == "no_longer_published"
