@@ -254,7 +254,7 @@ class EventOut(Schema):
     kind = fields.String(
         metadata=_doc(
             "created, transition, data_changed, deadline_opened, deadline_moved, deadline_met, "
-            "deadline_cancelled, deadline_missed, escalated."
+            "deadline_cancelled, deadline_missed, escalated, escalation_acknowledged, migrated."
         )
     )
     trigger = fields.String(allow_none=True)

@@ -10,6 +10,7 @@ on first use, so commands that need neither (``definitions validate``) work with
 
 from __future__ import annotations
 
+import getpass
 import logging
 import signal
 import sys
@@ -28,8 +29,9 @@ from werkzeug.serving import is_running_from_reloader
 from workflow import accounts, catalog, cli_time, machine, schema
 from workflow.config import Settings, load_settings
 from workflow.definition import problems_in
+from workflow.engine import Actor
 from workflow.errors import WorkflowError
-from workflow.roles import ASSIGNABLE_ROLES
+from workflow.roles import ASSIGNABLE_ROLES, Role
 from workflow.runtime import build_service
 from workflow.service import Service
 from workflow.store import unit_of_work
@@ -258,28 +260,12 @@ def serve(rt: Runtime, host: str, port: int, no_scheduler: bool) -> None:
         log.info("stopped")
 
 
-@click.command("scheduler")
-@click.pass_obj
-def scheduler_command(rt: Runtime) -> None:
-    """Run the scheduler alone, for deployments with several web processes."""
-    configure_logging()
-    from workflow import scheduler
-
-    previous = signal.signal(signal.SIGTERM, _raise_exit)
-    try:
-        scheduler.run_forever(rt.settings)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 # -- definitions ----------------------------------------------------------------------------
 
 
 @cli.group()
 def definitions() -> None:
-    """Check review-type definition files and draw their diagrams."""
+    """Check, publish and export review-type definitions; draw their diagrams."""
 
 
 @definitions.command("validate")
@@ -321,6 +307,54 @@ def diagram(rt: Runtime, key: str) -> None:
         version = row.version
         d = catalog.parsed(row)
     click.echo(diagram_text(machine.mermaid(d), f"{d.name} ({d.key}, version {version})"), nl=False)
+
+
+@definitions.command("publish")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.pass_obj
+def publish(rt: Runtime, files: tuple[str, ...]) -> None:
+    """Publish each definition file as the next version of its review type (so definitions can
+    live in version control). All files are checked first; nothing is published unless all are
+    valid. Cases already open keep their version."""
+    texts = {}
+    failed = False
+    for name in files:
+        try:
+            texts[name] = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(_one_line(f"{name}: cannot be read: {exc}"), err=True)
+            failed = True
+            continue
+        for problem in problems_in(texts[name], name):
+            click.echo(_one_line(str(problem)), err=True)
+            failed = True
+    if failed:
+        raise click.exceptions.Exit(1)
+    actor = Actor(f"cli:{getpass.getuser()}", Role.ADMIN.value)
+    for name, text in texts.items():
+        published = rt.service.publish(actor, text, file=name)
+        click.echo(f"{name}: published {published['key']} version {published['version']}")
+
+
+@definitions.command("export")
+@click.argument("key")
+@click.option("--version", "version", type=int, default=None, help="Default: the latest.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.pass_obj
+def export(rt: Runtime, key: str, version: int | None, output: str | None) -> None:
+    """Print (or write) a published version of review type KEY as its TOML file."""
+    with Session(rt.service.db) as s:
+        source = catalog.row_for(s, key, version).source
+    if output:
+        Path(output).write_text(source, encoding="utf-8")
+    else:
+        click.echo(source, nl=False)
 
 
 def diagram_text(mermaid: str, title: str) -> str:
@@ -417,10 +451,8 @@ def demo(rt: Runtime) -> None:
         click.echo(line)
 
 
-# Another module's commands (tick, report, perhaps scheduler) join the same group.
+# The time commands (tick, scheduler, report) join the same group.
 cli_time.register(cli)
-if "scheduler" not in cli.commands:
-    cli.add_command(scheduler_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

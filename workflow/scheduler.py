@@ -1,16 +1,224 @@
-"""APScheduler wakes the sweep (to be written)."""
+"""The scheduler: APScheduler 3 wakes the sweep and the notice outbox; it stores nothing else.
+
+One interval job, kept in memory (a job store cannot be shared by processes, and business
+timers live in the ``deadline`` table, not here), with ``misfire_grace_time=None`` so a wake-up
+missed while the machine was busy still runs, ``coalesce=True`` so a backlog runs once and
+``max_instances=1`` on a single worker thread. After each wake-up the next one is brought forward
+to the next due instant when that comes before the interval would.
+
+Several scheduler processes may run at once (``workflow serve`` in several places, or
+``workflow scheduler``): the sweep's claims make that safe, each deadline still fires once.
+"""
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
 from workflow.config import Settings
+from workflow.notices import Sender, deliver_due, make_sender, next_attempt
+from workflow.runtime import build_service
+from workflow.service import Service
+from workflow.sweep import Fired, Sweeper, default_owner, next_due
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "workflow-sweep"
+MIN_GAP = timedelta(seconds=1)  # never wake sooner than this after a sweep, even if due
 
 
-def start_background(settings: Settings) -> Any:
-    """Start the sweep in a background thread of this process; returns a handle with shutdown()."""
-    return None
+def next_wake(now: datetime, interval: timedelta, due: datetime | None) -> datetime | None:
+    """When to wake next if sooner than the interval: the next due instant (but not within
+    ``MIN_GAP`` of now); None when the interval comes first or nothing is due."""
+    if due is None:
+        return None
+    wake = max(due, now + MIN_GAP)
+    return wake if wake < now + interval else None
 
 
-def run_forever(settings: Settings) -> None:
-    """Run the scheduler alone in the foreground until interrupted."""
+class Waker:
+    """The job: one sweep, one delivery round, then bring the next wake-up forward if needed."""
+
+    def __init__(
+        self,
+        service: Service,
+        settings: Settings,
+        sender: Sender,
+        scheduler: BaseScheduler,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.sender = sender
+        self.scheduler = scheduler
+        self.clock = clock or service.now
+        self.interval = timedelta(seconds=settings.sweep_interval_seconds)
+        self.owner = default_owner()
+        self._lock = threading.Lock()
+
+    def __call__(self) -> list[Fired]:
+        with self._lock:
+            now = self.clock()
+            fired: list[Fired] = []
+            try:
+                sweeper = Sweeper(
+                    self.service,
+                    owner=self.owner,
+                    lease_seconds=self.settings.lease_seconds,
+                    batch=self.settings.sweep_batch,
+                )
+                fired = sweeper.sweep(now)
+            except Exception:  # the next wake-up tries again; the scheduler must not die
+                log.exception("the sweep failed; it will run again at the next wake-up")
+            try:
+                deliver_due(
+                    self.service.db,
+                    self.sender,
+                    now,
+                    owner=self.owner,
+                    lease_seconds=self.settings.lease_seconds,
+                    batch=self.settings.sweep_batch,
+                )
+            except Exception:
+                log.exception("delivering notices failed; they stay in the outbox")
+            self.reschedule(now)
+            return fired
+
+    def next_due(self, now: datetime) -> datetime | None:
+        found = [
+            x
+            for x in (next_due(self.service.db, now), next_attempt(self.service.db, now))
+            if x is not None
+        ]
+        return min(found) if found else None
+
+    def reschedule(self, now: datetime) -> datetime | None:
+        """Bring the interval job forward to the next due instant when that is sooner."""
+        try:
+            wake = next_wake(now, self.interval, self.next_due(now))
+        except Exception:
+            log.exception("could not work out the next due instant; waking at the interval")
+            return None
+        if wake is None:
+            return None
+        job = self.scheduler.get_job(JOB_ID)
+        current = getattr(job, "next_run_time", None) if job is not None else None
+        if job is not None and (current is None or wake < current):
+            self.scheduler.modify_job(JOB_ID, next_run_time=wake)
+            log.debug("next wake-up brought forward to %s", wake.isoformat())
+        return wake
+
+
+def configure(
+    scheduler: BaseScheduler,
+    service: Service,
+    settings: Settings,
+    sender: Sender | None = None,
+    clock: Callable[[], datetime] | None = None,
+    first_run: datetime | None = None,
+) -> Waker:
+    """Add the one sweep job to ``scheduler``; it first runs at ``first_run`` (default now)."""
+    waker = Waker(service, settings, sender or make_sender(settings), scheduler, clock)
+    scheduler.add_job(
+        waker,
+        "interval",
+        seconds=settings.sweep_interval_seconds,
+        id=JOB_ID,
+        name="sweep deadlines and deliver notices",
+        next_run_time=first_run or datetime.now(UTC),
+        misfire_grace_time=None,
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
+    return waker
+
+
+def build(
+    settings: Settings,
+    service: Service | None = None,
+    *,
+    blocking: bool = False,
+    sender: Sender | None = None,
+) -> tuple[BaseScheduler, Waker]:
+    """A scheduler (not started) with its jobs: memory store, one worker thread, UTC."""
+    options: dict[str, Any] = {
+        "jobstores": {"default": MemoryJobStore()},
+        "executors": {"default": ThreadPoolExecutor(max_workers=1)},
+        "job_defaults": {"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        "timezone": UTC,
+    }
+    scheduler: BaseScheduler = (
+        BlockingScheduler(**options) if blocking else BackgroundScheduler(**options)
+    )
+    waker = configure(scheduler, service or build_service(settings), settings, sender)
+    return scheduler, waker
+
+
+class Handle:
+    """The background scheduler of this process; ``shutdown()`` stops it."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self.scheduler = scheduler
+
+    def shutdown(self, wait: bool = True) -> None:
+        global _running
+        with _start_lock:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=wait)
+            if _running is self:
+                _running = None
+
+
+_running: Handle | None = None
+_start_lock = threading.Lock()
+
+
+def start_background(settings: Settings, service: Service | None = None) -> Handle | None:
+    """Start the scheduler in a background thread of this process; returns a handle with
+    ``shutdown()``. Once per process: a second call returns the same handle, so a caller that
+    runs twice in one process never starts two. Under a code reloader the caller decides which
+    process runs it (``workflow serve`` keeps it out of the reloaded child)."""
+    global _running
+    with _start_lock:
+        if _running is not None:
+            return _running
+        scheduler, _ = build(settings, service)
+        scheduler.start()
+        _running = Handle(scheduler)
+        log.info("scheduler started: sweeping every %ss", settings.sweep_interval_seconds)
+        return _running
+
+
+def run_forever(settings: Settings, service: Service | None = None) -> None:
+    """Run the scheduler alone in the foreground until interrupted (Ctrl-C or SIGTERM)."""
+    scheduler, _ = build(settings, service, blocking=True)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping the scheduler", signum)
+        scheduler.shutdown(wait=False)
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler running: sweeping every %ss", settings.sweep_interval_seconds)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        log.info("scheduler stopped")

@@ -57,6 +57,8 @@ class Service:
         self.calendar = calendar
         self.clock = clock
         self.page_size = page_size
+        # Published versions never change: each one this service meets is read and parsed once.
+        self._definitions: dict[int, Definition] = {}
 
     def now(self) -> datetime:
         now = self.clock()
@@ -221,7 +223,7 @@ class Service:
             outcome = engine.change_data(
                 d, snapshot(case, deadlines), actor, patch, now, self.calendar, note
             )
-            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
+            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version, deadlines)
             return self._view(s, case, d, actor, now)
 
     def transition(
@@ -254,7 +256,7 @@ class Service:
                 now,
                 self.calendar,
             )
-            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version)
+            apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version, deadlines)
             log.info("case %s: %s -> %s by %s", case.reference, trigger, outcome.state, actor.name)
             return self._view(s, case, d, actor, now)
 
@@ -273,10 +275,14 @@ class Service:
     # -- helpers --------------------------------------------------------------------------------
 
     def _definition_of(self, s: Session, case: Case) -> Definition:
+        found = self._definitions.get(case.definition_id)
+        if found is not None:
+            return found
         row = s.get(ReviewTypeVersion, case.definition_id)
         if row is None:
             raise NotFound(f"The definition of case {case.reference} is missing.")
-        return catalog.parsed(row)
+        found = self._definitions[case.definition_id] = catalog.parsed(row)
+        return found
 
     def _deadlines_of(self, s: Session, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         out: dict[int, list[Deadline]] = {}
@@ -296,8 +302,8 @@ class Service:
     ) -> dict[str, Any]:
         s.flush()
         deadlines = self._deadlines_of(s, [case.id or 0]).get(case.id or 0, [])
-        current = [x for x in current_deadlines(s, case.id or 0)]
-        options = engine.options(d, snapshot(case, current), actor, now, self.calendar)
+        # engine.options reads the state and the data, never the deadlines: don't load them.
+        options = engine.options(d, snapshot(case, ()), actor, now, self.calendar)
         return case_view(case, d, deadlines, options)
 
 

@@ -121,8 +121,12 @@ def apply_outcome(
     now: datetime,
     calendar: WorkingCalendar,
     expected_version: int | None = None,
+    deadlines: Sequence[Deadline] | None = None,
 ) -> None:
-    """Write the outcome: the case row (version-checked), its events, its deadline changes."""
+    """Write the outcome: the case row (version-checked), its events, its deadline changes.
+
+    Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
+    session (for the snapshot the engine decided on), to save reading them again."""
     if expected_version is not None and case.version != expected_version:
         raise VersionConflict(
             f"The case is at version {case.version}, not {expected_version}: someone else changed "
@@ -146,7 +150,9 @@ def apply_outcome(
     if agencies_changed:
         _sync_agencies(session, case.id or 0, agencies)
     events = list(outcome.events)
-    rows = {d.id: d for d in current_deadlines(session, case.id or 0)}
+    if deadlines is None:
+        deadlines = current_deadlines(session, case.id or 0)
+    rows = {d.id: d for d in deadlines}
     for change in outcome.deadline_changes:
         event = _apply_deadline(session, case, rows, change, now, calendar)
         if event is not None:
