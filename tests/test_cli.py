@@ -485,7 +485,7 @@ def test_demo_cases_have_real_audit_trails(run: Any, engine: Any) -> None:
     assert ("start_involvement", "lead_reviewer") in steps
     assert steps[-1] == ("withdraw", "chair")
     assert events[0].kind == "created"
-    assert all(t.split()[0] in {"Child", "Sibling", "Young", "Family"} for t in titles)
+    assert all(t.split()[0] in {"Child", "Sibling", "Young", "Family", "Infant"} for t in titles)
 
 
 def test_demo_leaves_real_accounts_alone(run: Any, engine: Any) -> None:

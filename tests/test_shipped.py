@@ -414,6 +414,130 @@ PATHS: dict[str, Path_] = {
         ),
         "closed",
     ),
+    # -- rapid review (2018+)
+    "rr_lcspr": Path_(
+        "rapid_review",
+        {"notification_sent_at": "2026-11-27"},
+        (
+            Step(
+                "gather",
+                "reviewer",
+                AGENCIES,
+                blocked={},
+                blocked_by=("Record the agencies involved",),
+            ),
+            Step(
+                "hold_meeting",
+                "chair",
+                {"facts_gathered": True},
+                blocked={"facts_gathered": False},
+                blocked_by=("Confirm the facts gathered (data.facts_gathered = true).",),
+            ),
+            Step(
+                "recommend_lcspr",
+                "chair",
+                RATIONALE | {"immediate_learning": "Share records with health visitors"},
+                blocked={},
+                blocked_by=("Record the decision rationale", "Record the immediate learning"),
+                wrong="reviewer",
+            ),
+        ),
+        "lcspr_recommended",
+    ),
+    "rr_no_lcspr": Path_(
+        "rapid_review",
+        {"notification_sent_at": "2026-11-27"},
+        (
+            Step("gather", "chair", AGENCIES),
+            Step("hold_meeting", "reviewer", {"facts_gathered": True}),
+            Step(
+                "no_lcspr",
+                "chair",
+                RATIONALE | {"immediate_learning": "Already covered by a thematic review"},
+                blocked={"rapid_review_sent_at": "2026-11-26"},
+                blocked_by=("cannot be before the notification sent at",),
+                wrong="reviewer",
+            ),
+        ),
+        "no_lcspr",
+    ),
+    # -- local child safeguarding practice review (2018+)
+    "lpr_declined": Path_(
+        "local_practice_review",
+        {},
+        (
+            Step(
+                "decline",
+                "chair",
+                RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+        ),
+        "declined",
+    ),
+    "lpr_closed": Path_(
+        "local_practice_review",
+        {},
+        (
+            Step(
+                "commission",
+                "chair",
+                RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+            *REVIEW_STEPS,
+            Step(
+                "publish",
+                "chair",
+                {
+                    "report_sent_at": "2026-11-20",
+                    "board_response": "Accepted in full",
+                    "harm_check_confirmed": True,
+                    "publication_url": "https://partnership.example/lcspr-a",
+                },
+                blocked={"report_sent_at": "2026-11-27", "harm_check_confirmed": False},
+                blocked_by=(
+                    "Record the board response",
+                    "Confirm the harm check confirmed",
+                    "At least 1 week must pass after the report sent at",
+                ),
+                wrong="reviewer",
+            ),
+            Step(
+                "close",
+                "chair",
+                ACTIONS_DONE,
+                blocked={},
+                blocked_by=("Action 1 is still open",),
+                wrong="reviewer",
+            ),
+        ),
+        "closed",
+    ),
+    "lpr_not_published": Path_(
+        "local_practice_review",
+        {},
+        (
+            Step("commission", "chair", RATIONALE),
+            *REVIEW_STEPS,
+            Step(
+                "decide_not_to_publish",
+                "chair",
+                {
+                    "not_published_reasons": "Would identify a surviving sibling",
+                    "panel_told_at": "2026-11-30",
+                },
+                blocked={},
+                blocked_by=("Record the not published reasons", "Record the panel told at"),
+                wrong="reviewer",
+            ),
+        ),
+        "not_published",
+    ),
     # -- child death review
     "cdr_out_of_scope": Path_(
         "child_death_review",

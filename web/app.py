@@ -40,9 +40,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    from web import api, api_time, pages
+    from web import api, api_admin, api_time, pages
 
     api.register(app)
+    api_admin.register(app)
     api_time.register(app)
     pages.register(app)
     return app

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from workflow.definition import Definition, load
 from workflow.errors import DefinitionError, NotFound, Problem
 from workflow.models import ReviewTypeVersion
+from workflow.models_admin import AdminEvent
 
 _cache: dict[tuple[str, int, str], Definition] = {}
 _lock = threading.Lock()
@@ -90,6 +91,16 @@ def publish(
     )
     session.add(row)
     session.flush()
+    session.add(
+        AdminEvent(
+            at=now,
+            actor=by,
+            action="published",
+            key=row.key,
+            version=row.version,
+            detail={"file": file},
+        )
+    )
     return row
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflow.calendar import Duration, parse_duration
+from workflow.definition_source import locate
 from workflow.errors import DefinitionError, Problem
 from workflow.guards import REGISTRY, GuardRegistry
 from workflow.roles import ASSIGNABLE_ROLES, Role
@@ -20,15 +21,32 @@ from workflow.roles import ASSIGNABLE_ROLES, Role
 SCHEMA_VERSION = 1
 
 TOP_KEYS = (
-    "schema", "key", "name", "description", "initial", "states", "transitions", "timers",
-    "open_guards", "data_rules", "open_roles",
+    "schema",
+    "key",
+    "name",
+    "description",
+    "initial",
+    "states",
+    "transitions",
+    "timers",
+    "open_guards",
+    "data_rules",
+    "open_roles",
 )
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
 TRANSITION_KEYS = ("trigger", "source", "dest", "roles", "guards", "label", "records_date")
 TIMER_KEYS = (
-    "label", "limit", "anchor", "duration", "runs_in", "met_by", "met_on", "escalate_to", "fire",
+    "label",
+    "limit",
+    "anchor",
+    "duration",
+    "runs_in",
+    "met_by",
+    "met_on",
+    "escalate_to",
+    "fire",
 )
 ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
@@ -157,8 +175,14 @@ def load(text: str, file: str = "<definition>", registry: GuardRegistry = REGIST
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError([Problem(file, "", f"is not valid TOML: {exc}")]) from exc
-    return _Parser(file, registry).parse(raw)
+        message = f"is not valid TOML: {exc}"
+        raise DefinitionError([Problem(file, "", message, locate(text, "", message))]) from exc
+    try:
+        return _Parser(file, registry).parse(raw)
+    except DefinitionError as exc:
+        raise DefinitionError(
+            [replace(p, line=locate(text, p.key, p.message)) for p in exc.problems]
+        ) from None
 
 
 def problems_in(text: str, file: str, registry: GuardRegistry = REGISTRY) -> list[Problem]:
@@ -256,7 +280,9 @@ class _Parser:
         self.unknown_keys("", raw, TOP_KEYS)
         schema = raw.get("schema", SCHEMA_VERSION)
         if schema != SCHEMA_VERSION:
-            self.problem("schema", f"unsupported schema {schema!r}; this product reads {SCHEMA_VERSION}")
+            self.problem(
+                "schema", f"unsupported schema {schema!r}; this product reads {SCHEMA_VERSION}"
+            )
         key = self.text("key", raw.get("key"))
         if key and not key.replace("_", "").isalnum():
             self.problem("key", "must contain only letters, digits and underscores")
@@ -275,7 +301,9 @@ class _Parser:
             open_guards=self.guards("open_guards", raw.get("open_guards")),
             data_rules=self.guards("data_rules", raw.get("data_rules")),
             open_roles=self.roles("open_roles", raw.get("open_roles", list(DEFAULT_OPEN_ROLES))),
-            description=raw.get("description", "") if isinstance(raw.get("description"), str) else "",
+            description=raw.get("description", "")
+            if isinstance(raw.get("description"), str)
+            else "",
         )
         self.check_graph(definition)
         if self.problems:
@@ -333,7 +361,9 @@ class _Parser:
             if trigger:
                 where = f"transitions[{i}] ({trigger})"
             if trigger and not trigger.isidentifier():
-                self.problem(f"{where}.trigger", "must be a name of letters, digits and underscores")
+                self.problem(
+                    f"{where}.trigger", "must be a name of letters, digits and underscores"
+                )
             sources = self.names(f"{where}.source", table.get("source"), allow_single=True)
             if not sources:
                 self.problem(f"{where}.source", "is required: a state or a list of states")
@@ -467,7 +497,8 @@ class _Parser:
             if not state.final and not d.transitions_from(key):
                 self.problem(
                     f"states.{key}",
-                    f"state '{key}' is not final and has no way out; add a transition or mark it final",
+                    f"state '{key}' is not final and has no way out; "
+                    "add a transition or mark it final",
                 )
         if states and not d.final_states:
             self.problem("states", "at least one state must be final (final = true)")

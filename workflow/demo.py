@@ -112,7 +112,14 @@ class Result:
 
 def plans(today: date) -> list[Plan]:
     """Every demo case: one per stage of every shipped review type (dates relative to today)."""
-    return [*_notifiable(today), *_serious(today), *_child_death(today), *_learning(today)]
+    return [
+        *_notifiable(today),
+        *_serious(today),
+        *_child_death(today),
+        *_learning(today),
+        *_rapid(today),
+        *_local_practice(today),
+    ]
 
 
 def _day(today: date, days: int) -> str:
@@ -420,6 +427,90 @@ def _learning(today: date) -> list[Plan]:
             Plan(key, f"Family {letter}", data, line[:n])
             for letter, n in zip("CDEFGHI", range(1, 8), strict=True)
         ],
+    ]
+
+
+def _rapid(today: date) -> list[Plan]:
+    key = "rapid_review"
+    data = {"demo": True, "notification_sent_at": _day(today, -6)}
+    gather = Step("gather", "reviewer", {"agencies": [POLICE, SOCIAL_CARE, HEALTH]})
+    meet = Step("hold_meeting", "reviewer", {"facts_gathered": True})
+    sent = {
+        "decision_rationale": "The partners agreed at the rapid review meeting.",
+        "immediate_learning": "Information about the father was not shared with health.",
+    }
+    return [
+        Plan(key, "Infant A", data),
+        Plan(key, "Infant B", data, (gather,)),
+        Plan(key, "Infant C", data, (gather, meet)),
+        Plan(key, "Infant D", data, (gather, meet, Step("recommend_lcspr", "chair", sent))),
+        Plan(key, "Infant E", data, (gather, meet, Step("no_lcspr", "chair", sent))),
+    ]
+
+
+def _local_practice(today: date) -> list[Plan]:
+    key = "local_practice_review"
+    data = {"demo": True, "agencies": [POLICE, HEALTH]}
+    commission = Step(
+        "commission",
+        "chair",
+        {"decision_rationale": "The rapid review recommended a local practice review."},
+    )
+    decline = Step(
+        "decline",
+        "chair",
+        {"decision_rationale": "The national panel is reviewing the case itself."},
+    )
+    appoint = Step(
+        "appoint_lead",
+        "reviewer",
+        {
+            "scoping": {"scale": "Two years, two agencies", "method": "Systems review"},
+            "lead_reviewer": _lead(),
+        },
+    )
+    involve = Step("start_involvement", "lead_reviewer")
+    findings = Step(
+        "begin_findings",
+        "lead_reviewer",
+        {
+            "involvement": {
+                "practitioners_invited": True,
+                "family_invited": True,
+                "family_how": "A letter, then a meeting with the lead reviewer at home.",
+            }
+        },
+    )
+    agree = Step("agree_findings", "lead_reviewer", {"findings": _findings()})
+    sign_off = Step("sign_off_action_plan", "chair", {"actions": _actions(today, done=False)})
+    publish = Step(
+        "publish",
+        "chair",
+        {
+            "report_sent_at": _day(today, -10),
+            "board_response": "The partners accept every finding; progress is reported quarterly.",
+            "harm_check_confirmed": True,
+            "publication_url": "https://partnership.example/lcspr-infant",
+        },
+    )
+    not_published = Step(
+        "decide_not_to_publish",
+        "chair",
+        {
+            "not_published_reasons": "Publication would identify a surviving sibling.",
+            "panel_told_at": _day(today, -1),
+        },
+    )
+    close = Step("close", "chair", {"actions": _actions(today, done=True)})
+    line = (commission, appoint, involve, findings, agree, sign_off, publish, close)
+    return [
+        Plan(key, "Young child A", data),
+        Plan(key, "Young child B", data, (decline,)),
+        *[
+            Plan(key, f"Young child {letter}", data, line[:n])
+            for letter, n in zip("CDEFGHIJ", range(1, 9), strict=True)
+        ],
+        Plan(key, "Young child K", data, (*line[:6], not_published)),
     ]
 
 

@@ -128,8 +128,14 @@ def merge_data(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
-def _context(d: Definition, state: str, data: Mapping[str, Any], actor: Actor, now: datetime,
-             calendar: WorkingCalendar) -> GuardContext:
+def _context(
+    d: Definition,
+    state: str,
+    data: Mapping[str, Any],
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> GuardContext:
     return GuardContext(data, state, calendar.local_date(now), calendar, actor.role)
 
 
@@ -145,8 +151,9 @@ def evaluate(guards: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
 # -- deadlines --------------------------------------------------------------------------------
 
 
-def anchor_date(timer: Timer, data: Mapping[str, Any], milestones: Mapping[str, str],
-                calendar: WorkingCalendar) -> date | None:
+def anchor_date(
+    timer: Timer, data: Mapping[str, Any], milestones: Mapping[str, str], calendar: WorkingCalendar
+) -> date | None:
     if timer.anchor.kind == "data":
         try:
             return as_date(lookup(data, timer.anchor.name), timer.anchor.name)
@@ -224,8 +231,9 @@ def plan_deadlines(
 # -- decisions --------------------------------------------------------------------------------
 
 
-def open_case(d: Definition, actor: Actor, data: Mapping[str, Any], now: datetime,
-              calendar: WorkingCalendar) -> Outcome:
+def open_case(
+    d: Definition, actor: Actor, data: Mapping[str, Any], now: datetime, calendar: WorkingCalendar
+) -> Outcome:
     """Decide the opening of a new case of this review type."""
     merged = merge_data({}, data)
     ctx = _context(d, d.initial, merged, actor, now, calendar)
@@ -237,26 +245,49 @@ def open_case(d: Definition, actor: Actor, data: Mapping[str, Any], now: datetim
         )
     milestones = {f"entered:{d.initial}": now.isoformat()}
     changes = plan_deadlines(
-        d, old_state=None, new_state=d.initial, trigger=None, data=merged,
-        milestones=milestones, current=(), today=ctx.today, calendar=calendar,
+        d,
+        old_state=None,
+        new_state=d.initial,
+        trigger=None,
+        data=merged,
+        milestones=milestones,
+        current=(),
+        today=ctx.today,
+        calendar=calendar,
     )
     event = NewEvent(EventKind.CREATED, to_state=d.initial, detail={"data": merged})
     return Outcome(d.initial, merged, milestones, (event,), tuple(changes))
 
 
-def change_data(d: Definition, case: CaseSnapshot, actor: Actor, patch: Mapping[str, Any],
-                now: datetime, calendar: WorkingCalendar, note: str = "") -> Outcome:
+def change_data(
+    d: Definition,
+    case: CaseSnapshot,
+    actor: Actor,
+    patch: Mapping[str, Any],
+    now: datetime,
+    calendar: WorkingCalendar,
+    note: str = "",
+) -> Outcome:
     """Decide a change to the case's data (merged key by key); deadlines follow their anchors."""
     merged = merge_data(case.data, patch)
     ctx = _context(d, case.state, merged, actor, now, calendar)
     unmet = evaluate(d.data_rules, ctx)
     if unmet:
-        raise InvalidInput("The change was not saved: fix each problem listed and try again.", unmet)
+        raise InvalidInput(
+            "The change was not saved: fix each problem listed and try again.", unmet
+        )
     changed = {k: patch[k] for k in patch if case.data.get(k) != patch[k]}
     milestones = dict(case.milestones)
     changes = plan_deadlines(
-        d, old_state=case.state, new_state=case.state, trigger=None, data=merged,
-        milestones=milestones, current=case.deadlines, today=ctx.today, calendar=calendar,
+        d,
+        old_state=case.state,
+        new_state=case.state,
+        trigger=None,
+        data=merged,
+        milestones=milestones,
+        current=case.deadlines,
+        today=ctx.today,
+        calendar=calendar,
     )
     events = (NewEvent(EventKind.DATA_CHANGED, note=note, detail={"changed": changed}),)
     return Outcome(case.state, merged, milestones, events, tuple(changes))
@@ -285,9 +316,16 @@ def _stamp_dates(t: Transition, data: dict[str, Any], today: date) -> dict[str, 
     return data
 
 
-def fire(d: Definition, case: CaseSnapshot, actor: Actor, trigger: str,
-         patch: Mapping[str, Any], note: str, now: datetime,
-         calendar: WorkingCalendar) -> Outcome:
+def fire(
+    d: Definition,
+    case: CaseSnapshot,
+    actor: Actor,
+    trigger: str,
+    patch: Mapping[str, Any],
+    note: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Outcome:
     """Decide a step: role, then data rules and guards on the merged data, then the new state."""
     t = _transition(d, case, trigger)
     if actor.role not in t.roles:
@@ -306,20 +344,35 @@ def fire(d: Definition, case: CaseSnapshot, actor: Actor, trigger: str,
     milestones[f"trigger:{trigger}"] = now.isoformat()
     milestones[f"entered:{t.dest}"] = now.isoformat()
     changes = plan_deadlines(
-        d, old_state=case.state, new_state=t.dest, trigger=trigger, data=merged,
-        milestones=milestones, current=case.deadlines, today=today, calendar=calendar,
+        d,
+        old_state=case.state,
+        new_state=t.dest,
+        trigger=trigger,
+        data=merged,
+        milestones=milestones,
+        current=case.deadlines,
+        today=today,
+        calendar=calendar,
     )
     changed = {k: merged[k] for k in merged if case.data.get(k) != merged[k]}
     changed |= {k: None for k in case.data if k not in merged}  # removed by a null
     events = []
     if changed:
-        events.append(NewEvent(EventKind.DATA_CHANGED, trigger=trigger, detail={"changed": changed}))
+        events.append(
+            NewEvent(EventKind.DATA_CHANGED, trigger=trigger, detail={"changed": changed})
+        )
     events.append(NewEvent(EventKind.TRANSITION, trigger, case.state, t.dest, note))
     return Outcome(t.dest, merged, milestones, tuple(events), tuple(changes))
 
 
-def options(d: Definition, case: CaseSnapshot, actor: Actor, now: datetime,
-            calendar: WorkingCalendar, any_role: bool = False) -> list[TransitionOption]:
+def options(
+    d: Definition,
+    case: CaseSnapshot,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+    any_role: bool = False,
+) -> list[TransitionOption]:
     """The steps from the current state open to the actor's role (to anyone with ``any_role``),
     with what blocks each."""
     ctx = _context(d, case.state, case.data, actor, now, calendar)

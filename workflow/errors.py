@@ -33,6 +33,7 @@ class Problem:
     file: str
     key: str
     message: str
+    line: int | None = None  # 1-based line in the source, where it could be found
 
     def __str__(self) -> str:
         where = f"{self.key}: " if self.key else ""

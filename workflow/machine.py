@@ -26,8 +26,7 @@ def _spec(d: Definition) -> dict[str, Any]:
     return {
         "states": list(d.states),
         "transitions": [
-            {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
-            for t in d.transitions
+            {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest} for t in d.transitions
         ],
         "initial": d.initial,
         "auto_transitions": False,

@@ -3,4 +3,13 @@
 from workflow.guards import basic, criteria, review
 from workflow.guards.registry import REGISTRY, Guard, GuardContext, GuardRegistry, Param
 
-__all__ = ["REGISTRY", "Guard", "GuardContext", "GuardRegistry", "Param", "basic", "criteria", "review"]
+__all__ = [
+    "REGISTRY",
+    "Guard",
+    "GuardContext",
+    "GuardRegistry",
+    "Param",
+    "basic",
+    "criteria",
+    "review",
+]

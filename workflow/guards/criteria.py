@@ -26,10 +26,17 @@ QUESTIONS = {
     ),
 }
 NOTIFIABLE_QUESTIONS = (
-    "abuse_or_neglect", "child_died", "seriously_harmed", "looked_after_child", "regulated_setting",
+    "abuse_or_neglect",
+    "child_died",
+    "seriously_harmed",
+    "looked_after_child",
+    "regulated_setting",
 )
 SCR_QUESTIONS = (
-    "abuse_or_neglect", "child_died", "seriously_harmed", "concern_about_working_together",
+    "abuse_or_neglect",
+    "child_died",
+    "seriously_harmed",
+    "concern_about_working_together",
     "died_in_custody",
 )
 
@@ -57,7 +64,8 @@ def notifiable_criteria_met(data: Mapping[str, Any]) -> bool:
 
 
 def scr_criteria_met(data: Mapping[str, Any]) -> bool:
-    """Regulation 5: abuse or neglect and (death, or serious harm with concern); or custody death."""
+    """Regulation 5: abuse or neglect and (death, or serious harm with concern); or custody
+    death."""
     a = _answers(data)
     abuse = a.get("abuse_or_neglect") is True
     harmed_with_concern = (
@@ -70,10 +78,12 @@ def scr_criteria_met(data: Mapping[str, Any]) -> bool:
 
 READS = tuple(f"criteria.{q}" for q in NOTIFIABLE_QUESTIONS)
 
+
 @REGISTRY.register("notifiable_criteria_answered", reads=READS)
 def notifiable_answered(ctx: GuardContext) -> list[str]:
     """Every question of the notifiable-incident criteria has a yes or no answer."""
     return _unanswered(ctx.data, NOTIFIABLE_QUESTIONS)
+
 
 @REGISTRY.register("notifiable_criteria_met", reads=READS)
 def notifiable_met(ctx: GuardContext) -> list[str]:
@@ -89,6 +99,7 @@ def notifiable_met(ctx: GuardContext) -> list[str]:
         "child in a regulated setting); record it as not notifiable instead."
     ]
 
+
 @REGISTRY.register("notifiable_criteria_not_met", reads=READS)
 def notifiable_not_met(ctx: GuardContext) -> list[str]:
     """The answers meet none of the notifiable-incident criteria."""
@@ -99,12 +110,15 @@ def notifiable_not_met(ctx: GuardContext) -> list[str]:
         return ["The answers meet the notifiable-incident criteria, so it must be notified."]
     return []
 
+
 SCR_READS = tuple(f"criteria.{q}" for q in SCR_QUESTIONS)
+
 
 @REGISTRY.register("scr_criteria_answered", reads=SCR_READS)
 def scr_answered(ctx: GuardContext) -> list[str]:
     """Every question of the serious-case-review criteria has a yes or no answer."""
     return _unanswered(ctx.data, SCR_QUESTIONS)
+
 
 @REGISTRY.register("scr_criteria_not_met", reads=SCR_READS)
 def scr_not_met(ctx: GuardContext) -> list[str]:

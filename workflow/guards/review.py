@@ -201,7 +201,10 @@ def death_in_scope(ctx: GuardContext) -> list[str]:
         unmet.append("Record the child's age at death in years (data.age_at_death).")
     elif age >= 18:
         unmet.append("A child death review covers children under 18; data.age_at_death is 18+.")
-    for key, what in (("stillbirth", "a stillbirth"), ("planned_termination", "a planned termination")):
+    for key, what in (
+        ("stillbirth", "a stillbirth"),
+        ("planned_termination", "a planned termination"),
+    ):
         if ctx.data.get(key) is True:
             unmet.append(f"A child death review does not cover {what} (data.{key}).")
         elif ctx.data.get(key) is not False:

@@ -1,0 +1,83 @@
+"""Finding where a problem's key stands in a definition's TOML text, so an editor can show the
+line (pure text search: the TOML has already been parsed or refused by then)."""
+
+from __future__ import annotations
+
+import re
+
+_TABLE = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*(#.*)?$")
+_ARRAY = re.compile(r"^\s*\[\[(?P<name>[^\[\]]+)\]\]\s*(#.*)?$")
+_ITEM = re.compile(r"^(?P<head>[A-Za-z0-9_]+)(\[(?P<index>\d+)\])?")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def _assignment(lines: list[str], start: int, end: int, name: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    for i in range(start, end):
+        if pattern.match(lines[i]):
+            return i
+    return None
+
+
+def _section_end(lines: list[str], start: int) -> int:
+    for i in range(start + 1, len(lines)):
+        if _TABLE.match(lines[i]) or _ARRAY.match(lines[i]):
+            return i
+    return len(lines)
+
+
+def locate(text: str, key: str, message: str = "") -> int | None:
+    """The 1-based line a problem's ``key`` refers to, or None when it cannot be told."""
+    found = _TOML_LINE.search(message)
+    if found:
+        return int(found.group(1))
+    lines = text.splitlines()
+    if not key:
+        return None
+    parts = key.split(" ")[0].split(".") if "(" not in key else _split_with_label(key)
+    head = _ITEM.match(parts[0])
+    if head is None:
+        return None
+    start, end = 0, len(lines)
+    rest = parts[1:]
+    if head.group("index") is not None:  # transitions[3] -> the fourth [[transitions]]
+        wanted, seen = int(head.group("index")), -1
+        for i, line in enumerate(lines):
+            m = _ARRAY.match(line)
+            if m and m.group("name").strip() == head.group("head"):
+                seen += 1
+                if seen == wanted:
+                    start, end = i, _section_end(lines, i)
+                    break
+        else:
+            return None
+    elif head.group("head") in ("states", "timers") and rest:
+        table = f"{head.group('head')}.{rest[0]}"
+        for i, line in enumerate(lines):
+            m = _TABLE.match(line)
+            if m and m.group("name").strip() == table:
+                start, end = i, _section_end(lines, i)
+                break
+        else:
+            return None
+        rest = rest[1:]
+    else:
+        end = next(
+            (i for i, line in enumerate(lines) if _TABLE.match(line) or _ARRAY.match(line)),
+            len(lines),
+        )
+        at = _assignment(lines, 0, end, head.group("head"))
+        return at + 1 if at is not None else None
+    if rest:
+        field = _ITEM.match(rest[0])
+        at = _assignment(lines, start + 1, end, field.group("head")) if field else None
+        if at is not None:
+            return at + 1
+    return start + 1
+
+
+def _split_with_label(key: str) -> list[str]:
+    # "transitions[2] (notify).roles" -> ["transitions[2]", "roles"]
+    head, _, tail = key.partition(" (")
+    _, _, after = tail.partition(")")
+    return [head, *[p for p in after.split(".") if p]]
