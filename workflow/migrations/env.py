@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import workflow.models  # noqa: F401  (registers the tables on the metadata)
 import workflow.models_admin  # noqa: F401
+import workflow.models_records  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
