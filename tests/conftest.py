@@ -21,6 +21,8 @@ from workflow.engine import Actor
 from workflow.schema import upgrade
 from workflow.service import Service
 
+pytest_plugins = ("tests.api_client",)
+
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS = REPO / "definitions"
 PG_URL = os.environ.get("WORKFLOW_TEST_DATABASE_URL", "")

@@ -4,10 +4,8 @@ overdue filter, the OpenAPI document, and that a refused request changes nothing
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tests.api_client import API, MAX_BODY, PAGE_SIZE, Call, assert_error
 from tests.conftest import DEFINITIONS, Clock
 from web import errors
-from web.app import create_app
-from workflow.accounts import create_token, create_user, user_named
-from workflow.config import Settings
+from workflow.accounts import user_named
 from workflow.errors import (
     AlreadyExists,
     DefinitionError,
@@ -37,23 +34,12 @@ from workflow.models import Case, Deadline, Event, ReviewTypeVersion
 from workflow.service import Service
 from workflow.store import unit_of_work
 
-API = "/api/v1"
-MAX_BODY = 16 * 1024  # above the largest shipped definition, so PUT works; small enough for 413
-PAGE_SIZE = 4
 CRITERIA = {
     "abuse_or_neglect": True,
     "child_died": False,
     "seriously_harmed": True,
     "looked_after_child": False,
     "regulated_setting": False,
-}
-PEOPLE = {
-    "reviewer": ("rita", "reviewer", []),
-    "chair": ("carl", "chair", []),
-    "admin": ("ada", "admin", []),
-    "lead": ("Lena Lead", "lead_reviewer", []),
-    "police": ("pat", "agency", ["Police"]),
-    "health": ("hal", "agency", ["Health"]),
 }
 NEW_TYPE = """schema = 1
 key = "good_practice_review"
@@ -93,55 +79,6 @@ roles = ["nobody"]
 # -- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        root=tmp_path,
-        database_url=db_url,
-        secret_key=secrets.token_urlsafe(32),
-        definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path / "instance",
-        max_body_bytes=MAX_BODY,
-        page_size=PAGE_SIZE,
-    )
-
-
-@pytest.fixture
-def app(settings: Settings, service: Service) -> APIFlask:
-    return create_app(settings, service=service)
-
-
-@pytest.fixture
-def client(app: APIFlask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def tokens(service: Service) -> dict[str, str]:
-    out = {}
-    with unit_of_work(service.db) as s:
-        for who, (name, role, agencies) in PEOPLE.items():
-            create_user(s, name, role, agencies, "", service.now())
-            out[who] = create_token(s, name, service.now())
-    return out
-
-
-Call = Callable[..., Any]
-
-
-@pytest.fixture
-def call(client: FlaskClient, tokens: dict[str, str]) -> Call:
-    """``call("reviewer", "get", "/cases")``: the request, as that person, with their token."""
-
-    def do(who: str, method: str, path: str, **kw: Any) -> Any:
-        headers = dict(kw.pop("headers", {}))
-        if who:
-            headers["Authorization"] = f"Bearer {tokens[who]}"
-        return client.open(f"{API}{path}", method=method.upper(), headers=headers, **kw)
-
-    return do
-
-
 def ni_body(title: str = "Child A", **data: Any) -> dict[str, Any]:
     data.setdefault("aware_at", "2026-11-27")
     return {"review_type": "notifiable_incident", "title": title, "data": data}
@@ -155,21 +92,6 @@ def open_case(call: Call) -> Callable[..., dict[str, Any]]:
         return dict(r.json)
 
     return do
-
-
-def assert_error(r: Any, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.get_data(as_text=True)
-    assert r.is_json, r.get_data(as_text=True)
-    body = r.json
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"].endswith((".", "?"))
-    assert len(error["message"]) > 20  # a sentence, not a reason phrase
-    assert isinstance(error["details"], list)
-    assert all(isinstance(d, str) for d in error["details"])
-    return dict(error)
 
 
 def stored(service: Service) -> dict[str, Any]:

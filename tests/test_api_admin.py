@@ -6,15 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_api import (  # noqa: F401  (fixtures)
-    Call,
-    app,
-    assert_error,
-    call,
-    client,
-    settings,
-    tokens,
-)
+from tests.api_client import Call, assert_error
 from tests.test_administration import LR, LR_V1, LR_V2, UNREACHABLE
 
 ADMIN_CALLS = [

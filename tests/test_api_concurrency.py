@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import DEFINITIONS, PG_URL
+from tests.conftest import DEFINITIONS
 from web.app import create_app
 from workflow.accounts import create_token, create_user
 from workflow.config import Settings

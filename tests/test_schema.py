@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import workflow.models
-import workflow.models_admin  # noqa: F401
+import workflow.models_admin
 from workflow.schema import is_current, upgrade
 
 

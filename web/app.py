@@ -13,8 +13,9 @@ from workflow.service import Service
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None, service: Service | None = None,
-               **overrides: Any) -> APIFlask:
+def create_app(
+    settings: Settings | None = None, service: Service | None = None, **overrides: Any
+) -> APIFlask:
     settings = settings or load_settings()
     app = APIFlask(
         __name__,
