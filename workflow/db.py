@@ -33,7 +33,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and FULL sync (an acknowledged commit survives a crash)."""
+    """An engine for ``url``. SQLite files get WAL, foreign keys, a busy timeout and FULL sync
+    (an acknowledged commit survives a crash); ``postgresql://`` URLs use psycopg 3."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)
