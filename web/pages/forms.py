@@ -1,0 +1,563 @@
+"""The pages' forms (flask-wtf, so each carries its CSRF token) rendered with the GOV.UK widgets
+of govuk-frontend-wtf. Every message is written the GOV.UK way: it says what to do.
+
+Forms for case data are built from ``datagroups`` specs, so a new key in a definition gets a
+field without new code here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped, unused-ignore]
+    GovCheckboxInput,
+    GovDateInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from web.pages.datagroups import Group, Kind, Spec, lookup
+
+MAX_TEXT = 300
+MAX_LONG = 20_000
+
+
+class _WithoutEmptyHint:
+    """govuk-frontend-wtf gives radios and checkboxes a hint even when the field has none,
+    which renders an empty hint (and points aria-describedby at it): leave it out."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        hint = params.get("hint")
+        if not hint or not (hint.get("text") or hint.get("html")):
+            params.pop("hint", None)
+        return params
+
+
+class RadioInput(_WithoutEmptyHint, GovRadioInput):
+    pass
+
+
+class CheckboxInput(_WithoutEmptyHint, GovCheckboxInput):
+    pass
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Choices the way WTForms 3.3 wants them (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class GovDateField(Field):
+    """A date asked as day, month and year (the GOV.UK date input), all three or none."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str = "", validators: Any = None, required: str = "", **kw: Any):
+        super().__init__(label, validators, **kw)
+        self.required_message = required
+        self._problem = ""
+
+    def _value(self) -> str:
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(v).strip() for v in [*valuelist, "", "", ""][:3]]
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        named = dict(zip(("day", "month", "year"), parts, strict=True))
+        missing = [k for k, v in named.items() if not v]
+        label = self.label.text
+        if missing:
+            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
+        if not all(re.fullmatch(r"\d{1,4}", v) for v in parts) or len(parts[2]) != 4:
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(f"{label} must be a real date, for example 27 3 2026") from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required_message and self.data is None and not self.process_errors:
+            raise ValidationError(self.required_message)
+
+
+def _number(form: Any, field: Field) -> None:
+    text = (field.data or "").strip()
+    if not text:
+        return
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValidationError(f"{field.label.text} must be a number, like 2 or 0.5") from None
+    if value < 0 or value != value:
+        raise ValidationError(f"{field.label.text} must be 0 or more")
+
+
+def _url(form: Any, field: Field) -> None:
+    text = (field.data or "").strip()
+    if text and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
+        raise ValidationError(
+            f"Enter {field.label.text.lower()} in the right format, like https://board.example/reports/child-a"
+        )
+
+
+def field_for(spec: Spec, required: str = "") -> Field:
+    """An unbound WTForms field that asks ``spec``; ``required`` is the message when empty."""
+    hint = spec.hint
+    if spec.kind == Kind.DATE:
+        return GovDateField(spec.label, description=hint, required=required)
+    first: list[Any] = [InputRequired(required)] if required else [Optional()]
+    too_long = Length(
+        max=MAX_LONG, message=f"{spec.label} must be {MAX_LONG:,} characters or fewer"
+    )
+    if spec.kind in (Kind.LONGTEXT, Kind.LINES, Kind.LINES_OR_NONE):
+        return TextAreaField(spec.label, [*first, too_long], widget=GovTextArea(), description=hint)
+    if spec.kind in (Kind.YESNO, Kind.CHOICE):
+        choices = options(
+            [("yes", "Yes"), ("no", "No")] if spec.kind == Kind.YESNO else spec.choices
+        )
+        return RadioField(spec.label, first, choices=choices, widget=RadioInput(), description=hint)
+    if spec.kind == Kind.CONFIRM:
+        return BooleanField(spec.label, widget=CheckboxInput(), description=hint)
+    validators: list[Any] = [*first, too_long]
+    if spec.kind == Kind.NUMBER:
+        validators.append(_number)
+    if spec.kind == Kind.URL:
+        validators.append(_url)
+    return StringField(spec.label, validators, widget=GovTextInput(), description=hint)
+
+
+def form_value(spec: Spec, value: Any) -> Any:
+    """A stored value as its form field wants it."""
+    if spec.kind == Kind.DATE:
+        try:
+            return date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
+    if spec.kind == Kind.YESNO:
+        if value is True or str(value).lower() in ("yes", "true"):
+            return "yes"
+        if value is False or str(value).lower() in ("no", "false"):
+            return "no"
+        return None
+    if spec.kind == Kind.CONFIRM:
+        return value is True
+    if spec.kind in (Kind.LINES, Kind.LINES_OR_NONE):
+        items = value if isinstance(value, list) else [value] if value else []
+        return "\n".join(str(v) for v in items)
+    if spec.kind == Kind.CHOICE:
+        return str(value) if value not in (None, "") else None
+    if value is None:
+        return ""
+    return str(value)
+
+
+def stored_value(spec: Spec, field: Field) -> Any:
+    """What a submitted field stores (None removes the key)."""
+    data = field.data
+    if spec.kind == Kind.DATE:
+        return data.isoformat() if isinstance(data, date) else None
+    if spec.kind == Kind.YESNO:
+        return True if data == "yes" else False if data == "no" else None
+    if spec.kind == Kind.CONFIRM:
+        return True if data else None
+    if spec.kind in (Kind.LINES, Kind.LINES_OR_NONE):
+        names = _lines(data or "")
+        return names if names or spec.kind == Kind.LINES_OR_NONE else None
+    if spec.kind == Kind.NUMBER:
+        text = (data or "").strip()
+        if not text:
+            return None
+        number = float(text)
+        return int(number) if number.is_integer() else number
+    if spec.kind == Kind.CHOICE:
+        return data or None
+    text = (data or "").strip()
+    return text or None
+
+
+def _lines(text: str) -> list[str]:
+    """Names one a line, without blanks or repeats (compared ignoring case)."""
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        name = " ".join(line.split())
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+# -- sign in and out ------------------------------------------------------------------------
+
+
+class SignInForm(FlaskForm):
+    name = StringField(
+        "Name",
+        [
+            InputRequired("Enter your name"),
+            Length(max=120, message="Your name must be 120 characters or fewer"),
+        ],
+        widget=GovTextInput(),
+    )
+    password = PasswordField(
+        "Password",
+        [
+            InputRequired("Enter your password"),
+            Length(max=500, message="Your password must be 500 characters or fewer"),
+        ],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    """Signing out is a POST with the CSRF token, so another site cannot sign a person out."""
+
+
+# -- case data ------------------------------------------------------------------------------
+
+
+class VersionedForm(FlaskForm):
+    """Every change to a case says which version it was made on, so a change made by someone
+    else in between is reported instead of overwritten."""
+
+    expected_version = HiddenField()
+
+    def version(self) -> int | None:
+        try:
+            return int(self.expected_version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def group_form(
+    group: Group,
+    data: Mapping[str, Any],
+    version: int,
+    formdata: Any = None,
+    finding_count: int = 0,
+) -> VersionedForm:
+    """The form that records ``group``: prefilled from ``data`` unless ``formdata`` is given."""
+    if group.kind == "findings":
+        return _list_form(FindingEntry, data.get("findings"), version, formdata, _finding_value)
+    if group.kind == "actions":
+        return _list_form(
+            _action_entry(finding_count), data.get("actions"), version, formdata, _action_value
+        )
+    attrs: dict[str, Any] = {spec.name: field_for(spec) for spec in group.fields}
+    cls = type(f"{group.id.title()}Form", (VersionedForm,), attrs)
+    initial = {spec.name: form_value(spec, lookup(data, spec.path)) for spec in group.fields}
+    initial["expected_version"] = str(version)
+    form: VersionedForm = cls(formdata=formdata, data=initial)
+    return form
+
+
+def group_values(group: Group, form: Any) -> dict[str, Any]:
+    return {spec.path: stored_value(spec, form[spec.name]) for spec in group.fields}
+
+
+# Lists of entries (findings, actions): every stored entry, then one blank to add another.
+
+
+class FindingEntry(Form):
+    what_happened = TextAreaField(
+        "What happened",
+        [Length(max=MAX_LONG, message=f"What happened must be {MAX_LONG:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    why = TextAreaField(
+        "Why it happened",
+        [Length(max=MAX_LONG, message=f"Why it happened must be {MAX_LONG:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    kind = RadioField(
+        "Does it show good practice or a problem?",
+        [Optional()],
+        choices=options([("good_practice", "Good practice"), ("problem", "A problem")]),
+        widget=RadioInput(),
+    )
+    remove = BooleanField("Remove this finding", widget=CheckboxInput())
+
+    def blank(self) -> bool:
+        texts = [(self.what_happened.data or "").strip(), (self.why.data or "").strip()]
+        return not any(texts) and not self.kind.data
+
+    def check(self, number: int) -> None:
+        if self.remove.data or self.blank():
+            return
+        if not (self.what_happened.data or "").strip():
+            self.what_happened.errors = [
+                *self.what_happened.errors,
+                f"Say what happened in finding {number}",
+            ]
+
+    def stored(self, original: Mapping[str, Any]) -> dict[str, Any]:
+        entry = {k: v for k, v in original.items() if k not in ("what_happened", "why", "kind")}
+        for key in ("what_happened", "why"):
+            text = (self[key].data or "").strip()
+            if text:
+                entry[key] = text
+        if self.kind.data:
+            entry["kind"] = self.kind.data
+        return entry
+
+
+def _finding_value(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "what_happened": str(entry.get("what_happened") or ""),
+        "why": str(entry.get("why") or ""),
+        "kind": entry.get("kind") if entry.get("kind") in ("good_practice", "problem") else None,
+    }
+
+
+class ActionEntryBase(Form):
+    owner_agency = StringField(
+        "Owner agency",
+        [Length(max=MAX_TEXT, message=f"Owner agency must be {MAX_TEXT} characters or fewer")],
+        widget=GovTextInput(),
+    )
+    description = TextAreaField(
+        "What will change",
+        [
+            Length(
+                max=MAX_LONG, message=f"What will change must be {MAX_LONG:,} characters or fewer"
+            )
+        ],
+        widget=GovTextArea(),
+    )
+    due_date = GovDateField("Due date", description="For example, 27 3 2027")
+    status = RadioField(
+        "Status",
+        [Optional()],
+        choices=options([("open", "Open"), ("done", "Done")]),
+        widget=RadioInput(),
+    )
+    completion_evidence = TextAreaField(
+        "Evidence that it was completed",
+        [Length(max=MAX_LONG, message=f"Evidence must be {MAX_LONG:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    impact_evidence = TextAreaField(
+        "Evidence of its impact",
+        [Length(max=MAX_LONG, message=f"Evidence must be {MAX_LONG:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    remove = BooleanField("Remove this action", widget=CheckboxInput())
+    TEXT_KEYS = ("owner_agency", "description", "completion_evidence", "impact_evidence")
+
+    def blank(self) -> bool:
+        texts = [(self[k].data or "").strip() for k in self.TEXT_KEYS]
+        finding = self["finding"].data
+        return not any(texts) and not finding and self.due_date.data is None
+
+    def check(self, number: int) -> None:
+        return None
+
+    def stored(self, original: Mapping[str, Any]) -> dict[str, Any]:
+        known = (*self.TEXT_KEYS, "finding", "due_date", "status")
+        entry = {k: v for k, v in original.items() if k not in known}
+        finding = self["finding"].data
+        if finding:
+            entry["finding"] = int(finding)
+        for key in self.TEXT_KEYS:
+            text = (self[key].data or "").strip()
+            if text:
+                entry[key] = text
+        if self.due_date.data is not None:
+            entry["due_date"] = self.due_date.data.isoformat()
+        entry["status"] = self.status.data or "open"
+        return entry
+
+
+def _action_entry(finding_count: int) -> type[ActionEntryBase]:
+    choices = [("", "Not linked to a finding")] + [
+        (str(i), f"Finding {i}") for i in range(1, finding_count + 1)
+    ]
+    finding = SelectField(
+        "Which finding it answers",
+        choices=options(choices),
+        widget=GovSelect(),
+        validate_choice=True,
+    )
+    return type("ActionEntry", (ActionEntryBase,), {"finding": finding})
+
+
+def _action_value(entry: Mapping[str, Any]) -> dict[str, Any]:
+    due = entry.get("due_date")
+    try:
+        due_date = date.fromisoformat(str(due)[:10]) if due else None
+    except ValueError:
+        due_date = None
+    finding = entry.get("finding")
+    return {
+        "finding": str(finding)
+        if isinstance(finding, int) and not isinstance(finding, bool)
+        else "",
+        "owner_agency": str(entry.get("owner_agency") or ""),
+        "description": str(entry.get("description") or ""),
+        "due_date": due_date,
+        "status": entry.get("status") if entry.get("status") in ("open", "done") else "open",
+        "completion_evidence": str(entry.get("completion_evidence") or ""),
+        "impact_evidence": str(entry.get("impact_evidence") or ""),
+    }
+
+
+class ListForm(VersionedForm):
+    entry_type: type[Form]
+
+    def entries(self) -> list[Any]:
+        return [e.form for e in self["items"].entries]
+
+    def check_entries(self) -> bool:
+        for number, entry in enumerate(self.entries(), start=1):
+            entry.check(number)
+        return not any(f.errors for e in self.entries() for f in e)
+
+    def stored(self, originals: Sequence[Any]) -> list[dict[str, Any]]:
+        out = []
+        for i, entry in enumerate(self.entries()):
+            if entry.remove.data or entry.blank():
+                continue
+            original = (
+                originals[i] if i < len(originals) and isinstance(originals[i], Mapping) else {}
+            )
+            out.append(entry.stored(original))
+        return out
+
+
+def _list_form(entry: type[Form], stored: Any, version: int, formdata: Any, value: Any) -> ListForm:
+    existing = [e for e in stored if isinstance(e, Mapping)] if isinstance(stored, list) else []
+    attrs = {
+        "items": FieldList(FormField(entry), min_entries=len(existing) + 1),
+        "entry_type": entry,
+    }
+    cls = type("EntriesForm", (ListForm,), attrs)
+    initial = {
+        "expected_version": str(version),
+        "items": [value(e) for e in existing] + [value({})],
+    }
+    form: ListForm = cls(formdata=formdata, data=initial)
+    return form
+
+
+# -- steps ----------------------------------------------------------------------------------
+
+
+class StepForm(VersionedForm):
+    note = TextAreaField(
+        "Note for the case record (optional)",
+        [Length(max=MAX_LONG, message=f"The note must be {MAX_LONG:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+
+
+def step_form(
+    trigger: str,
+    date_specs: Iterable[Spec],
+    version: int,
+    formdata: Any = None,
+) -> StepForm:
+    """The form of one step: a note, and the dates the step records (empty means today)."""
+    specs = list(date_specs)
+    attrs: dict[str, Any] = {}
+    for spec in specs:
+        attrs[spec.name] = GovDateField(spec.label, description="Leave empty for today.")
+    cls = type("StepFormFor", (StepForm,), attrs)
+    form: StepForm = cls(
+        formdata=formdata, prefix=f"step-{trigger}", data={"expected_version": str(version)}
+    )
+    form.date_specs = specs
+    return form
+
+
+# -- opening a case -------------------------------------------------------------------------
+
+
+class OpenCaseForm(FlaskForm):
+    title = StringField(
+        "Title",
+        [
+            InputRequired("Enter a title for the case, for example Child A"),
+            Length(max=MAX_TEXT, message=f"The title must be {MAX_TEXT} characters or fewer"),
+        ],
+        widget=GovTextInput(),
+        description="A name that does not identify the child, for example Child A.",
+    )
+    linked_from = HiddenField()
+
+
+def open_form(
+    specs: Iterable[Spec],
+    required: Iterable[str] = (),
+    formdata: Any = None,
+    data: Mapping[str, Any] | None = None,
+) -> OpenCaseForm:
+    """The form to open a case: its title, and each piece of data the review type needs first
+    (the keys in ``required`` must be given)."""
+    attrs: dict[str, Any] = {}
+    specs = list(specs)
+    must = set(required)
+    for spec in specs:
+        message = f"Enter the {spec.label[0].lower() + spec.label[1:]}" if spec.path in must else ""
+        attrs[f"data__{spec.name}"] = field_for(spec, message)
+    cls = type("OpenFormFor", (OpenCaseForm,), attrs)
+    form: OpenCaseForm = cls(formdata=formdata, data=dict(data or {}))
+    form.specs = specs
+    return form
+
+
+class AcknowledgeForm(FlaskForm):
+    """Acknowledging an escalation: a button and its CSRF token."""
+
+
+class FilterForm(Form):
+    """The dashboard's filters: a GET form that changes nothing, so it needs no CSRF token."""
+
+    review_type = SelectField(
+        "Review type",
+        choices=options([("", "All review types")]),
+        widget=GovSelect(),
+        validate_choice=False,
+    )
+    state = SelectField(
+        "Stage", choices=options([("", "All stages")]), widget=GovSelect(), validate_choice=False
+    )
+    agency = StringField(
+        "Agency",
+        [Length(max=MAX_TEXT, message=f"The agency must be {MAX_TEXT} characters or fewer")],
+        widget=GovTextInput(),
+    )
+
+
+class FindCaseForm(Form):
+    reference = StringField(
+        "Find a case by its reference",
+        [Length(max=40, message="A reference is 40 characters or fewer")],
+        widget=GovTextInput(),
+        description="For example NI-2026-3F2A1B.",
+    )

@@ -1,0 +1,287 @@
+"""Small helpers the page blueprints share: who is acting, dates and deadlines in words, the
+error summary, security headers and the state diagram text."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, render_template, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from wtforms import Field, Form
+
+from workflow import machine
+from workflow.calendar import LONDON, WorkingCalendar
+from workflow.config import Settings
+from workflow.definition import Definition
+from workflow.engine import Actor, DeadlineStatus
+from workflow.errors import PermissionDenied, WorkflowError
+from workflow.service import Service
+
+SERVICE_NAME = "Safeguarding case reviews"
+DATA_PATH = re.compile(r"data\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
+
+
+def service() -> Service:
+    svc: Service = current_app.extensions["workflow.service"]
+    return svc
+
+
+def settings() -> Settings:
+    found: Settings = current_app.extensions["workflow.settings"]
+    return found
+
+
+def actor() -> Actor:
+    """The signed-in person as the service sees them."""
+    return Actor(current_user.name, current_user.role, tuple(current_user.agencies))
+
+
+def today() -> date:
+    svc = service()
+    return svc.calendar.local_date(svc.now())
+
+
+# -- the service navigation -------------------------------------------------------------------
+
+
+def register_nav_item(
+    app: Flask, text: str, endpoint: str, key: str, roles: Iterable[str] | None = None
+) -> None:
+    """Add a link to the service navigation of every page (for other page modules, such as the
+    reports). ``key`` marks it current when a page renders with ``nav=key``; ``roles`` limits
+    who sees it."""
+    items: list[dict[str, Any]] = app.extensions.setdefault("workflow.pages.nav", [])
+    items.append(
+        {"text": text, "endpoint": endpoint, "key": key, "roles": set(roles) if roles else None}
+    )
+
+
+def nav_items(current: str | None) -> list[dict[str, Any]]:
+    items = [
+        {"text": "Dashboard", "endpoint": "dashboard.index", "key": "dashboard", "roles": None},
+        {"text": "All cases", "endpoint": "cases.all_cases", "key": "cases", "roles": None},
+        {"text": "Open a case", "endpoint": "cases.choose_type", "key": "new", "roles": None},
+        *current_app.extensions.get("workflow.pages.nav", []),
+    ]
+    role = getattr(current_user, "role", None)
+    return [
+        {"href": url_for(i["endpoint"]), "text": i["text"], "current": i["key"] == current}
+        for i in items
+        if i["roles"] is None or role in i["roles"]
+    ]
+
+
+# -- pages of the review's records ----------------------------------------------------------
+
+RecordPage = Callable[[int], str]
+
+
+def register_record_page(app: Flask, kind: str, url: RecordPage) -> None:
+    """Say where the records of ``kind`` (``findings``, ``practitioners``...) of a case are
+    recorded: ``url(case_id)``. A blocked step that needs such records links there."""
+    pages: dict[str, RecordPage] = app.extensions.setdefault("workflow.pages.record_pages", {})
+    pages[kind] = url
+
+
+def record_page(kind: str, case_id: int) -> str | None:
+    pages: dict[str, RecordPage] = current_app.extensions.get("workflow.pages.record_pages", {})
+    found = pages.get(kind)
+    return found(case_id) if found else None
+
+
+# -- words for dates and deadlines ----------------------------------------------------------
+
+
+def format_date(value: date | str | None) -> str:
+    """``30 November 2026``; a string is read as an ISO date, and shown as is if it is not one."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    else:
+        day = value
+    return f"{day.day} {day:%B %Y}"
+
+
+def format_instant(value: datetime | str | None) -> str:
+    """``30 November 2026 at 10:05am`` in London time."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def deadline_words(
+    due_date: date, status: str, day: date, calendar: WorkingCalendar
+) -> tuple[str, str]:
+    """What a deadline means today, and the GOV.UK tag colour to show it with."""
+    if status == DeadlineStatus.MET:
+        return "Met", "govuk-tag--green"
+    if status == DeadlineStatus.CANCELLED:
+        return "No longer needed", "govuk-tag--grey"
+    if day > due_date or status == DeadlineStatus.MISSED:
+        late = calendar.working_days_between(due_date, day)
+        if late == 0:
+            return "Overdue", "govuk-tag--red"
+        return f"Overdue by {plural(late, 'working day')}", "govuk-tag--red"
+    if day == due_date:
+        return "Due today", "govuk-tag--orange"
+    left = calendar.working_days_between(day, due_date)
+    colour = "govuk-tag--yellow" if left <= 2 else "govuk-tag--blue"
+    return f"{plural(left, 'working day')} left", colour
+
+
+# -- forms and errors -----------------------------------------------------------------------
+
+
+def field_href(field: Field) -> str:
+    """Where an error summary link for ``field`` should land: its first input."""
+    widget = type(field.widget).__name__
+    if widget == "GovDateInput":
+        return f"#{field.name}-day"
+    return f"#{field.id}"
+
+
+def error_list(form: Form | None, extra: Iterable[Mapping[str, str]] = ()) -> list[dict[str, str]]:
+    """Items for the error summary: one per field error (linked to the field), then ``extra``."""
+    items: list[dict[str, str]] = []
+    if form is not None:
+        for field in _fields(form):
+            for message in field.errors:
+                if isinstance(message, str):
+                    items.append({"text": message, "href": field_href(field)})
+    items.extend(dict(x) for x in extra)
+    return items
+
+
+def _fields(form: Any) -> Iterable[Field]:
+    for field in form:
+        entries = getattr(field, "entries", None)
+        if entries is not None:  # a FieldList of FormFields
+            for entry in entries:
+                sub = getattr(entry, "form", None)
+                yield from _fields(sub) if sub is not None else [entry]
+        else:
+            yield field
+
+
+def data_paths(sentence: str) -> list[str]:
+    """The data keys a guard's sentence names, e.g. ``criteria.child_died``."""
+    return [m.rstrip(".") for m in DATA_PATH.findall(sentence)]
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, so a sign-in link cannot send people away."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def workflow_error(error: WorkflowError) -> tuple[str, int]:
+    """A typed error on a page: not found (also what a case one may not see is) or forbidden."""
+    forbidden = isinstance(error, PermissionDenied)
+    return (
+        render_template(
+            "pages/error.html",
+            title="You cannot do that" if forbidden else "Page not found",
+            message=error.message,
+        ),
+        403 if forbidden else 404,
+    )
+
+
+def http_error(error: HTTPException) -> tuple[str, int]:
+    """An HTTP error on a page, as a page (the API answers its own errors in JSON)."""
+    code = error.code or 500
+    titles = {404: "Page not found", 403: "You cannot do that", 405: "That cannot be done here"}
+    return (
+        render_template(
+            "pages/error.html",
+            title=titles.get(code, "Something went wrong"),
+            message=error.description or "",
+        ),
+        code,
+    )
+
+
+# -- security headers -----------------------------------------------------------------------
+
+
+def csp_nonce() -> str:
+    nonce: str | None = getattr(g, "csp_nonce", None)
+    if nonce is None:
+        nonce = secrets.token_urlsafe(16)
+        g.csp_nonce = nonce
+    return nonce
+
+
+def secure_headers(response: Response) -> Response:
+    """Pages hold data about children: never cached, never framed, scripts only from here."""
+    nonce = csp_nonce()
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        # Mermaid writes <style> into the SVG it draws.
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# -- the diagram ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def diagram(d: Definition, state: str) -> str:
+    """Mermaid text of the review type with the case's state highlighted and states labelled.
+
+    Cached per definition version and state: drawing it costs about a millisecond.
+    """
+    lines = machine.mermaid(d, state).splitlines()
+    if lines and lines[0].strip() == "---":  # a title block; the page has its own heading
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    out = []
+    state_line = re.compile(r'^(\s*)state "([^"]*)" as (\S+)\s*$')
+    for line in lines:
+        m = state_line.match(line)
+        if m:
+            label = d.label_of(m.group(3)).replace('"', "'")
+            line = f'{m.group(1)}state "{label}" as {m.group(3)}'
+        elif line.strip().startswith("classDef s_active"):
+            line = (
+                "  classDef s_active fill:#ffdd00,stroke:#0b0c0c,stroke-width:4px,"
+                "color:#0b0c0c,font-weight:bold"
+            )
+        elif line.strip().startswith("Class "):
+            line = line.replace("Class ", "class ", 1)
+        out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
