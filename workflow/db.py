@@ -32,6 +32,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SQLITE_BEGIN = "workflow_sqlite_begin"
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine for a transaction that will write: on SQLite it begins IMMEDIATE. (Making
+    the option engine costs about 11 µs, nothing beside a step's few milliseconds.)"""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``. SQLite files get WAL, foreign keys, a busy timeout and FULL sync
     (an acknowledged commit survives a crash); ``postgresql://`` URLs use psycopg 3."""
@@ -53,8 +64,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # IMMEDIATE: writers queue on the lock instead of failing on upgrade mid-transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Reads begin deferred, so they never wait on each other (even nested); a unit of
+            # work asks for IMMEDIATE (see ``writing``), so writers queue for the lock up front
+            # instead of failing to upgrade a read lock half-way through.
+            mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     if url.startswith("postgresql://"):
