@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from tests import records_support as rs
 from tests.conftest import DEFINITIONS, Clock
 from workflow.administration import Administration
 from workflow.compare import compare
@@ -51,8 +52,33 @@ SCOPED = {
     "scoping": {"scale": "small", "method": "workshop"},
     "lead_reviewer": {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]},
 }
-INVOLVED = {"involvement": {"practitioners_invited": True, "family_not_involved_reason": "Moved"}}
-FINDINGS = {"findings": [{"what_happened": "a", "why": "b", "kind": "good_practice"}]}
+INVOLVED: dict[str, Any] = {}  # the people involved are records: see involve()
+FINDINGS: dict[str, Any] = {}  # findings are records: see find()
+
+
+def involve(service: Service, actor: Actor, case_id: int) -> None:
+    rs.add(
+        service,
+        actor,
+        case_id,
+        "practitioners",
+        agency="Police",
+        role_title="Sergeant",
+        invited_on="2026-11-02",
+    )
+    rs.add(
+        service,
+        actor,
+        case_id,
+        "family_members",
+        relationship="parents",
+        not_involved_reason="Moved",
+    )
+
+
+def find(service: Service, actor: Actor, case_id: int) -> dict:
+    rs.add(service, actor, case_id, "findings", what_happened="a", why="b", kind="good_practice")
+    return service.get_case(actor, case_id)
 
 
 @pytest.fixture
@@ -71,6 +97,11 @@ def open_lr(service: Service, reviewer: Actor, chair: Actor, lead: Actor, steps:
         (chair, "sign_off_action_plan", {}),
     ]
     for actor, trigger, data in path[:steps]:
+        if trigger == "begin_findings":
+            involve(service, reviewer, case["id"])
+            case = service.get_case(reviewer, case["id"])
+        if trigger == "agree_findings":
+            case = find(service, lead, case["id"])
         case = service.transition(actor, case["id"], trigger, case["version"], data=data)
     return case
 
@@ -203,7 +234,9 @@ def test_the_catalogue_lists_guards_with_their_parameters_and_roles(
     catalogue = admin_api.catalogue(admin)
     guards = {g["name"]: g for g in catalogue["guards"]}
     assert [p["name"] for p in guards["elapsed_since"]["params"]] == ["field", "duration"]
-    assert "lead_reviewer.organisations" in guards["lead_reviewer_independent"]["reads"]
+    assert (
+        "records.lead_appointments[].organisations" in guards["lead_reviewer_independent"]["reads"]
+    )
     assert guards["involvement_recorded"]["doc"]
     assert "system" in catalogue["roles"] and "admin" in catalogue["roles"]
 
@@ -292,7 +325,7 @@ def test_a_case_changed_since_the_dry_run_is_skipped_not_overwritten(
     chair: Actor,
     lead: Actor,
 ) -> None:
-    case = open_lr(service, reviewer, chair, lead, steps=4)
+    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
     service.publish(admin, LR_V2, expected_key=LR)
     plan = admin_api.migrate(admin, LR, 1, 2, {})
     moved_on = service.transition(
@@ -325,7 +358,7 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
     chair: Actor,
     lead: Actor,
 ) -> None:
-    case = open_lr(service, reviewer, chair, lead, steps=4)
+    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
     service.publish(admin, LR_V2, expected_key=LR)
     plan = admin_api.migrate(admin, LR, 1, 2, {})
     cases = [{"id": case["id"], "version": plan["cases"][0]["version"]}]

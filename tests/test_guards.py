@@ -20,6 +20,7 @@ from workflow.guards.criteria import (
     notifiable_criteria_met,
     scr_criteria_met,
 )
+from workflow.store import freeze
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 11, 30)
@@ -29,7 +30,17 @@ SHIPPED = sorted((Path(__file__).resolve().parent.parent / "definitions").glob("
 def run(
     name: str, data: Mapping[str, Any], params: Mapping[str, Any] | None = None, today: date = TODAY
 ) -> list[str]:
-    ctx = GuardContext(data=data, state="any", today=today, calendar=CAL, actor_role="reviewer")
+    """Evaluate a guard; a ``records`` key in ``data`` holds the review's records instead."""
+    data = dict(data)
+    records = freeze(data.pop("records", {}))
+    ctx = GuardContext(
+        data=data,
+        state="any",
+        today=today,
+        calendar=CAL,
+        actor_role="reviewer",
+        records=records,
+    )
     return REGISTRY.evaluate(name, params or {}, ctx)
 
 
@@ -39,16 +50,69 @@ def answers(**yes: bool) -> dict[str, Any]:
     return {"criteria": {q: yes.get(q, False) for q in sorted(questions)}}
 
 
-LEAD = {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}
-FINDING = {"what_happened": "Referral not passed on", "why": "No shared record", "kind": "problem"}
+# The review's records as the store gives them to guards (see workflow.store.load_records).
+LEAD = {
+    "id": 1,
+    "name": "Lena Lead",
+    "organisations": ["Independent Reviews Ltd"],
+    "appointed_on": "2026-11-02",
+    "ended_on": None,
+}
+FINDING = {
+    "id": 1,
+    "number": 1,
+    "what_happened": "Referral not passed on",
+    "why": "No shared record",
+    "kind": "problem",
+}
 GOOD_FINDING = {
+    "id": 2,
+    "number": 2,
     "what_happened": "Health visitor escalated",
     "why": "Clear pathway",
     "kind": "good_practice",
 }
-ACTION = {"finding": 1, "owner_agency": "Police", "due_date": "2027-03-31"}
+ACTION = {
+    "id": 1,
+    "number": 1,
+    "finding": 1,
+    "owner_agency": "Police",
+    "due_date": "2027-03-31",
+    "status": "open",
+    "completion_evidence": "",
+    "impact_evidence": "",
+}
 DONE = {**ACTION, "status": "done", "completion_evidence": "Audit", "impact_evidence": "Survey"}
-INVOLVED = {"practitioners_invited": True, "family_invited": True, "family_how": "Letter"}
+PRACTITIONER = {
+    "id": 1,
+    "number": 1,
+    "agency": "Police",
+    "role_title": "Custody sergeant",
+    "invited_on": "2026-11-02",
+}
+MOTHER = {
+    "id": 1,
+    "number": 1,
+    "relationship": "mother",
+    "invited_on": "2026-11-03",
+    "how_explained": "Letter",
+    "not_involved_reason": "",
+}
+CHRONOLOGY = {
+    "id": 1,
+    "agency": "Northshire Police",
+    "kind": "chronology",
+    "requested_on": "2026-11-02",
+    "due_date": "2026-11-27",
+    "status": "requested",
+    "waived_reason": "",
+}
+INVOLVED = {"practitioners": [PRACTITIONER], "family_members": [MOTHER]}
+
+
+def recs(**kinds: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"records": kinds}
+
 
 # guard, params, data that meets it, data that does not, words the unmet sentences contain.
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]]] = [
@@ -152,48 +216,74 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
     (
         "lead_reviewer_independent",
         {},
-        {"agencies": ["Police"], "lead_reviewer": LEAD},
+        {"agencies": ["Police"], **recs(lead_appointments=[LEAD])},
         {
             "agencies": ["Police", "Health"],
-            "lead_reviewer": {"name": "Pat", "organisations": ["Police"]},
+            **recs(lead_appointments=[{**LEAD, "name": "Pat", "organisations": ["Police"]}]),
         },
-        ["not independent", "they belong to Police", "appoint someone from outside"],
+        [
+            "The lead reviewer Pat (appointed on 2026-11-02) is not independent",
+            "they belong to Police",
+            "appoint someone from outside",
+        ],
+    ),
+    (
+        "independence_kept",
+        {},
+        {"agencies": ["Police"]},  # nobody appointed yet: nothing to keep
+        {
+            "agencies": ["Health", "police "],
+            **recs(lead_appointments=[{**LEAD, "name": "Pat", "organisations": ["POLICE"]}]),
+        },
+        ["The lead reviewer Pat", "not independent of the case: they belong to POLICE"],
     ),
     (
         "involvement_recorded",
         {},
-        {"involvement": INVOLVED},
-        {"involvement": {}},
+        {"agencies": ["Police"], **recs(**INVOLVED)},
+        {"agencies": ["Police", "Health"], **recs(practitioners=[PRACTITIONER])},
         [
-            "Invite the practitioners",
-            "data.involvement.practitioners_invited",
-            "Invite the family",
-            "data.involvement.family_not_involved_reason",
+            "Invite the practitioners of Health: no practitioner of theirs is recorded",
+            "Invite the family, including surviving children",
+        ],
+    ),
+    (
+        "contributions_settled",
+        {},
+        recs(contributions=[{**CHRONOLOGY, "status": "received"}]),
+        recs(contributions=[CHRONOLOGY]),
+        [
+            "The chronology requested from Northshire Police on 2026-11-02 is neither received "
+            "nor waived."
         ],
     ),
     (
         "findings_recorded",
         {},
-        {"findings": [FINDING, GOOD_FINDING]},
-        {"findings": [{"what_happened": "x", "kind": "bad"}]},
+        recs(findings=[FINDING, GOOD_FINDING]),
+        recs(findings=[{"number": 1, "what_happened": "x", "why": "", "kind": ""}]),
         [
-            "Finding 1: record why it happened (data.findings[0].why)",
-            "Finding 1: say whether it shows good practice or a problem",
+            "Finding 1: record why it happened.",
+            "Finding 1: say whether it shows good practice or a problem.",
         ],
     ),
     (
         "problem_findings_have_actions",
         {},
-        {"findings": [FINDING], "actions": [ACTION]},
-        {"findings": [GOOD_FINDING, FINDING], "actions": []},
-        ["Finding 2 is a problem and has no action", "finding = 2"],
+        recs(findings=[FINDING], actions=[ACTION]),
+        recs(findings=[GOOD_FINDING, {**FINDING, "number": 3}], actions=[ACTION]),
+        ["Finding 3 (problem) has no action with an owner agency and a due date: add one."],
     ),
     (
         "actions_complete",
         {},
-        {"actions": [DONE]},
-        {"actions": [ACTION]},
-        ["Action 1 is still open", "evidence of completion", "evidence of impact"],
+        recs(actions=[DONE]),
+        recs(actions=[ACTION]),
+        [
+            "Action 1 (finding 1, Police, due 2027-03-31) is still open: record it done.",
+            "Action 1 (finding 1, Police, due 2027-03-31) has no evidence of completion",
+            "has no evidence of impact",
+        ],
     ),
     (
         "death_in_scope",
@@ -201,6 +291,28 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         {"age_at_death": 3, "stillbirth": False, "planned_termination": False},
         {"age_at_death": 18, "stillbirth": True, "planned_termination": False},
         ["covers children under 18", "does not cover a stillbirth"],
+    ),
+    # Publication (more cases in tests/test_publication.py).
+    (
+        "board_response_recorded",
+        {},
+        {"board_response": "The board accepts every finding."},
+        {"board_response": {"findings_accepted": [1], "priorities": ["Sharing"]}},
+        ["(data.board_response.actions)", "(data.board_response.monitoring)"],
+    ),
+    (
+        "advance_copies_sent",
+        {"recipients": ["national_panel", "ofsted", "dfe"], "duration": "1 week"},
+        {"report_sent_at": "2026-11-20", "advance_copies": {"dfe": "2026-11-23"}},
+        {"report_sent_at": "2026-11-20", "advance_copies": {"dfe": "2026-11-24"}},
+        ["advance copy to DfE (data.advance_copies.dfe, 2026-11-24)", "2026-12-01"],
+    ),
+    (
+        "published_as_explained",
+        {},
+        {"published_as": "learning_brief", "withheld_reasons": "Would identify a sibling"},
+        {"published_as": "learning_brief"},
+        ["Only a learning brief is to be published", "(data.withheld_reasons)"],
     ),
 ]
 
@@ -411,70 +523,158 @@ def test_criteria_decisions_need_every_answer_first(name: str) -> None:
 
 @pytest.mark.parametrize("organisation", ["police", "POLICE", "  Police  ", "Police\t"])
 def test_independence_is_case_insensitive_and_ignores_spaces(organisation: str) -> None:
-    data = {
-        "agencies": [" Health ", "Police"],
-        "lead_reviewer": {"name": "Pat", "organisations": ["Consulting", organisation]},
-    }
-    unmet = run("lead_reviewer_independent", data)
-    assert len(unmet) == 1
-    assert f"they belong to {organisation.strip()}, whose actions are under review" in unmet[0]
-    assert "Consulting" not in unmet[0]
+    pat = {**LEAD, "name": "Pat", "organisations": ["Consulting", organisation]}
+    data = {"agencies": [" Health ", "Police"], **recs(lead_appointments=[pat])}
+    for name in ("lead_reviewer_independent", "independence_kept"):
+        unmet = run(name, data)
+        assert len(unmet) == 1
+        assert f"they belong to {organisation.strip()}, whose actions are under review" in unmet[0]
+        assert "Consulting" not in unmet[0]
 
 
 def test_independence_names_every_overlapping_organisation() -> None:
-    data = {
-        "agencies": ["Police", "health trust"],
-        "lead_reviewer": {"name": "Pat", "organisations": ["Health Trust", "Police"]},
-    }
+    pat = {**LEAD, "name": "Pat", "organisations": ["Health Trust", "Police"]}
+    data = {"agencies": ["Police", "health trust"], **recs(lead_appointments=[pat])}
     assert "belong to Health Trust, Police," in run("lead_reviewer_independent", data)[0]
 
 
-def test_independence_needs_the_lead_and_their_organisations() -> None:
-    unmet = run("lead_reviewer_independent", {"agencies": ["Police"], "lead_reviewer": {}})
-    assert unmet == [
-        "Record the lead reviewer's name (data.lead_reviewer.name).",
-        "Record the lead reviewer's organisations (data.lead_reviewer.organisations), an empty "
-        "list if none, so independence can be checked.",
+def test_independence_reads_only_the_appointment_in_force() -> None:
+    ended = {**LEAD, "id": 1, "organisations": ["Police"], "ended_on": "2026-11-10"}
+    now = {**LEAD, "id": 2, "appointed_on": "2026-11-10"}
+    data = {"agencies": ["Police"], **recs(lead_appointments=[ended, now])}
+    assert run("lead_reviewer_independent", data) == []
+    assert run("independence_kept", data) == []
+
+
+def test_independence_needs_an_appointment_but_the_data_rule_does_not() -> None:
+    assert run("lead_reviewer_independent", {"agencies": ["Police"]}) == [
+        "No lead reviewer is appointed: record the lead reviewer's appointment (name, "
+        "organisations and the date appointed)."
     ]
-    no_orgs = {"agencies": ["Police"], "lead_reviewer": {"name": "Pat", "organisations": []}}
+    assert run("independence_kept", {"agencies": ["Police"]}) == []
+    no_orgs = {"agencies": ["Police"], **recs(lead_appointments=[{**LEAD, "organisations": []}])}
     assert run("lead_reviewer_independent", no_orgs) == []
 
 
+INVITED_SW = {**PRACTITIONER, "id": 2, "number": 2, "agency": "Health", "role_title": "Nurse"}
+
+
 @pytest.mark.parametrize(
-    ("involvement", "met"),
+    ("kinds", "unmet"),
     [
-        (INVOLVED, True),
-        ({"practitioners_invited": True, "family_not_involved_reason": "Parent in custody"}, True),
-        ({"practitioners_invited": True, "family_invited": True}, False),  # not told how
-        ({"practitioners_invited": False, "family_invited": True, "family_how": "Visit"}, False),
-        ({"family_invited": True, "family_how": "Visit"}, False),
-        ({"practitioners_invited": True}, False),
+        (INVOLVED, []),
+        (
+            {
+                "practitioners": [PRACTITIONER],
+                "family_members": [
+                    {**MOTHER, "invited_on": None, "not_involved_reason": "Parent in custody"}
+                ],
+            },
+            [],
+        ),
+        (
+            {"practitioners": [PRACTITIONER], "family_members": [{**MOTHER, "how_explained": ""}]},
+            [
+                "Family member 1 (mother) was invited on 2026-11-03, but how the review was "
+                "explained to them is not recorded."
+            ],
+        ),
+        (
+            {
+                "practitioners": [{**PRACTITIONER, "invited_on": None}],
+                "family_members": [MOTHER],
+            },
+            [
+                "Invite the practitioners of Police: no practitioner of theirs is recorded as "
+                "invited (agency, role and the date invited).",
+                "Practitioner 1 (Custody sergeant, Police) has no date invited: record when they "
+                "were invited.",
+            ],
+        ),
+        (
+            {"practitioners": [PRACTITIONER, INVITED_SW], "family_members": []},
+            [
+                "Invite the family, including surviving children: record each family member (by "
+                "relationship, never by name) with the date invited and how the review was "
+                "explained, or the reason they are not involved."
+            ],
+        ),
+        (
+            {
+                "practitioners": [PRACTITIONER],
+                "family_members": [{**MOTHER, "invited_on": None}],
+            },
+            [
+                "Family member 1 (mother) is neither invited nor recorded with a reason for not "
+                "being involved."
+            ],
+        ),
     ],
 )
-def test_involvement_of_practitioners_and_family(involvement: dict[str, Any], met: bool) -> None:
-    assert (run("involvement_recorded", {"involvement": involvement}) == []) is met
+def test_involvement_names_each_missing_record(kinds: dict[str, Any], unmet: list[str]) -> None:
+    assert run("involvement_recorded", {"agencies": ["Police "], "records": kinds}) == unmet
 
 
-def test_family_invited_without_how_says_so() -> None:
-    data = {"involvement": {"practitioners_invited": True, "family_invited": True}}
-    assert run("involvement_recorded", data) == [
-        "Record how the family was told about the review and how to take part "
-        "(data.involvement.family_how)."
+def test_involvement_with_no_agencies_asks_for_practitioners() -> None:
+    assert run("involvement_recorded", recs(family_members=[MOTHER])) == [
+        "Invite the practitioners of the agencies involved: record each practitioner invited "
+        "(agency, role and the date invited)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("contribution", "unmet"),
+    [
+        ({"status": "received"}, []),
+        ({"status": "waived", "waived_reason": "The agency had no contact with the family"}, []),
+        (
+            {"status": "waived", "waived_reason": " "},
+            [
+                "The chronology requested from Northshire Police on 2026-11-02 is waived without "
+                "a reason: record why."
+            ],
+        ),
+        (
+            {"kind": "agency_report"},
+            [
+                "The agency report requested from Northshire Police on 2026-11-02 is neither "
+                "received nor waived."
+            ],
+        ),
+    ],
+)
+def test_contributions_settled_names_each_one(
+    contribution: dict[str, Any], unmet: list[str]
+) -> None:
+    assert run("contributions_settled", recs(contributions=[CHRONOLOGY | contribution])) == unmet
+
+
+def test_no_contribution_requested_is_nothing_to_settle() -> None:
+    assert run("contributions_settled", {}) == []
 
 
 def test_findings_needs_at_least_one() -> None:
     assert run("findings_recorded", {}) == [
-        "Record at least one finding (data.findings) saying what happened and why."
+        "Record at least one finding, saying what happened and why."
     ]
 
 
-def test_actions_need_an_owner_and_a_valid_due_date() -> None:
-    data = {"findings": [FINDING], "actions": [{"finding": 1, "due_date": "end of March"}]}
-    text = " ".join(run("problem_findings_have_actions", data))
-    assert "Action 1: record an owner agency (data.actions[0].owner_agency)." in text
-    assert "data.actions[0].due_date must be a date" in text
-    assert "Finding 1 is a problem and has no action" in text
+def test_an_action_without_an_owner_does_not_answer_its_finding() -> None:
+    data = recs(findings=[FINDING], actions=[{**ACTION, "owner_agency": " "}])
+    assert run("problem_findings_have_actions", data) == [
+        "Finding 1 (problem) has no action with an owner agency and a due date: add one."
+    ]
+    # Good practice needs no action.
+    assert run("problem_findings_have_actions", recs(findings=[GOOD_FINDING])) == []
+
+
+def test_every_action_is_named_by_number_finding_owner_and_due_date() -> None:
+    second = {**DONE, "id": 2, "number": 2, "finding": 3, "owner_agency": "Health"}
+    data = recs(actions=[{**DONE, "impact_evidence": ""}, {**second, "status": "in_progress"}])
+    assert run("actions_complete", data) == [
+        "Action 1 (finding 1, Police, due 2027-03-31) has no evidence of impact: record it.",
+        "Action 2 (finding 3, Health, due 2027-03-31) is still open: record it done.",
+    ]
 
 
 def test_death_in_scope_needs_the_answers() -> None:

@@ -3,6 +3,7 @@ and posted back with their CSRF tokens (CSRF protection stays on in every test).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow import accounts
+from workflow import accounts, records
 from workflow.config import Settings
 from workflow.engine import Actor
 from workflow.errors import InvalidInput
@@ -957,6 +958,28 @@ class Browser:
         assert response.status_code == 302, text_of(response.get_data(as_text=True))[:2000]
         return self.get(response.headers["Location"].split("#")[0])
 
+    def add_record(
+        self, case_id: int, kind: str, values: dict[str, Any], then: str = ""
+    ) -> tuple[int, str]:
+        """Add a record on the page of its kind (reached from the case page); its id and the
+        page shown after."""
+        page = self.get(f"/cases/{case_id}")
+        assert f'href="/cases/{case_id}/records/{kind}"' in page, f"no link to {kind}"
+        form = self.get(f"/cases/{case_id}/records/{kind}")
+        if then:
+            values = {**values, "then": then}
+        response = submit(self.client, form, "record-form", values)
+        assert response.status_code == 302, text_of(response.get_data(as_text=True))[:2000]
+        location = response.headers["Location"]
+        record_id = int(location.rsplit("#record-", 1)[1]) if "#record-" in location else 0
+        return record_id, self.get(location.split("#")[0])
+
+    def change_record(self, case_id: int, kind: str, record_id: int, values: dict[str, Any]) -> str:
+        form = self.get(f"/cases/{case_id}/records/{kind}/{record_id}")
+        response = submit(self.client, form, "record-form", values)
+        assert response.status_code == 302, text_of(response.get_data(as_text=True))[:2000]
+        return self.get(response.headers["Location"].split("#")[0])
+
     def step(self, case_id: int, trigger: str, values: dict[str, Any] | None = None) -> str:
         page = self.get(f"/cases/{case_id}")
         response = submit(self.client, page, f"/steps/{trigger}", values or {})
@@ -1054,43 +1077,83 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert f"/cases/{case_id}" in lena.get("/")
     page = lena.step(case_id, "start_involvement")
     assert state_of(page) == "Involving practitioners and family"
-    assert "Invite the practitioners" in lena.blocked(case_id, "begin_findings")
-    if records_without_pages(app, service, "serious_case_review"):
-        # The review's records (people, findings, actions) have pages of their own (issue 6);
-        # until they are registered with the case page the rest of the path cannot be walked.
-        pytest.xfail("the review's records pages are not registered with the case page")
-    lena.record(
+    assert "Invite the practitioners of Northshire Police" in lena.blocked(
+        case_id, "begin_findings"
+    )
+    assert not records_without_pages(app, service, "serious_case_review")
+    # The blocked step links to the pages where the records it needs are made.
+    assert f'href="/cases/{case_id}/records/practitioners"' in lena.get(f"/cases/{case_id}")
+    for agency in ("Northshire Police", "Northshire NHS Trust"):
+        lena.add_record(
+            case_id,
+            "practitioners",
+            {
+                "agency": agency,
+                "role_title": "Team manager",
+                "invited_on": when(date(2026, 11, 20)),
+            },
+        )
+    assert "Invite the family, including surviving children" in lena.blocked(
+        case_id, "begin_findings"
+    )
+    lena.add_record(
         case_id,
-        "involvement",
-        {
-            "involvement__practitioners_invited": "y",
-            "involvement__family_invited": "no",
-            "involvement__family_not_involved_reason": "The family asked not to take part.",
-        },
+        "family-members",
+        {"relationship": "parents", "not_involved_reason": "The family asked not to take part."},
     )
     page = lena.step(case_id, "begin_findings")
     assert state_of(page) == "Findings"
 
+    # A chronology asked of the police: findings wait until it is in.
+    chronology, _ = rita.add_record(
+        case_id,
+        "contributions",
+        {"agency": "Northshire Police", "kind": "chronology", "due_date": when(date(2026, 12, 11))},
+    )
+    assert "Chronology from Northshire Police" in rita.get(f"/cases/{case_id}")  # its deadline
+    blocked = lena.blocked(case_id, "agree_findings")
+    assert (
+        "The chronology requested from Northshire Police on 2026-11-30 is neither received nor "
+        "waived." in blocked
+    )
+    assert "Record at least one finding" in blocked
+    page = rita.get(f"/cases/{case_id}/records/contributions")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    version = find_form(page, f"upload-{chronology}")["fields"]
+    response = rita.client.post(
+        f"/cases/{case_id}/records/contributions/{chronology}/documents",
+        data={
+            **dict(version),
+            "file": (io.BytesIO(b"%PDF-1.7 chronology"), "chronology.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = rita.get(f"/cases/{case_id}/records/contributions")
+    assert "chronology.pdf" in page and "Recorded as received by" in page
+
     # Findings: one problem and one piece of good practice, added one after another.
-    page = lena.record(
+    _, page = lena.add_record(
         case_id,
         "findings",
         {
-            "items-0-what_happened": "Referrals were not shared between agencies.",
-            "items-0-why": "No agreed route for sharing.",
-            "items-0-kind": "problem",
+            "what_happened": "Referrals were not shared between agencies.",
+            "why": "No agreed route for sharing.",
+            "kind": "problem",
+            "sources": str(chronology),
         },
         then="add",
     )
-    assert "Finding 1" in page and "Add a finding" in page
+    assert "Finding 1 (a problem)" in page and "Add a finding" in page
     response = submit(
         lena.client,
         page,
         "record-form",
         {
-            "items-1-what_happened": "The school raised concerns promptly.",
-            "items-1-why": "Clear safeguarding training.",
-            "items-1-kind": "good_practice",
+            "what_happened": "The school raised concerns promptly.",
+            "why": "Clear safeguarding training.",
+            "kind": "good_practice",
         },
     )
     assert response.status_code == 302
@@ -1098,30 +1161,32 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert state_of(page) == "Action plan"
 
     # The action plan: the chair cannot sign it off until the problem has an action.
-    assert "Finding 1 is a problem and has no action" in carl.blocked(
+    assert "Finding 1 (problem) has no action with an owner agency and a due date" in carl.blocked(
         case_id, "sign_off_action_plan"
     )
-    rita.record(
+    action, _ = rita.add_record(
         case_id,
         "actions",
         {
-            "items-0-finding": "1",
-            "items-0-owner_agency": "Northshire Police",
-            "items-0-description": "Agree a referral-sharing protocol.",
-            "items-0-due_date": when(date(2027, 3, 31)),
-            "items-0-status": "open",
+            "finding": "1",
+            "owner_agency": "Northshire Police",
+            "description": "Agree a referral-sharing protocol.",
+            "due_date": when(date(2027, 3, 31)),
         },
     )
     page = carl.step(case_id, "sign_off_action_plan")
     assert state_of(page) == "Monitoring actions"
-    assert "Action 1 is still open" in carl.blocked(case_id, "complete_monitoring")
-    rita.record(
+    assert "Action 1 (finding 1, Northshire Police, due 2027-03-31) is still open" in (
+        carl.blocked(case_id, "complete_monitoring")
+    )
+    rita.change_record(
         case_id,
         "actions",
+        action,
         {
-            "items-0-status": "done",
-            "items-0-completion_evidence": "Protocol signed by all agencies.",
-            "items-0-impact_evidence": "Audit shows referrals shared within a day.",
+            "status": "done",
+            "completion_evidence": "Protocol signed by all agencies.",
+            "impact_evidence": "Audit shows referrals shared within a day.",
         },
     )
     page = carl.step(case_id, "complete_monitoring")
@@ -1159,16 +1224,18 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
         assert label in timeline
     assert "Appointed at the board meeting." in timeline
     stored = service.get_case(Actor("carl", "chair"), case_id)
-    assert stored["data"]["findings"][1]["kind"] == "good_practice"
-    assert stored["data"]["actions"][0] == {
+    chair = Actor("carl", "chair")
+    findings = records.list_records(service, chair, case_id, "findings")["items"]
+    assert [f["kind"] for f in findings] == ["problem", "good_practice"]
+    assert findings[0]["sources"] == [chronology]
+    (done,) = records.list_records(service, chair, case_id, "actions")["items"]
+    assert {k: done[k] for k in ("finding", "owner_agency", "due_date", "status")} == {
         "finding": 1,
         "owner_agency": "Northshire Police",
-        "description": "Agree a referral-sharing protocol.",
         "due_date": "2027-03-31",
         "status": "done",
-        "completion_evidence": "Protocol signed by all agencies.",
-        "impact_evidence": "Audit shows referrals shared within a day.",
     }
+    assert done["impact_evidence"] == "Audit shows referrals shared within a day."
     assert stored["data"]["published_at"] == "2026-12-04"
 
 
@@ -1280,3 +1347,157 @@ def test_time_moves_and_the_deadline_follows(
     clock.advance(days=1)
     assert "Overdue by 1 working day" in c.get("/").get_data(as_text=True)
     assert timedelta(days=1)
+
+
+# -- the review's records ---------------------------------------------------------------------
+
+
+def _review_with_plan(service: Service, people: dict[str, Actor]) -> dict[str, Any]:
+    """A serious case review naming Police and Health, with a finding and an action and a
+    chronology asked of each agency."""
+    reviewer = people["rita"]
+    case = service.open_case(
+        reviewer, "serious_case_review", "Child F", {"agencies": ["Police", "Health"]}
+    )
+    cid = case["id"]
+
+    def add(kind: str, /, **fields: Any) -> dict[str, Any]:
+        version = service.get_case(reviewer, cid)["version"]
+        return records.add_record(service, reviewer, cid, kind, fields, version)
+
+    add("findings", what_happened="Referral not shared", why="No route", kind="problem")
+    made = {
+        "police_action": add(
+            "actions",
+            finding=1,
+            description="Police checks",
+            owner_agency="Police",
+            due_date="2027-01-15",
+        ),
+        "health_action": add(
+            "actions",
+            finding=1,
+            description="Health triage",
+            owner_agency="Health",
+            due_date="2027-01-20",
+        ),
+        "police_chronology": add(
+            "contributions", agency="Police", kind="chronology", due_date="2026-12-10"
+        ),
+        "health_chronology": add(
+            "contributions", agency="Health", kind="chronology", due_date="2026-12-10"
+        ),
+        "mother": add(
+            "family_members", relationship="mother (Mrs Example)", not_involved_reason="Declined"
+        ),
+    }
+    return {"id": cid, **made}
+
+
+def test_an_agency_user_sees_and_updates_only_their_own_records_on_the_pages(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    made = _review_with_plan(service, people)
+    cid = made["id"]
+    pat = Browser(app, "pat")
+    page = pat.get(f"/cases/{cid}")
+    shown = text_of(page.split('data-testid="records">')[1].split("</ul>")[0])
+    assert shown == "Agency contributions (1) Action plan (1)"
+    assert "Mrs Example" not in page and "Family members" not in shown
+    assert pat.client.get(f"/cases/{cid}/records/family-members").status_code == 403
+    actions = pat.get(f"/cases/{cid}/records/actions")
+    assert "Police checks" in actions and "Health triage" not in actions
+    assert 'id="record-form"' not in actions  # adding actions is not theirs
+    theirs = pat.client.get(f"/cases/{cid}/records/actions/{made['health_action']['id']}")
+    assert theirs.status_code == 404
+    form = pat.get(f"/cases/{cid}/records/actions/{made['police_action']['id']}")
+    assert 'name="description"' not in form and 'name="status"' in form
+    pat.change_record(
+        cid,
+        "actions",
+        made["police_action"]["id"],
+        {"status": "done", "completion_evidence": "Checks in place", "impact_evidence": "Audit"},
+    )
+    stored = records.list_records(service, people["rita"], cid, "actions")["items"]
+    assert [(a["owner_agency"], a["status"]) for a in stored] == [
+        ("Police", "done"),
+        ("Health", "open"),
+    ]
+    # Their contribution: they send the document; another agency's is not theirs to see.
+    contributions = pat.get(f"/cases/{cid}/records/contributions")
+    assert f'id="upload-{made["police_chronology"]["id"]}"' in contributions
+    assert f'id="upload-{made["health_chronology"]["id"]}"' not in contributions
+    fields = dict(find_form(contributions, f"upload-{made['police_chronology']['id']}")["fields"])
+    response = pat.client.post(
+        f"/cases/{cid}/records/contributions/{made['police_chronology']['id']}/documents",
+        data={**fields, "file": (io.BytesIO(b"2026-11-02 referral"), "chrono.txt", "text/plain")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = pat.get(f"/cases/{cid}/records/contributions")
+    (href,) = re.findall(r'href="(/cases/\d+/documents/\d+)"', page)
+    got = pat.client.get(href)
+    assert got.status_code == 200 and got.data == b"2026-11-02 referral"
+    assert Browser(app, "hana").client.get(href).status_code == 404
+    assert Browser(app, "carl").client.get(href).status_code == 200
+
+
+def test_a_record_form_shows_each_problem_beside_its_field(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    made = _review_with_plan(service, people)
+    cid = made["id"]
+    rita = Browser(app, "rita")
+    form = rita.get(f"/cases/{cid}/records/contributions")
+    response = submit(
+        rita.client,
+        form,
+        "record-form",
+        {
+            "agency": "Police",
+            "kind": "other",
+            "requested_on": when(date(2026, 11, 20)),
+            "due_date": when(date(2026, 11, 10)),
+            "status": "waived",
+        },
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert field_error(html, "due_date") == "Due date: cannot be before requested_on"
+    assert field_error(html, "waived_reason") == (
+        "If waived, why: record why the contribution is waived"
+    )
+    assert len(records.list_records(service, people["rita"], cid, "contributions")["items"]) == 2
+    # Nothing given: each required field says what to enter.
+    response = submit(rita.client, form, "record-form", {})
+    html = response.get_data(as_text=True)
+    assert field_error(html, "agency") == "Enter agency"
+
+
+def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    made = _review_with_plan(service, people)
+    cid = made["id"]
+    rita = Browser(app, "rita")
+    stale = rita.get(f"/cases/{cid}/records/family-members")
+    records.add_record(
+        service,
+        people["rita"],
+        cid,
+        "panel_members",
+        {"name": "Ruth", "agency": "Health"},
+        service.get_case(people["rita"], cid)["version"],
+    )
+    response = submit(rita.client, stale, "record-form", {"relationship": "father"})
+    assert response.status_code == 400
+    assert "Someone else changed this case" in response.get_data(as_text=True)
+    response = submit(rita.client, stale, f"remove-{made['mother']['id']}")
+    assert response.status_code == 302
+    assert len(records.list_records(service, people["rita"], cid, "family_members")["items"]) == 1
+    fresh = rita.get(f"/cases/{cid}/records/family-members")
+    assert submit(rita.client, fresh, f"remove-{made['mother']['id']}").status_code == 302
+    assert records.list_records(service, people["rita"], cid, "family_members")["items"] == []
+    timeline = text_of(rita.get(f"/cases/{cid}").split('data-testid="timeline"')[1])
+    assert "Removed family member" in timeline and "Added finding 1" in timeline
+    assert "Mrs Example" not in timeline

@@ -2,18 +2,21 @@
 
 Each path below drives a case from its initial state to a final state. Every step is first
 refused for a role that may not take it, and shown blocked (with the sentences a reviewer would
-read) where data can block it, then allowed once the data is supplied. A test without the
-database checks that the paths together take every transition of every shipped definition.
+read) where data or the review's records can block it, then allowed once the data is supplied
+and the records are made (the people involved, contributions, findings, actions). A test without
+the database checks that the paths together take every transition of every shipped definition.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import records_support as rs
 from tests.conftest import Clock
 from workflow.definition import Definition, load
 from workflow.engine import SYSTEM_ACTOR, Actor
@@ -59,31 +62,27 @@ RATIONALE = {"decision_rationale": "Recorded by the chair after the panel discus
 AGENCIES = {"agencies": ["Police", "Children's Social Care"]}
 SCOPING = {"scoping": {"scale": "full review", "method": "SCIE learning together"}}
 LEAD_DATA = {"lead_reviewer": {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}}
-INVOLVEMENT = {
-    "involvement": {
-        "practitioners_invited": True,
-        "family_invited": True,
-        "family_how": "Letter and home visit",
-    }
-}
-FINDINGS = {
-    "findings": [
-        {"what_happened": "Referral not passed on", "why": "No shared record", "kind": "problem"},
-        {"what_happened": "GP escalated promptly", "why": "Clear pathway", "kind": "good_practice"},
-    ]
-}
-ACTION = {"finding": 1, "owner_agency": "Police", "due_date": "2027-03-31"}
-ACTIONS_OPEN = {"actions": [ACTION]}
-ACTIONS_DONE = {
-    "actions": [
-        {
-            **ACTION,
-            "status": "done",
-            "completion_evidence": "Audit",
-            "impact_evidence": "Re-audit shows referrals shared",
-        }
-    ]
-}
+# Records a stage needs, made by the reviewer (the lead reviewer may make them too).
+Supply = Callable[[Service, dict[str, Actor], int], Any]
+
+
+def involve(service: Service, actors: dict[str, Actor], case_id: int) -> None:
+    rs.involve(service, actors["reviewer"], case_id)
+
+
+def settle_and_find(service: Service, actors: dict[str, Actor], case_id: int) -> None:
+    rs.settle_and_find(service, actors["lead"], case_id)
+
+
+def plan_actions(service: Service, actors: dict[str, Actor], case_id: int) -> None:
+    rs.plan(service, actors["reviewer"], case_id)
+
+
+def complete_actions(service: Service, actors: dict[str, Actor], case_id: int) -> None:
+    rs.complete(service, actors["reviewer"], case_id)
+
+
+ACTION_OPEN = "Action 1 (finding 1, Police, due 2027-03-31) is still open"
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,7 @@ class Step:
     blocked_by: tuple[str, ...] = ()
     wrong: str = "admin"
     advance_to: str | None = None  # the clock moves here after the refusals
+    records: Supply | None = None  # made after the refusals, before the step is taken
 
 
 @dataclass(frozen=True)
@@ -144,37 +144,45 @@ REVIEW_STEPS = (
             "Record the agencies involved",
             "data.scoping.scale",
             "data.scoping.method",
-            "data.lead_reviewer.name",
-            "data.lead_reviewer.organisations",
+            "No lead reviewer is appointed: record the lead reviewer's appointment",
         ),
     ),
     Step("start_involvement", "lead", {}, wrong="police"),
     Step(
         "begin_findings",
         "lead",
-        INVOLVEMENT,
+        {},
         blocked={},
         wrong="chair",
-        blocked_by=("Invite the practitioners", "Invite the family"),
+        blocked_by=(
+            "Invite the practitioners of Police: no practitioner of theirs is recorded",
+            "Invite the practitioners of Children's Social Care",
+            "Invite the family, including surviving children",
+        ),
+        records=involve,
     ),
     Step(
         "agree_findings",
         "lead",
-        FINDINGS,
-        blocked={"involvement": {"practitioners_invited": True}},
+        {},
+        blocked={},
         blocked_by=(
-            "Invite the family, including surviving children",
+            "The chronology requested from Police on 2026-11-02 is neither received nor waived.",
             "Record at least one finding",
         ),
         wrong="reviewer",
+        records=settle_and_find,
     ),
     Step(
         "sign_off_action_plan",
         "chair",
-        ACTIONS_OPEN,
+        {},
         blocked={},
-        blocked_by=("Finding 1 is a problem and has no action",),
+        blocked_by=(
+            "Finding 1 (problem) has no action with an owner agency and a due date: add one.",
+        ),
         wrong="lead",
+        records=plan_actions,
     ),
 )
 
@@ -288,14 +296,15 @@ PATHS: dict[str, Path_] = {
             Step(
                 "complete_monitoring",
                 "chair",
-                ACTIONS_DONE,
+                {},
                 blocked={},
                 blocked_by=(
-                    "Action 1 is still open",
-                    "evidence of completion",
-                    "evidence of impact",
+                    ACTION_OPEN,
+                    "has no evidence of completion",
+                    "has no evidence of impact",
                 ),
                 wrong="reviewer",
+                records=complete_actions,
             ),
             Step(
                 "delay_publication",
@@ -355,10 +364,11 @@ PATHS: dict[str, Path_] = {
             Step(
                 "complete_monitoring",
                 "chair",
-                ACTIONS_DONE,
+                {},
                 blocked={},
-                blocked_by=("Action 1 is still open",),
+                blocked_by=(ACTION_OPEN,),
                 wrong="lead",
+                records=complete_actions,
             ),
             Step(
                 "decide_not_to_publish",
@@ -406,10 +416,11 @@ PATHS: dict[str, Path_] = {
             Step(
                 "close",
                 "chair",
-                ACTIONS_DONE,
+                {},
                 blocked={},
-                blocked_by=("Action 1 is still open",),
+                blocked_by=(ACTION_OPEN,),
                 wrong="reviewer",
+                records=complete_actions,
             ),
         ),
         "closed",
@@ -510,10 +521,11 @@ PATHS: dict[str, Path_] = {
             Step(
                 "close",
                 "chair",
-                ACTIONS_DONE,
+                {},
                 blocked={},
-                blocked_by=("Action 1 is still open",),
+                blocked_by=(ACTION_OPEN,),
                 wrong="reviewer",
+                records=complete_actions,
             ),
         ),
         "closed",
@@ -707,6 +719,9 @@ def test_drive_every_path(
 
         if step.advance_to:
             clock.set(step.advance_to)
+        if step.records is not None:
+            step.records(service, actors, case_id)
+            case = service.get_case(actor, case_id)
         after = service.transition(
             actor,
             case_id,
@@ -740,6 +755,9 @@ def _drive(
     service: Service, actors: dict[str, Actor], case: dict[str, Any], steps: tuple[Step, ...]
 ) -> dict[str, Any]:
     for step in steps:
+        if step.records is not None:
+            step.records(service, actors, case["id"])
+            case = service.get_case(actors[step.actor], case["id"])
         case = service.transition(
             actors[step.actor], case["id"], step.trigger, case["version"], data=step.data
         )
@@ -856,11 +874,14 @@ def test_a_lead_reviewer_from_an_agency_involved_cannot_be_appointed(
             data=AGENCIES | SCOPING | partial,
         )
     assert caught.value.details == [
-        f"The lead reviewer is not independent of the case: they belong to "
-        f"{organisation.strip()}, whose actions are under review; appoint someone from outside "
-        "those agencies."
+        f"The lead reviewer Pat Officer (appointed on 2026-11-30) is not independent of the "
+        f"case: they belong to {organisation.strip()}, whose actions are under review; appoint "
+        "someone from outside those agencies."
     ]
-    assert service.get_case(actors["chair"], case["id"])["state"] == "scoping"
+    again = service.get_case(actors["chair"], case["id"])
+    assert again["state"] == "scoping"
+    assert "lead_reviewer" not in again["data"]  # the refused appointment was not kept
+    assert rs.listed(service, actors["chair"], case["id"], "lead_appointments") == []
     ok = service.transition(
         actors["chair"],
         case["id"],
@@ -869,6 +890,7 @@ def test_a_lead_reviewer_from_an_agency_involved_cannot_be_appointed(
         data=AGENCIES | SCOPING | LEAD_DATA,
     )
     assert ok["state"] == "lead_appointed"
+    assert ok["data"]["lead_reviewer"] == LEAD_DATA["lead_reviewer"]
 
 
 @pytest.mark.parametrize("review_type", ["serious_case_review", "learning_review"])
@@ -886,43 +908,55 @@ def test_findings_cannot_be_agreed_before_practitioners_and_family_are_invited(
         service,
         actors,
         _open(service, actors["reviewer"], review_type, {}),
-        (first, *REVIEW_STEPS[:3]),
+        (first, *REVIEW_STEPS[:2]),
     )
+    assert case["state"] == "involvement"
+    # Into findings with everyone invited, then some of it undone to try the guard again.
+    case = _drive(service, actors, case, (REVIEW_STEPS[2],))
     assert case["state"] == "findings"
-    lead = actors["lead"]
-    tries = {
-        "practitioners not invited": (
-            {"family_invited": True, "family_how": "Letter"},
-            "Invite the practitioners",
-        ),
-        "family neither invited nor excused": (
-            {"practitioners_invited": True},
-            "Invite the family, including surviving children",
-        ),
-        "family invited but not told how": (
-            {"practitioners_invited": True, "family_invited": True},
-            "Record how the family was told",
-        ),
-    }
-    for why, (involvement, sentence) in tries.items():
+    lead, reviewer, case_id = actors["lead"], actors["reviewer"], case["id"]
+    rs.settle_and_find(service, lead, case_id)
+
+    def refusal() -> list[str]:
         with pytest.raises(TransitionBlocked) as caught:
-            service.transition(
-                lead,
-                case["id"],
-                "agree_findings",
-                case["version"],
-                data=FINDINGS | {"involvement": involvement},
-            )
-        assert [s for s in caught.value.details if sentence in s], why
-    reason = {
-        "involvement": {
-            "practitioners_invited": True,
-            "family_not_involved_reason": "Parents declined in writing",
-        }
-    }
-    agreed = service.transition(
-        lead, case["id"], "agree_findings", case["version"], data=FINDINGS | reason
+            service.transition(lead, case_id, "agree_findings", rs.version(service, case_id))
+        return caught.value.details
+
+    _police, care = rs.listed(service, reviewer, case_id, "practitioners")
+    mother, sibling = rs.listed(service, reviewer, case_id, "family_members")
+    rs.change(service, reviewer, case_id, "practitioners", care["id"], invited_on=None)
+    assert refusal() == [
+        "Invite the practitioners of Children's Social Care: no practitioner of theirs is "
+        "recorded as invited (agency, role and the date invited).",
+        "Practitioner 2 (Team manager, Children's Social Care) has no date invited: record when "
+        "they were invited.",
+    ]
+    rs.change(service, reviewer, case_id, "practitioners", care["id"], invited_on="2026-11-04")
+    rs.change(service, reviewer, case_id, "family_members", mother["id"], how_explained="")
+    assert refusal() == [
+        "Family member 1 (mother) was invited on 2026-11-03, but how the review was explained "
+        "to them is not recorded."
+    ]
+    rs.change(service, reviewer, case_id, "family_members", mother["id"], invited_on=None)
+    rs.change(service, reviewer, case_id, "family_members", sibling["id"], not_involved_reason="")
+    assert refusal() == [
+        "Family member 1 (mother) is neither invited nor recorded with a reason for not being "
+        "involved.",
+        "Family member 2 (sibling (aged 9)) is neither invited nor recorded with a reason for "
+        "not being involved.",
+    ]
+    for member in (mother, sibling):
+        rs.remove(service, reviewer, case_id, "family_members", member["id"])
+    assert [s for s in refusal() if "Invite the family, including surviving children" in s]
+    rs.add(
+        service,
+        reviewer,
+        case_id,
+        "family_members",
+        relationship="parents",
+        not_involved_reason="Parents declined in writing",
     )
+    agreed = service.transition(lead, case_id, "agree_findings", rs.version(service, case_id))
     assert agreed["state"] == "action_plan"
 
 
@@ -1045,7 +1079,11 @@ def test_an_scr_completion_deadline_runs_from_the_decision_to_the_action_plan(
     )
     case = _drive(service, actors, case, REVIEW_STEPS)
     assert case["state"] == "monitoring"
-    assert [(d["name"], d["status"]) for d in case["deadlines"]] == [("completion", "met")]
+    assert [(d["name"], d["status"]) for d in case["deadlines"]] == [
+        ("completion", "met"),
+        ("contribution:1", "met"),  # the chronology: requested, then received
+        ("action:1", "pending"),  # T8: the action is due on 2027-03-31
+    ]
 
 
 def test_the_report_stays_published_for_twelve_months(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+from tests import records_support as rs
 from tests.conftest import Clock
 from workflow.engine import SYSTEM_ACTOR, Actor
 from workflow.models import Case, Deadline, Escalation, Event, Notice, User
@@ -387,12 +388,6 @@ SCR_DATA: dict[str, Any] = {
     "agencies": ["Police", "Health"],
     "scoping": {"scale": "full", "method": "systems"},
     "lead_reviewer": {"name": "Lena Lead", "organisations": []},
-    "involvement": {
-        "practitioners_invited": True,
-        "family_invited": True,
-        "family_how": "letter and meeting",
-    },
-    "findings": [{"what_happened": "A", "why": "B", "kind": "good_practice"}],
     "board_response": "Accepted in full.",
     "harm_check_confirmed": True,
     "publication_url": "https://board.example/scr/child-a",
@@ -412,6 +407,18 @@ def published_scr(service: Service, chair: Actor, reviewer: Actor) -> dict[str, 
         (chair, "complete_monitoring"),
         (chair, "publish"),
     ]:
+        if trigger == "begin_findings":  # the people involved and a finding are records
+            rs.involve(service, reviewer, case["id"], ("Police", "Health"), request_from=None)
+            rs.add(
+                service,
+                reviewer,
+                case["id"],
+                "findings",
+                what_happened="A",
+                why="B",
+                kind="good_practice",
+            )
+            case = service.get_case(reviewer, case["id"])
         case = service.transition(actor, case["id"], trigger, case["version"])
     assert case["state"] == "published"
     return case

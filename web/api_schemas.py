@@ -158,7 +158,13 @@ class CaseItem(Schema):
         metadata=_doc("Send it back as expected_version when you change the case.")
     )
     title = fields.String()
-    data = fields.Dict(keys=fields.String())
+    data = fields.Dict(
+        keys=fields.String(),
+        metadata=_doc(
+            "The case's named values. lead_reviewer ({name, organisations}) is the lead "
+            "appointment in force, kept as a record (GET …/lead-appointments)."
+        ),
+    )
     created_at = fields.String(metadata=DATE_TIME)
     updated_at = fields.String(metadata=DATE_TIME)
     created_by = fields.String()
@@ -166,8 +172,27 @@ class CaseItem(Schema):
     deadlines = fields.List(fields.Nested(DeadlineOut))
 
 
+class LinkedCase(Schema):
+    relation = fields.String(
+        metadata=_doc(
+            "opened_from: the case this one was opened from (e.g. the notifiable incident); "
+            "opened: a case this one opened (e.g. the serious case review it decided on).",
+            enum=["opened_from", "opened"],
+        )
+    )
+    id = fields.Integer()
+    reference = fields.String()
+    review_type = fields.String()
+    state = fields.String()
+
+
 class CaseOut(CaseItem):
     """A case, with the steps open to the caller from its current state."""
+
+    linked_cases = fields.List(
+        fields.Nested(LinkedCase),
+        metadata=_doc("Cases linked to this one, both ways, that you may see (conversions)."),
+    )
 
     transitions = fields.List(
         fields.Nested(TransitionOption),
@@ -254,7 +279,9 @@ class EventOut(Schema):
     kind = fields.String(
         metadata=_doc(
             "created, transition, data_changed, deadline_opened, deadline_moved, deadline_met, "
-            "deadline_cancelled, deadline_missed, escalated, escalation_acknowledged, migrated."
+            "deadline_cancelled, deadline_missed, escalated, escalation_acknowledged, migrated, "
+            "record_added, record_changed, record_removed (detail: the record and the fields "
+            "changed, never their values), case_opened (a step opened a linked case)."
         )
     )
     trigger = fields.String(allow_none=True)

@@ -9,7 +9,7 @@ the two agree exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from workflow.calendar import WorkingCalendar
@@ -21,6 +21,7 @@ from workflow.engine import (
     DeadlineChange,
     NewEvent,
     Outcome,
+    is_record_deadline,
     options,
     plan_deadlines,
 )
@@ -76,7 +77,14 @@ def plan_case(
     if to_state != case.state and f"entered:{case.state}" in milestones:
         # The case has been at this stage since it entered the old one.
         milestones.setdefault(f"entered:{to_state}", milestones[f"entered:{case.state}"])
-    gone = [d for d in case.deadlines if d.current and d.name != STALL and d.name not in new.timers]
+    gone = [
+        d
+        for d in case.deadlines
+        if d.current
+        and d.name != STALL
+        and not is_record_deadline(d.name)  # a record's deadline follows the record
+        and d.name not in new.timers
+    ]
     kept = [d for d in case.deadlines if d not in gone]
     changes = [DeadlineChange("cancel", d.name, d.id) for d in gone if d.status == "pending"]
     changes += [DeadlineChange("cancel", d.name, d.id) for d in gone if d.status != "pending"]
@@ -91,7 +99,7 @@ def plan_case(
         today=calendar.local_date(now),
         calendar=calendar,
     )
-    moved = CaseSnapshot(to_state, case.data, milestones, tuple(kept))
+    moved = replace(case, state=to_state, milestones=milestones, deadlines=tuple(kept))
     blocked = {
         o.trigger: list(o.blocked_by)
         for o in options(new, moved, actor, now, calendar, any_role=True)

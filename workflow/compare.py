@@ -47,6 +47,11 @@ def _transition_facts(t: Transition) -> dict[str, Any]:
         "guards": _guards(t.guards),
         "records_date": list(t.records_date),
         "label": t.label,
+        "opens": (
+            f"{t.opens.review_type} (carrying {', '.join(t.opens.carry) or 'nothing'})"
+            if t.opens
+            else None
+        ),
     }
 
 

@@ -24,6 +24,7 @@ KNOWN = {
     "definitions_dir",
     "instance_dir",
     "max_body_bytes",
+    "max_document_bytes",
     "page_size",
     "calendar",
     "scheduler",
@@ -41,6 +42,7 @@ class Settings:
     instance_dir: Path
     closure_days: tuple[date, ...] = ()
     max_body_bytes: int = 1_000_000
+    max_document_bytes: int = 10 * 1024 * 1024  # a document an agency uploads
     page_size: int = 50
     sweep_interval_seconds: int = 60
     lease_seconds: int = 300
@@ -109,6 +111,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         closure_days=closure,
         max_body_bytes=int(
             env.get("WORKFLOW_MAX_BODY_BYTES", raw.get("max_body_bytes", 1_000_000))
+        ),
+        max_document_bytes=int(
+            env.get("WORKFLOW_MAX_DOCUMENT_BYTES", raw.get("max_document_bytes", 10 * 1024 * 1024))
         ),
         page_size=int(raw.get("page_size", 50)),
         sweep_interval_seconds=int(scheduler.get("interval_seconds", 60)),

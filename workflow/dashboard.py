@@ -29,8 +29,16 @@ from sqlmodel import Session, col
 
 from workflow import access, catalog
 from workflow.definition import Definition
-from workflow.engine import STALL, Actor, DeadlineStatus
+from workflow.engine import (
+    ACTION_ESCALATE_TO,
+    CONTRIBUTION_ESCALATE_TO,
+    STALL,
+    Actor,
+    DeadlineStatus,
+)
 from workflow.models import Case, Deadline, Escalation, ReviewTypeVersion, User
+from workflow.records import own_records_only
+from workflow.roles import Role
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -281,6 +289,8 @@ def deadlines_due(
         .join(Case, col(Case.id) == col(Deadline.case_id))
         .where(col(Deadline.current) == True, col(Deadline.name) != STALL)  # noqa: E712
     )
+    if actor.role == Role.AGENCY.value:
+        base = base.where(own_records_only(actor, col(Deadline.name)))
     rows: list[Any] = []
     with Session(db) as s:
         ids = _ids(s, actor, filters, given)
@@ -319,8 +329,9 @@ def deadlines_due(
 
 
 def escalation_roles(db: Engine) -> set[str]:
-    """Every role a published review type escalates to (by a timer or a stall rule)."""
-    roles: set[str] = set()
+    """Every role a published review type escalates to (by a timer or a stall rule), and
+    those a record's deadline escalates to (an agency's contribution or action)."""
+    roles: set[str] = {*CONTRIBUTION_ESCALATE_TO, *ACTION_ESCALATE_TO}
     for d in definitions(db).values():
         for timer in d.timers.values():
             roles.update(timer.escalate_to)
@@ -363,6 +374,8 @@ def open_escalations(
         .join(Case, col(Case.id) == col(Escalation.case_id))
         .where(col(Escalation.acknowledged_at).is_(None))
     )
+    if actor.role == Role.AGENCY.value:
+        base = base.where(own_records_only(actor, col(Escalation.deadline_name)))
     cursor = _int_after(after)
     found: list[Any] = []
     exhausted = False

@@ -36,7 +36,17 @@ TOP_KEYS = (
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
-TRANSITION_KEYS = ("trigger", "source", "dest", "roles", "guards", "label", "records_date")
+TRANSITION_KEYS = (
+    "trigger",
+    "source",
+    "dest",
+    "roles",
+    "guards",
+    "label",
+    "records_date",
+    "opens",
+)
+OPENS_KEYS = ("review_type", "carry")
 TIMER_KEYS = (
     "label",
     "limit",
@@ -78,6 +88,16 @@ class State:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """A conversion: taking the step opens a case of ``review_type`` linked to this one, with
+    the data keys named in ``carry`` copied across (the service does it, in the same
+    transaction as the step)."""
+
+    review_type: str
+    carry: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Transition:
     trigger: str
     sources: tuple[str, ...]
@@ -86,6 +106,7 @@ class Transition:
     guards: tuple[GuardRef, ...] = ()
     label: str = ""
     records_date: tuple[str, ...] = ()
+    opens: Opening | None = None
 
 
 @dataclass(frozen=True)
@@ -380,9 +401,31 @@ class _Parser:
                     guards=self.guards(f"{where}.guards", table.get("guards")),
                     label=str(table.get("label", "")),
                     records_date=self.names(f"{where}.records_date", table.get("records_date")),
+                    opens=self.parse_opens(f"{where}.opens", table.get("opens")),
                 )
             )
         return tuple(out)
+
+    def parse_opens(self, where: str, value: Any) -> Opening | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(
+                where,
+                'must be a table like { review_type = "serious_case_review", '
+                'carry = ["agencies"] }',
+            )
+            return None
+        self.unknown_keys(where, value, OPENS_KEYS)
+        key = self.text(f"{where}.review_type", value.get("review_type"))
+        if key and not key.replace("_", "").isalnum():
+            self.problem(f"{where}.review_type", "must be the key of a review type")
+            key = ""
+        carry = self.names(f"{where}.carry", value.get("carry"))
+        for name in carry:
+            if not name or "." in name:
+                self.problem(f"{where}.carry", f"'{name}' must be a top-level data key")
+        return Opening(key, carry) if key else None
 
     def parse_timers(self, value: Any) -> dict[str, Timer]:
         if value is None:

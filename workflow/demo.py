@@ -2,29 +2,37 @@
 of every shipped review type at every stage.
 
 Cases are opened and moved through the service with the real triggers, by the people whose role
-allows each step and with data that meets each guard, so every audit trail is a real one. Running
-it again adds nothing twice: demo users carry an ``@demo.invalid`` address and demo cases carry
-``data.demo = true`` and a fixed title; a demo case left part-way (an interrupted run) is moved
-on to its stage. Passwords are never written here: each run gives each demo user a new random
-one and replaces the reviewer's API token.
+allows each step and with data and records that meet each guard, so every audit trail is a real
+one. The reviews carry real records at every stage: the panel, contributions requested from the
+agencies (some received, with a document the agency uploaded, one waived, one overdue), the
+practitioners and family invited, findings with themes, and actions open, done and overdue,
+updated by the agencies' own users. Notifiable incidents that decide on a review open it, linked
+(and so does a rapid review that recommends a local practice review).
+
+Running it again adds nothing twice: demo users carry an ``@demo.invalid`` address and demo cases
+carry ``data.demo = true`` and a fixed title; a demo case left part-way (an interrupted run) is
+moved on to its stage, and the records of a stage are made only where none of their kind exist.
+Passwords are never written here: each run gives each demo user a new random one and replaces
+the reviewer's API token.
 """
 
 from __future__ import annotations
 
 import secrets
 import shlex
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
 from werkzeug.security import generate_password_hash
 
-from workflow import accounts
+from workflow import accounts, documents, records
 from workflow.engine import Actor
 from workflow.errors import AlreadyExists
 from workflow.models import ApiToken, Case, User
+from workflow.models_records import Theme
 from workflow.roles import Role
 from workflow.service import Service
 from workflow.store import unit_of_work
@@ -66,6 +74,18 @@ USERS = (
     DemoUser("Robin Clarke", Role.ADMIN.value),
 )
 BY_ROLE = {u.role: u for u in (REVIEWER, CHAIR, LEAD)}
+POLICE_USER, HEALTH_USER, ADMIN_USER = USERS[3], USERS[4], USERS[5]
+#: The agency user who reports for an agency, where the demo has one.
+AGENCY_USERS = {POLICE: POLICE_USER, HEALTH: HEALTH_USER}
+THEMES = (
+    ("Information sharing", "Agencies did or did not share what they knew in time."),
+    ("Neglect", "Recognising and responding to neglect."),
+    ("Voice of the child", "Hearing and recording what the child said and felt."),
+    ("Escalation", "Professional challenge and escalation of concerns."),
+)
+
+#: Records made before a step: (service, case id, today, the case's agencies).
+Making = Callable[["Service", int, date, tuple[str, ...]], None]
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,7 @@ class Step:
     role: str
     data: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    records: Making | None = None  # the records the step's guards read, made just before it
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,8 @@ class Plan:
     title: str
     data: Mapping[str, Any]
     steps: tuple[Step, ...] = ()
+    # Steps taken on the case its last step opens (a conversion), e.g. into scoping.
+    linked_steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +128,236 @@ class Result:
     @property
     def new_cases(self) -> int:
         return sum(1 for c in self.cases if c.new)
+
+
+# -- the records of each stage ----------------------------------------------------------------
+
+
+def _version(service: Service, case_id: int) -> int:
+    with Session(service.db) as s:
+        case = s.get(Case, case_id)
+        return case.version if case is not None else 0
+
+
+def _have(service: Service, case_id: int, kind: str) -> list[dict[str, Any]]:
+    return list(records.list_records(service, REVIEWER.actor, case_id, kind)["items"])
+
+
+def _add(service: Service, who: DemoUser, case_id: int, kind: str, /, **fields: Any) -> Any:
+    return records.add_record(service, who.actor, case_id, kind, fields, _version(service, case_id))
+
+
+def _change(
+    service: Service, who: DemoUser, case_id: int, kind: str, record_id: int, /, **fields: Any
+) -> Any:
+    return records.change_record(
+        service, who.actor, case_id, kind, record_id, fields, _version(service, case_id)
+    )
+
+
+def _reporter(agency: str) -> DemoUser:
+    """The agency's own user where the demo has one, else the reviewer records it for them."""
+    return AGENCY_USERS.get(agency, REVIEWER)
+
+
+def request_contributions(
+    service: Service, case_id: int, today: date, agencies: tuple[str, ...]
+) -> None:
+    """Scoping: the panel, and a chronology asked of each agency (the last one is already late,
+    so the scheduler chases it until it comes)."""
+    if not _have(service, case_id, "panel_members"):
+        _add(
+            service,
+            REVIEWER,
+            case_id,
+            "panel_members",
+            name="Ruth Adebayo",
+            agency=SOCIAL_CARE,
+            role_title="Head of safeguarding",
+        )
+        _add(
+            service,
+            REVIEWER,
+            case_id,
+            "panel_members",
+            name="Dr Ian Marsh",
+            agency=HEALTH,
+            role_title="Designated doctor",
+        )
+    if not agencies or _have(service, case_id, "contributions"):
+        return
+    for i, agency in enumerate(agencies):
+        late = i == len(agencies) - 1
+        _add(
+            service,
+            REVIEWER,
+            case_id,
+            "contributions",
+            agency=agency,
+            kind="chronology",
+            requested_on=_day(today, -30),
+            due_date=_day(today, -2 if late else 14),
+        )
+    _add(
+        service,
+        REVIEWER,
+        case_id,
+        "contributions",
+        agency=agencies[0],
+        kind="agency_report",
+        requested_on=_day(today, -30),
+        due_date=_day(today, 21),
+    )
+
+
+def invite_people(service: Service, case_id: int, today: date, agencies: tuple[str, ...]) -> None:
+    """Involvement: a practitioner of each agency invited, and the family invited (told how) or
+    the reason recorded — by relationship, never by name."""
+    if not _have(service, case_id, "practitioners"):
+        roles = ("Social worker", "Health visitor", "Detective constable", "Head of year")
+        for i, agency in enumerate(agencies):
+            _add(
+                service,
+                REVIEWER,
+                case_id,
+                "practitioners",
+                agency=agency,
+                role_title=roles[i % len(roles)],
+                invited_on=_day(today, -20),
+                contributed=i % 2 == 0,
+                learning_event_attended=i == 0,
+            )
+    if not _have(service, case_id, "family_members"):
+        _add(
+            service,
+            REVIEWER,
+            case_id,
+            "family_members",
+            relationship="mother",
+            invited_on=_day(today, -18),
+            contributed=True,
+            how_explained="Letter from the chair, then a meeting with the lead reviewer.",
+        )
+        _add(
+            service,
+            REVIEWER,
+            case_id,
+            "family_members",
+            relationship="sibling (aged 9)",
+            not_involved_reason="Too young to take part; views gathered by the school nurse.",
+        )
+
+
+def _themes(service: Service) -> None:
+    with Session(service.db) as s:
+        known = {t.name for t in s.exec(select(Theme))}
+    for name, description in THEMES:
+        if name not in known:
+            records.save_theme(
+                service, ADMIN_USER.actor, {"name": name, "description": description}
+            )
+
+
+def settle_and_find(service: Service, case_id: int, today: date, agencies: tuple[str, ...]) -> None:
+    """Findings: each chronology in (the agency uploads it where it has a user of its own), the
+    agency report waived with a reason, and two findings with their themes and sources."""
+    for c in _have(service, case_id, "contributions"):
+        if c["status"] != "requested":
+            continue
+        if c["kind"] == "agency_report":
+            _change(
+                service,
+                REVIEWER,
+                case_id,
+                "contributions",
+                c["id"],
+                status="waived",
+                waived_reason="The chronology covers everything the report would add.",
+            )
+            continue
+        who = _reporter(c["agency"])
+        if who is not REVIEWER:
+            text = (
+                f"Chronology from {c['agency']}\n2024-03-02 Referral received.\n"
+                "2024-03-04 Strategy discussion held.\n"
+            ).encode()
+            documents.upload(
+                service,
+                who.actor,
+                case_id,
+                c["id"],
+                "chronology.txt",
+                "text/plain",
+                text,
+                _version(service, case_id),
+            )
+        else:
+            _change(
+                service,
+                REVIEWER,
+                case_id,
+                "contributions",
+                c["id"],
+                status="received",
+                received_on=_day(today, -3),
+            )
+    if _have(service, case_id, "findings"):
+        return
+    _themes(service)
+    sources = [c["id"] for c in _have(service, case_id, "contributions")][:2]
+    for finding in _findings():
+        _add(service, LEAD, case_id, "findings", sources=sources, **finding)
+
+
+def plan_actions(service: Service, case_id: int, today: date, agencies: tuple[str, ...]) -> None:
+    """Action plan: the problem finding answered by two actions, one already overdue (T8)."""
+    if _have(service, case_id, "actions"):
+        return
+    problem = next(f for f in _have(service, case_id, "findings") if f["kind"] == "problem")
+    _add(
+        service,
+        REVIEWER,
+        case_id,
+        "actions",
+        finding=problem["number"],
+        description="Strategy discussions always include health, by phone if need be.",
+        owner_agency=SOCIAL_CARE,
+        due_date=_day(today, 90),
+        success_measure="Health present at 9 in 10 strategy discussions, audited quarterly.",
+    )
+    owner = next((a for a in agencies if a in AGENCY_USERS), agencies[-1])
+    _add(
+        service,
+        REVIEWER,
+        case_id,
+        "actions",
+        finding=problem["number"],
+        description="Share the information held on adults in the household at referral.",
+        owner_agency=owner,
+        due_date=_day(today, -7),
+        success_measure="Every referral audited shows the household checks done.",
+    )
+    mine = [a for a in _have(service, case_id, "actions") if a["owner_agency"] == owner]
+    _change(service, _reporter(owner), case_id, "actions", mine[0]["id"], status="in_progress")
+
+
+def complete_actions(
+    service: Service, case_id: int, today: date, agencies: tuple[str, ...]
+) -> None:
+    """Monitoring done: each action completed with evidence, by its agency where it can."""
+    for a in _have(service, case_id, "actions"):
+        if a["status"] == "done":
+            continue
+        _change(
+            service,
+            _reporter(a["owner_agency"]),
+            case_id,
+            "actions",
+            a["id"],
+            status="done",
+            completion_evidence="Procedure revised and briefed to every team.",
+            impact_evidence="Audit of 20 cases three months on: 19 met the standard.",
+        )
 
 
 # -- the plans ------------------------------------------------------------------------------
@@ -175,6 +428,17 @@ def _notifiable(today: date) -> list[Plan]:
         {"criteria": _criteria(concern=False), "decision_rationale": rationale},
     )
     told = Step("tell_national_panel", "reviewer", {}, "Reasons sent to the national panel.")
+    # In the serious case review it opened: the decision carried over, then scoping.
+    scr_opened = Step("decide_scr", "chair", note="Decided on the notifiable incident.")
+    appoint_opened = Step(
+        "appoint_lead",
+        "reviewer",
+        {
+            "scoping": {"scale": "One year, two agencies", "method": "Systems review"},
+            "lead_reviewer": _lead(),
+        },
+        records=request_contributions,
+    )
     not_notifiable = Step(
         "not_notifiable",
         "reviewer",
@@ -188,8 +452,9 @@ def _notifiable(today: date) -> list[Plan]:
         Plan(key, "Child B", data(15)),  # in referral past its 5 working days: overdue
         Plan(key, "Child C", data(3), (notify,)),
         Plan(key, "Child D", data(2), (not_notifiable,)),
-        Plan(key, "Child E", data(4), (notify, scr)),
-        Plan(key, "Child F", data(4), (notify, learning)),
+        # The decision opens the review, linked, with the incident's agencies and dates.
+        Plan(key, "Child E", data(4), (notify, scr), (scr_opened, appoint_opened)),
+        Plan(key, "Child F", data(4), (notify, learning), (Step("commission", "chair"),)),
         Plan(key, "Child G", data(3), (notify, no_review)),
         Plan(key, "Child H", data(4), (notify, no_review, told)),
     ]
@@ -199,36 +464,22 @@ def _lead() -> dict[str, Any]:
     return {"name": LEAD.name, "organisations": [LEAD_ORGANISATION]}
 
 
-def _findings() -> list[dict[str, str]]:
+def _findings() -> list[dict[str, Any]]:
     return [
         {
             "kind": "good_practice",
             "what_happened": "The school nurse shared her concerns with social care the same day.",
             "why": "A clear referral pathway that staff had been trained to use.",
+            "themes": ["Information sharing", "Voice of the child"],
         },
         {
             "kind": "problem",
             "what_happened": "Police and health information was not brought to the strategy "
             "discussion.",
             "why": "The meeting was arranged at short notice without the health partner.",
+            "themes": ["Information sharing", "Escalation"],
         },
     ]
-
-
-def _actions(today: date, done: bool) -> list[dict[str, Any]]:
-    action: dict[str, Any] = {
-        "finding": 2,
-        "description": "Strategy discussions always include health, by phone if need be.",
-        "owner_agency": SOCIAL_CARE,
-        "due_date": _day(today, 90),
-        "status": "done" if done else "open",
-    }
-    if done:
-        action.update(
-            completion_evidence="Revised strategy discussion procedure issued.",
-            impact_evidence="Audit of 20 strategy discussions: health present in 19.",
-        )
-    return [action]
 
 
 def _serious(today: date) -> list[Plan]:
@@ -261,31 +512,20 @@ def _serious(today: date) -> list[Plan]:
             },
             "lead_reviewer": _lead(),
         },
+        records=request_contributions,
     )
     involve = Step("start_involvement", "lead_reviewer")
-    findings = Step(
-        "begin_findings",
-        "lead_reviewer",
-        {
-            "involvement": {
-                "practitioners_invited": True,
-                "family_invited": True,
-                "family_how": "Letter from the chair, then a meeting with the lead reviewer.",
-            }
-        },
-    )
-    agree = Step("agree_findings", "lead_reviewer", {"findings": _findings()})
-    sign_off = Step("sign_off_action_plan", "chair", {"actions": _actions(today, done=False)})
+    findings = Step("begin_findings", "lead_reviewer", records=invite_people)
+    agree = Step("agree_findings", "lead_reviewer", records=settle_and_find)
+    sign_off = Step("sign_off_action_plan", "chair", records=plan_actions)
 
     def monitored(sent_days_ago: int) -> Step:
         return Step(
             "complete_monitoring",
             "chair",
-            {
-                "actions": _actions(today, done=True),
-                "report_sent_at": _day(today, -sent_days_ago),
-            },
+            {"report_sent_at": _day(today, -sent_days_ago)},
             "Final report sent to the national panel and Ofsted.",
+            records=complete_actions,
         )
 
     def publish(title: str, days_ago: int) -> Step:
@@ -404,21 +644,13 @@ def _learning(today: date) -> list[Plan]:
             },
             "lead_reviewer": _lead(),
         },
+        records=request_contributions,
     )
     involve = Step("start_involvement", "lead_reviewer")
-    findings = Step(
-        "begin_findings",
-        "lead_reviewer",
-        {
-            "involvement": {
-                "practitioners_invited": True,
-                "family_not_involved_reason": "The family declined, in writing, to take part.",
-            }
-        },
-    )
-    agree = Step("agree_findings", "lead_reviewer", {"findings": _findings()})
-    sign_off = Step("sign_off_action_plan", "chair", {"actions": _actions(today, done=False)})
-    close = Step("close", "chair", {"actions": _actions(today, done=True)})
+    findings = Step("begin_findings", "lead_reviewer", records=invite_people)
+    agree = Step("agree_findings", "lead_reviewer", records=settle_and_find)
+    sign_off = Step("sign_off_action_plan", "chair", records=plan_actions)
+    close = Step("close", "chair", records=complete_actions)
     line = (commission, appoint, involve, findings, agree, sign_off, close)
     return [
         Plan(key, "Family A", data),
@@ -468,21 +700,12 @@ def _local_practice(today: date) -> list[Plan]:
             "scoping": {"scale": "Two years, two agencies", "method": "Systems review"},
             "lead_reviewer": _lead(),
         },
+        records=request_contributions,
     )
     involve = Step("start_involvement", "lead_reviewer")
-    findings = Step(
-        "begin_findings",
-        "lead_reviewer",
-        {
-            "involvement": {
-                "practitioners_invited": True,
-                "family_invited": True,
-                "family_how": "A letter, then a meeting with the lead reviewer at home.",
-            }
-        },
-    )
-    agree = Step("agree_findings", "lead_reviewer", {"findings": _findings()})
-    sign_off = Step("sign_off_action_plan", "chair", {"actions": _actions(today, done=False)})
+    findings = Step("begin_findings", "lead_reviewer", records=invite_people)
+    agree = Step("agree_findings", "lead_reviewer", records=settle_and_find)
+    sign_off = Step("sign_off_action_plan", "chair", records=plan_actions)
     publish = Step(
         "publish",
         "chair",
@@ -501,7 +724,7 @@ def _local_practice(today: date) -> list[Plan]:
             "panel_told_at": _day(today, -1),
         },
     )
-    close = Step("close", "chair", {"actions": _actions(today, done=True)})
+    close = Step("close", "chair", records=complete_actions)
     line = (commission, appoint, involve, findings, agree, sign_off, publish, close)
     return [
         Plan(key, "Young child A", data),
@@ -521,8 +744,25 @@ def load(service: Service) -> Result:
     """Load the board into an initialised database (schema upgraded, review types published)."""
     users, token = _load_users(service)
     today = service.calendar.local_date(service.now())
-    lines = tuple(_load_case(service, plan) for plan in plans(today))
+    lines = tuple(line for plan in plans(today) for line in _load_case(service, plan, today))
     return Result(users, REVIEWER.name, token, lines)
+
+
+def expected_cases(service: Service, today: date) -> int:
+    """How many cases the board holds: one per plan, and one more for each step that opens a
+    linked case (a conversion)."""
+    total = 0
+    for plan in plans(today):
+        d = service.definition(plan.review_type)
+        state, opened = d.initial, 0
+        for step in plan.steps:
+            t = d.find(step.trigger, state)
+            if t is None:
+                break
+            opened += t.opens is not None
+            state = t.dest
+        total += 1 + opened
+    return total
 
 
 def _load_users(service: Service) -> tuple[tuple[tuple[str, str, str], ...], str]:
@@ -583,9 +823,47 @@ def _find(service: Service, plan: Plan) -> Case | None:
         return next((c for c in rows if c.data.get("demo") is True), None)
 
 
-def _load_case(service: Service, plan: Plan) -> CaseLine:
+def _load_case(service: Service, plan: Plan, today: date) -> list[CaseLine]:
+    line = _drive(service, plan, today)
+    out = [line]
+    for linked in _opened_by(service, line.reference):
+        data = dict(linked.data)
+        new = data.get("demo") is not True
+        if new:
+            # Opened by the conversion with the incident's own data; marked as the demo's.
+            service.update_data(
+                REVIEWER.actor, linked.id or 0, {"demo": True}, linked.version, "Demo board."
+            )
+        follow = Plan(linked.review_type, linked.title, data | {"demo": True}, plan.linked_steps)
+        out.append(replace(_drive(service, follow, today, linked), new=new))
+    return out
+
+
+def _agencies(service: Service, case_id: int) -> tuple[str, ...]:
+    """The agencies the case names (a step may have named them; a case left part-way by an
+    interrupted run may name fewer than its plan)."""
+    with Session(service.db) as s:
+        case = s.get(Case, case_id)
+        return tuple(case.data.get("agencies") or ()) if case is not None else ()
+
+
+def _opened_by(service: Service, reference: str) -> list[Case]:
+    with Session(service.db) as s:
+        source = s.exec(select(Case).where(Case.reference == reference)).first()
+        if source is None:
+            return []
+        return list(
+            s.exec(select(Case).where(col(Case.linked_case_id) == source.id).order_by(col(Case.id)))
+        )
+
+
+def _drive(service: Service, plan: Plan, today: date, found: Case | None = None) -> CaseLine:
     opener = REVIEWER.actor
-    found = _find(service, plan)
+    if found is None:
+        found = _find(service, plan)
+    else:
+        with Session(service.db) as s:
+            found = s.get(Case, found.id)
     case: dict[str, Any]
     if found is None:
         case = service.open_case(opener, plan.review_type, plan.title, dict(plan.data))
@@ -608,6 +886,9 @@ def _load_case(service: Service, plan: Plan) -> CaseLine:
         states.append(t.dest if t else "")
     if case["state"] in states:
         for step in plan.steps[states.index(case["state"]) :]:
+            if step.records is not None:
+                step.records(service, case["id"], today, _agencies(service, case["id"]))
+                case["version"] = _version(service, case["id"])
             case = service.transition(
                 BY_ROLE[step.role].actor,
                 case["id"],

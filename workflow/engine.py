@@ -16,10 +16,16 @@ from workflow.calendar import WorkingCalendar
 from workflow.definition import Definition, GuardRef, Timer, Transition
 from workflow.errors import InvalidInput, PermissionDenied, TransitionBlocked, TransitionNotAllowed
 from workflow.guards import REGISTRY, GuardContext
+from workflow.guards.registry import NO_RECORDS, Records
 from workflow.roles import Role
 from workflow.values import BadValue, as_date, lookup
 
 STALL = "stall"  # the deadline name used for a state's stall rule
+#: Deadlines that belong to a record rather than to a timer of the definition:
+#: ``contribution:<id>`` (an agency's contribution is due) and ``action:<id>`` (T8).
+CONTRIBUTION = "contribution"
+ACTION = "action"
+RECORD_DEADLINE_KINDS = (CONTRIBUTION, ACTION)
 
 
 class EventKind:
@@ -32,6 +38,10 @@ class EventKind:
     DEADLINE_CANCELLED = "deadline_cancelled"
     DEADLINE_MISSED = "deadline_missed"
     ESCALATED = "escalated"
+    RECORD_ADDED = "record_added"
+    RECORD_CHANGED = "record_changed"
+    RECORD_REMOVED = "record_removed"
+    CASE_OPENED = "case_opened"  # a step opened a linked case (a conversion)
 
 
 class DeadlineStatus:
@@ -64,10 +74,16 @@ class DeadlineSnapshot:
 
 @dataclass(frozen=True)
 class CaseSnapshot:
+    """A case as the engine sees it. ``records`` are the review's records (lead appointments,
+    practitioners, family members, contributions, findings, actions…), each kind a tuple of
+    read-only mappings, as the store loaded them; ``None`` when they were not loaded (guards
+    then see none, and record deadlines are left as they are)."""
+
     state: str
     data: Mapping[str, Any]
     milestones: Mapping[str, str] = field(default_factory=dict)
     deadlines: Sequence[DeadlineSnapshot] = ()
+    records: Records | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +151,9 @@ def _context(
     actor: Actor,
     now: datetime,
     calendar: WorkingCalendar,
+    records: Records = NO_RECORDS,
 ) -> GuardContext:
-    return GuardContext(data, state, calendar.local_date(now), calendar, actor.role)
+    return GuardContext(data, state, calendar.local_date(now), calendar, actor.role, records)
 
 
 def evaluate(guards: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
@@ -228,15 +245,123 @@ def plan_deadlines(
     return changes
 
 
+# -- record deadlines -------------------------------------------------------------------------
+
+
+def record_deadline(kind: str, record_id: Any) -> str:
+    """The deadline name of a record: ``contribution:12``, ``action:7``."""
+    return f"{kind}:{record_id}"
+
+
+def is_record_deadline(name: str) -> bool:
+    kind, sep, rest = name.partition(":")
+    return bool(sep) and kind in RECORD_DEADLINE_KINDS and rest.isdigit()
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    due_date: date
+    label: str
+    escalate_to: tuple[str, ...]
+
+
+#: Who hears of a slipped record deadline: the agency's own users (only that agency's; see
+#: ``workflow.escalations``) and the person who chases it.
+CONTRIBUTION_ESCALATE_TO = ("agency", "reviewer")
+ACTION_ESCALATE_TO = ("agency", "chair")
+CONTRIBUTION_KINDS = {"chronology": "Chronology", "agency_report": "Agency report"}
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return as_date(value, "record")
+    except BadValue:
+        return None
+
+
+def _record_deadlines(records: Records) -> tuple[dict[str, _Wanted], dict[str, date | None]]:
+    """The deadlines the records want open, and the met date of each settled record."""
+    wanted: dict[str, _Wanted] = {}
+    settled: dict[str, date | None] = {}
+    for c in records.get("contributions", ()):
+        name = record_deadline(CONTRIBUTION, c.get("id"))
+        due = _day(c.get("due_date"))
+        if c.get("status") == "received":
+            settled[name] = _day(c.get("received_on"))
+        elif c.get("status") == "waived":
+            settled[name] = None
+        elif due is not None:
+            what = CONTRIBUTION_KINDS.get(str(c.get("kind")), "Contribution")
+            wanted[name] = _Wanted(due, f"{what} from {c.get('agency')}", CONTRIBUTION_ESCALATE_TO)
+    for a in records.get("actions", ()):
+        name = record_deadline(ACTION, a.get("id"))
+        due = _day(a.get("due_date"))
+        if a.get("status") == "done":
+            settled[name] = _day(a.get("completed_on"))
+        elif due is not None:
+            label = f"Action {a.get('number')} ({a.get('owner_agency')})"
+            wanted[name] = _Wanted(due, label, ACTION_ESCALATE_TO)
+    return wanted, settled
+
+
+def plan_record_deadlines(
+    d: Definition,
+    state: str,
+    records: Records | None,
+    current: Sequence[DeadlineSnapshot],
+    today: date,
+) -> list[DeadlineChange]:
+    """Deadlines that follow the records: a requested contribution is due on its due date and an
+    action that is not done on its own (T8). Settling the record meets its deadline (late, if it
+    was missed); changing the due date moves it; removing the record cancels it. A closed case
+    keeps no record deadline open. Records that were not loaded (``None``) change nothing."""
+    if records is None:
+        return []
+    wanted, settled = _record_deadlines(records)
+    if state in d.final_states:
+        wanted = {}
+    changes: list[DeadlineChange] = []
+    rows = {r.name: r for r in current if r.current and is_record_deadline(r.name)}
+    for name, row in rows.items():
+        want = wanted.get(name)
+        if want is None:
+            if name in settled and row.status in (DeadlineStatus.PENDING, DeadlineStatus.MISSED):
+                met = settled[name] or today
+                changes.append(DeadlineChange("meet", name, row.id, met_date=met))
+            elif row.status == DeadlineStatus.PENDING or name not in settled:
+                # Removed, or the case closed: the deadline no longer applies.
+                changes.append(DeadlineChange("cancel", name, row.id))
+            continue
+        if row.status == DeadlineStatus.MET:
+            # Settled once, open again (e.g. a contribution back to requested): a new run.
+            changes.append(DeadlineChange("cancel", name, row.id))
+            changes.append(
+                DeadlineChange("open", name, None, want.due_date, want.label, want.escalate_to)
+            )
+        elif row.status == DeadlineStatus.PENDING and row.due_date != want.due_date:
+            changes.append(DeadlineChange("move", name, row.id, want.due_date, want.label))
+    for name, want in wanted.items():
+        if name not in rows:
+            changes.append(
+                DeadlineChange("open", name, None, want.due_date, want.label, want.escalate_to)
+            )
+    return changes
+
+
 # -- decisions --------------------------------------------------------------------------------
 
 
 def open_case(
-    d: Definition, actor: Actor, data: Mapping[str, Any], now: datetime, calendar: WorkingCalendar
+    d: Definition,
+    actor: Actor,
+    data: Mapping[str, Any],
+    now: datetime,
+    calendar: WorkingCalendar,
+    records: Records | None = None,
 ) -> Outcome:
-    """Decide the opening of a new case of this review type."""
+    """Decide the opening of a new case of this review type (``records``: any it opens with)."""
     merged = merge_data({}, data)
-    ctx = _context(d, d.initial, merged, actor, now, calendar)
+    ctx = _context(d, d.initial, merged, actor, now, calendar, records or NO_RECORDS)
     unmet = evaluate((*d.data_rules, *d.open_guards), ctx)
     if unmet:
         raise InvalidInput(
@@ -255,6 +380,7 @@ def open_case(
         today=ctx.today,
         calendar=calendar,
     )
+    changes += plan_record_deadlines(d, d.initial, records, (), ctx.today)
     event = NewEvent(EventKind.CREATED, to_state=d.initial, detail={"data": merged})
     return Outcome(d.initial, merged, milestones, (event,), tuple(changes))
 
@@ -270,7 +396,7 @@ def change_data(
 ) -> Outcome:
     """Decide a change to the case's data (merged key by key); deadlines follow their anchors."""
     merged = merge_data(case.data, patch)
-    ctx = _context(d, case.state, merged, actor, now, calendar)
+    ctx = _context(d, case.state, merged, actor, now, calendar, case.records or NO_RECORDS)
     unmet = evaluate(d.data_rules, ctx)
     if unmet:
         raise InvalidInput(
@@ -289,6 +415,7 @@ def change_data(
         today=ctx.today,
         calendar=calendar,
     )
+    changes += plan_record_deadlines(d, case.state, case.records, case.deadlines, ctx.today)
     events = (NewEvent(EventKind.DATA_CHANGED, note=note, detail={"changed": changed}),)
     return Outcome(case.state, merged, milestones, events, tuple(changes))
 
@@ -334,7 +461,7 @@ def fire(
         )
     today = calendar.local_date(now)
     merged = _stamp_dates(t, merge_data(case.data, patch), today)
-    ctx = _context(d, case.state, merged, actor, now, calendar)
+    ctx = _context(d, case.state, merged, actor, now, calendar, case.records or NO_RECORDS)
     unmet = evaluate((*d.data_rules, *t.guards), ctx)
     if unmet:
         raise TransitionBlocked(
@@ -354,6 +481,7 @@ def fire(
         today=today,
         calendar=calendar,
     )
+    changes += plan_record_deadlines(d, t.dest, case.records, case.deadlines, today)
     changed = {k: merged[k] for k in merged if case.data.get(k) != merged[k]}
     changed |= {k: None for k in case.data if k not in merged}  # removed by a null
     events = []
@@ -375,7 +503,7 @@ def options(
 ) -> list[TransitionOption]:
     """The steps from the current state open to the actor's role (to anyone with ``any_role``),
     with what blocks each."""
-    ctx = _context(d, case.state, case.data, actor, now, calendar)
+    ctx = _context(d, case.state, case.data, actor, now, calendar, case.records or NO_RECORDS)
     out = []
     for t in d.transitions_from(case.state):
         if not any_role and actor.role not in t.roles:
@@ -384,3 +512,42 @@ def options(
         unmet = evaluate((*d.data_rules, *t.guards), replace(ctx, data=data))
         out.append(TransitionOption(t.trigger, t.dest, t.label, not unmet, tuple(unmet)))
     return out
+
+
+def change_records(
+    d: Definition,
+    case: CaseSnapshot,
+    actor: Actor,
+    events: Sequence[NewEvent],
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Outcome:
+    """Decide a change to the review's records. ``case.records`` are the records as they would
+    be after the change: the data rules must still hold with them (the independence of the lead
+    reviewer, for one), and the record deadlines follow them. A change is progress: it restarts
+    the state's stall clock."""
+    if case.state in d.final_states:
+        raise InvalidInput(
+            f"The case is closed ({d.label_of(case.state)}); its records can no longer change."
+        )
+    ctx = _context(d, case.state, case.data, actor, now, calendar, case.records or NO_RECORDS)
+    unmet = evaluate(d.data_rules, ctx)
+    if unmet:
+        raise InvalidInput(
+            "The change was not saved: fix each problem listed and try again.", unmet
+        )
+    changes = plan_deadlines(
+        d,
+        old_state=case.state,
+        new_state=case.state,
+        trigger=None,
+        data=case.data,
+        milestones=case.milestones,
+        current=case.deadlines,
+        today=ctx.today,
+        calendar=calendar,
+    )
+    changes += plan_record_deadlines(d, case.state, case.records, case.deadlines, ctx.today)
+    return Outcome(
+        case.state, dict(case.data), dict(case.milestones), tuple(events), tuple(changes)
+    )

@@ -19,9 +19,12 @@ from sqlmodel import Session, col, select
 from workflow import access
 from workflow.accounts import actor_of
 from workflow.definition import Definition
-from workflow.engine import Actor, NewEvent
+from workflow.engine import CONTRIBUTION, Actor, NewEvent, is_record_deadline
 from workflow.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.models import Case, Deadline, Escalation, Notice, User
+from workflow.models_records import Action, Contribution
+from workflow.record_kinds import owns
+from workflow.records import own_records_only
 from workflow.roles import Role
 from workflow.store import append_events, unit_of_work
 from workflow.views import escalation_view
@@ -77,20 +80,43 @@ def escalation_roles(d: Definition, row: Deadline) -> tuple[str, ...]:
     return (Role.CHAIR.value,)
 
 
-def recipients(s: Session, case: Case, roles: Sequence[str]) -> list[User]:
-    """Active users holding one of ``roles`` who may see the case."""
+def recipients(
+    s: Session, case: Case, roles: Sequence[str], agency: str | None = None
+) -> list[User]:
+    """Active users holding one of ``roles`` who may see the case. ``agency``: the escalation
+    is about that agency's own record (a contribution, an action), so of the agency users only
+    that agency's are told."""
     users = s.exec(
         select(User)
         .where(col(User.role).in_(list(roles)), User.active == True)  # noqa: E712
         .order_by(col(User.id))
     )
-    return [u for u in users if access.may_see(actor_of(u), case)]
+    return [
+        u
+        for u in users
+        if access.may_see(actor_of(u), case)
+        and (agency is None or u.role != Role.AGENCY.value or owns(u.agencies, agency))
+    ]
+
+
+def record_agency(s: Session, name: str) -> str | None:
+    """The agency that owns the record a record deadline (``contribution:<id>``,
+    ``action:<id>``) belongs to; None for any other deadline."""
+    if not is_record_deadline(name):
+        return None
+    kind, _, record_id = name.partition(":")
+    if kind == CONTRIBUTION:
+        contribution = s.get(Contribution, int(record_id))
+        return contribution.agency if contribution is not None else ""
+    action = s.get(Action, int(record_id))
+    return action.owner_agency if action is not None else ""
 
 
 def raise_escalation(
     s: Session, case: Case, row: Deadline, reason: str, roles: Sequence[str], now: datetime
 ) -> Escalation:
-    """Record the escalation and queue a notice to each person told (same transaction)."""
+    """Record the escalation and queue a notice to each person told (same transaction); the
+    notices of a record's deadline go, among agency users, to the owner agency's only."""
     escalation = Escalation(
         case_id=case.id or 0,
         deadline_id=row.id,
@@ -106,7 +132,8 @@ def raise_escalation(
         f"Please look at case {case.reference} and acknowledge escalation {escalation.id} once "
         "it is in hand."
     )
-    queue_notices(s, case, roles, subject, reason, ask, now, escalation.id)
+    agency = record_agency(s, row.name)
+    queue_notices(s, case, roles, subject, reason, ask, now, escalation.id, agency)
     return escalation
 
 
@@ -119,9 +146,10 @@ def queue_notices(
     ask: str,
     now: datetime,
     escalation_id: int | None = None,
+    agency: str | None = None,
 ) -> int:
     """Put a notice in the outbox for each person told; returns how many."""
-    users = recipients(s, case, roles)
+    users = recipients(s, case, roles, agency)
     for user in users:
         body = (
             f"Dear {user.name},\n\n{text}\n\nYou are told because you hold the role "
@@ -157,6 +185,8 @@ def list_escalations(
     scope = access.case_filter(actor)
     if scope is not None:
         query = query.where(scope)
+    if actor.role == Role.AGENCY.value:
+        query = query.where(own_records_only(actor, col(Escalation.deadline_name)))
     if open_only:
         query = query.where(col(Escalation.acknowledged_at).is_(None))
     if after is not None:
@@ -186,7 +216,16 @@ def acknowledge(
             case = s.exec(
                 select(Case).where(col(Case.id) == escalation.case_id).with_for_update()
             ).first()
-        if escalation is None or case is None or not access.may_see(actor, case):
+        if (
+            escalation is None
+            or case is None
+            or not access.may_see(actor, case)
+            or (
+                actor.role == Role.AGENCY.value
+                and record_agency(s, escalation.deadline_name) is not None
+                and not owns(actor.agencies, record_agency(s, escalation.deadline_name))
+            )
+        ):
             raise NotFound(f"There is no escalation {escalation_id} that you can see.")
         if actor.role not in escalation.to_roles:
             raise PermissionDenied(

@@ -26,13 +26,18 @@ from sqlmodel import Session, col, select
 
 from workflow import access, catalog
 from workflow.calendar import WorkingCalendar
-from workflow.engine import STALL, Actor, DeadlineStatus
+from workflow.engine import ACTION, CONTRIBUTION, STALL, Actor, DeadlineStatus, is_record_deadline
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import Case, Deadline
 from workflow.roles import Role
 
 if TYPE_CHECKING:
     from workflow.service import Service
+
+RECORD_LABELS = {
+    CONTRIBUTION: "Agency contributions by their due dates",
+    ACTION: "Actions by their due dates",
+}
 
 #: Who may read reports: they summarise every case, so the roles that see every case.
 REPORT_ROLES = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value}
@@ -92,7 +97,10 @@ def tally(
     for row, review_type in rows:
         if row.name == STALL or row.status == DeadlineStatus.CANCELLED:
             continue
-        t = out.setdefault((review_type, row.name), _Tally(review_type, row.name, row.label))
+        # A record's deadline (contribution:<id>, action:<id>) is counted in its kind.
+        name = row.name.partition(":")[0] if is_record_deadline(row.name) else row.name
+        label = RECORD_LABELS.get(name, row.label)
+        t = out.setdefault((review_type, name), _Tally(review_type, name, label))
         if row.status == DeadlineStatus.PENDING:
             t.open += 1
             if row.due_at <= now:
@@ -163,3 +171,5 @@ def _describe(s: Session, tallies: dict[tuple[str, str], _Tally]) -> None:
         if timer is not None:
             t.label = timer.label
             t.limit = timer.limit
+        elif name == ACTION:
+            t.limit = "T8"

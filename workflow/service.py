@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
-from workflow import access, catalog, engine
+from workflow import access, catalog, conversions, engine, records
 from workflow.calendar import WorkingCalendar
 from workflow.definition import Definition
 from workflow.engine import Actor
 from workflow.errors import InvalidInput, NotFound, VersionConflict
 from workflow.models import AccessLog, Case, Deadline, Event, ReviewTypeVersion
+from workflow.models_records import LeadAppointment
 from workflow.roles import Role
 from workflow.store import (
+    append_events,
     apply_outcome,
     current_deadlines,
+    load_records,
     new_reference,
     reference_prefix,
     snapshot,
@@ -37,6 +41,31 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 MAX_PAGE = 200
+#: ``data.lead_reviewer`` (the contract's form) is kept as the lead appointment record.
+LEAD_KEY = "lead_reviewer"
+#: What used to be kept in data and is now a record of its own (one source of truth).
+RECORD_DATA_KEYS = {
+    "involvement": "practitioners and family-members",
+    "findings": "findings",
+    "actions": "actions",
+}
+
+
+def split_lead(patch: Mapping[str, Any] | None) -> tuple[dict[str, Any], bool, Any]:
+    """The patch without ``lead_reviewer``, whether it named one, and its value. A key that is
+    now a record of its own is refused with where to record it."""
+    rest = dict(patch or {})
+    wrong = [
+        f"data.{key} is no longer kept in the case's data: record it at "
+        f"/api/v1/cases/<id>/{where.split(' and ')[0]} (and the case page's records)."
+        for key, where in RECORD_DATA_KEYS.items()
+        if rest.get(key) is not None
+    ]
+    if wrong:
+        raise InvalidInput("The change was not saved: these are records now.", wrong)
+    if LEAD_KEY not in rest:
+        return rest, False, None
+    return rest, True, rest.pop(LEAD_KEY)
 
 
 def utc_now() -> datetime:
@@ -117,11 +146,19 @@ class Service:
         if problems:
             raise InvalidInput("The case was not opened.", problems)
         now = self.now()
+        data, has_lead, lead_value = split_lead(data)
+        lead = records.lead_from_data(lead_value) if has_lead else None
         with unit_of_work(self.db) as s:
             row = catalog.row_for(s, review_type)
             d = catalog.parsed(row)
             access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
-            outcome = engine.open_case(d, actor, data, now, self.calendar)
+            today = self.calendar.local_date(now)
+            opening: dict[str, Any] = {}
+            if lead is not None:
+                opening["lead_appointments"] = [
+                    {"name": lead[0], "organisations": lead[1], "appointed_on": today.isoformat()}
+                ]
+            outcome = engine.open_case(d, actor, data, now, self.calendar, opening or None)
             case = Case(
                 reference=new_reference(reference_prefix(d.key), now),
                 review_type=d.key,
@@ -132,8 +169,12 @@ class Service:
                 created_at=now,
                 updated_at=now,
                 created_by=actor.name,
+                lead_name=lead[0].casefold() if lead else "",
             )
             apply_outcome(s, case, outcome, actor, now, self.calendar)
+            if lead is not None:
+                events = records.appoint_from_data(s, case, actor, lead_value, now, today)
+                append_events(s, case, actor, events, now)
             return self._view(s, case, d, actor, now)
 
     def get_case(self, actor: Actor, case_id: int) -> dict[str, Any]:
@@ -191,10 +232,12 @@ class Service:
             more = len(rows) > limit
             rows = rows[:limit]
             deadlines = self._deadlines_of(s, [c.id or 0 for c in rows])
+            leads = self._leads_of(s, [c.id or 0 for c in rows])
             items = []
             for case in rows:
                 d = self._definition_of(s, case)
-                items.append(case_view(case, d, deadlines.get(case.id or 0, []), None))
+                shown = records.visible_deadlines(s, actor, deadlines.get(case.id or 0, []))
+                items.append(case_view(case, d, shown, None, leads.get(case.id or 0)))
                 s.add(AccessLog(case_id=case.id or 0, at=now, actor=actor.name, action="list"))
             return Page(items, (rows[-1].id if more and rows else None))
 
@@ -209,6 +252,7 @@ class Service:
         _require_version(expected_version)
         if not isinstance(patch, Mapping) or not patch:
             raise InvalidInput('Send the values to change in data, e.g. {"data": {...}}.')
+        patch, has_lead, lead_value = split_lead(patch)
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
@@ -219,12 +263,22 @@ class Service:
                 raise InvalidInput(
                     f"The case is closed ({d.label_of(case.state)}); its data can no longer change."
                 )
+            lead_events = self._lead_from_data(s, case, actor, has_lead, lead_value, now)
             deadlines = current_deadlines(s, case_id)
-            outcome = engine.change_data(
-                d, snapshot(case, deadlines), actor, patch, now, self.calendar, note
-            )
+            kept = load_records(s, case_id)
+            if patch or not has_lead:
+                outcome = engine.change_data(
+                    d, snapshot(case, deadlines, kept), actor, patch, now, self.calendar, note
+                )
+            else:
+                outcome = engine.change_records(
+                    d, snapshot(case, deadlines, kept), actor, (), now, self.calendar
+                )
+            outcome = replace(outcome, events=(*lead_events, *outcome.events))
+            self._sync_lead(s, case, lead_events)
+            flag_modified(case, "updated_at")
             apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version, deadlines)
-            return self._view(s, case, d, actor, now)
+            return self._view(s, case, d, actor, now, kept)
 
     def transition(
         self,
@@ -240,25 +294,38 @@ class Service:
             raise InvalidInput('Name the step to take in trigger, e.g. {"trigger": "notify"}.')
         if data is not None and not isinstance(data, Mapping):
             raise InvalidInput('data must be an object of named values, e.g. {"data": {...}}.')
+        patch, has_lead, lead_value = split_lead(data)
         now = self.now()
         with unit_of_work(self.db) as s:
             case = access.require_visible(actor, s.get(Case, case_id), case_id)
             _require_current(case, expected_version)
             d = self._definition_of(s, case)
+            step = d.find(trigger, case.state)
+            # A lead named with the step (e.g. appoint_lead) is recorded first, so the step's
+            # guards see it; a step the actor may not take is refused by the engine below.
+            has_lead = has_lead and step is not None and actor.role in step.roles
+            lead_events = self._lead_from_data(s, case, actor, has_lead, lead_value, now)
             deadlines = current_deadlines(s, case_id)
+            kept = load_records(s, case_id)
+            old_state = case.state
             outcome = engine.fire(
                 d,
-                snapshot(case, deadlines),
+                snapshot(case, deadlines, kept),
                 actor,
                 trigger,
-                data or {},
+                patch,
                 note or "",
                 now,
                 self.calendar,
             )
+            outcome = replace(outcome, events=(*lead_events, *outcome.events))
+            t = d.find(trigger, old_state)
+            if t is not None:
+                outcome = conversions.open_linked(s, case, t, outcome, actor, now, self.calendar)
+            self._sync_lead(s, case, lead_events)
             apply_outcome(s, case, outcome, actor, now, self.calendar, expected_version, deadlines)
             log.info("case %s: %s -> %s by %s", case.reference, trigger, outcome.state, actor.name)
-            return self._view(s, case, d, actor, now)
+            return self._view(s, case, d, actor, now, kept)
 
     def events(self, actor: Actor, case_id: int) -> list[dict[str, Any]]:
         now = self.now()
@@ -284,6 +351,46 @@ class Service:
         found = self._definitions[case.definition_id] = catalog.parsed(row)
         return found
 
+    def _lead_from_data(
+        self,
+        s: Session,
+        case: Case,
+        actor: Actor,
+        has_lead: bool,
+        value: Any,
+        now: datetime,
+    ) -> list[engine.NewEvent]:
+        if not has_lead:
+            return []
+        today = self.calendar.local_date(now)
+        events = records.appoint_from_data(s, case, actor, value, now, today)
+        s.flush()
+        return events
+
+    def _sync_lead(self, s: Session, case: Case, lead_events: Sequence[engine.NewEvent]) -> None:
+        """After the appointment changed, the case's lead (for access) follows it. Called just
+        before the case is written: a query after it would flush the case too early."""
+        if lead_events:
+            appointments = load_records(s, case.id or 0)["lead_appointments"]
+            records.sync_lead(case, appointments)
+
+    def _leads_of(self, s: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The lead in force of each case, as the contract's ``data.lead_reviewer``."""
+        out: dict[int, dict[str, Any]] = {}
+        if not case_ids:
+            return out
+        rows = s.exec(
+            select(LeadAppointment)
+            .where(
+                col(LeadAppointment.case_id).in_(case_ids),
+                col(LeadAppointment.ended_on).is_(None),
+            )
+            .order_by(col(LeadAppointment.appointed_on), col(LeadAppointment.id))
+        )
+        for row in rows:
+            out[row.case_id] = {"name": row.name, "organisations": list(row.organisations)}
+        return out
+
     def _deadlines_of(self, s: Session, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         out: dict[int, list[Deadline]] = {}
         if not case_ids:
@@ -298,13 +405,28 @@ class Service:
         return out
 
     def _view(
-        self, s: Session, case: Case, d: Definition, actor: Actor, now: datetime
+        self,
+        s: Session,
+        case: Case,
+        d: Definition,
+        actor: Actor,
+        now: datetime,
+        kept: dict[str, list[dict[str, Any]]] | None = None,
     ) -> dict[str, Any]:
+        """The case as the contract shows it; ``kept``: its records, when already loaded in
+        this unit of work and unchanged since."""
         s.flush()
         deadlines = self._deadlines_of(s, [case.id or 0]).get(case.id or 0, [])
-        # engine.options reads the state and the data, never the deadlines: don't load them.
-        options = engine.options(d, snapshot(case, ()), actor, now, self.calendar)
-        return case_view(case, d, deadlines, options)
+        deadlines = records.visible_deadlines(s, actor, deadlines)
+        if kept is None:
+            kept = load_records(s, case.id or 0)
+        # engine.options reads the state, data and records, never the deadlines: don't load them.
+        options = engine.options(d, snapshot(case, (), kept), actor, now, self.calendar)
+        view = case_view(
+            case, d, deadlines, options, records.lead_in_data(kept["lead_appointments"])
+        )
+        view["linked_cases"] = conversions.linked_cases(s, actor, case)
+        return view
 
 
 def _require_version(expected_version: int | None) -> None:

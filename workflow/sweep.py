@@ -42,8 +42,10 @@ from sqlmodel import Session, col, select
 
 from workflow import catalog, engine
 from workflow.calendar import WorkingCalendar
+from workflow.conversions import open_linked
 from workflow.definition import Definition, StallRule, Timer
 from workflow.engine import (
+    CONTRIBUTION,
     STALL,
     SYSTEM_ACTOR,
     DeadlineChange,
@@ -51,6 +53,7 @@ from workflow.engine import (
     EventKind,
     NewEvent,
     Outcome,
+    is_record_deadline,
 )
 from workflow.errors import (
     InvalidInput,
@@ -68,10 +71,13 @@ from workflow.escalations import (
     raise_escalation,
     say_lateness,
 )
+from workflow.guards.review import action_words, contribution_words
 from workflow.models import Case, Deadline, Event, ReviewTypeVersion
+from workflow.models_records import Action, Contribution, Finding
 from workflow.roles import Role
 from workflow.store import apply_outcome, current_deadlines, snapshot, unit_of_work
 from workflow.values import lookup
+from workflow.views import record_view
 
 if TYPE_CHECKING:
     from workflow.service import Service
@@ -332,7 +338,10 @@ class Sweeper:
         timer = d.timers.get(row.name)
         if timer is not None and timer.fire:
             return self._take_step(s, case, d, timer, row, now)
-        reason = missed_reason(d, case, row, timer, self.calendar)
+        if is_record_deadline(row.name):
+            reason = record_missed_reason(s, case, row)
+        else:
+            reason = missed_reason(d, case, row, timer, self.calendar)
         return self._escalate(s, case, d, row, reason, ESCALATED, now)
 
     def _definition(self, s: Session, case: Case) -> Definition:
@@ -355,6 +364,7 @@ class Sweeper:
             f"{long_date(row.due_date)}."
         )
         try:
+            old_state = case.state
             outcome = engine.fire(
                 d,
                 snapshot(case, current_deadlines(s, case.id or 0)),
@@ -365,6 +375,9 @@ class Sweeper:
                 now,
                 self.calendar,
             )
+            t = d.find(trigger, old_state)
+            if t is not None:
+                outcome = open_linked(s, case, t, outcome, SYSTEM_ACTOR, now, self.calendar)
         except (TransitionBlocked, TransitionNotAllowed, PermissionDenied, InvalidInput) as exc:
             reason = refused_reason(d, case, row, timer, exc)
             return self._escalate(s, case, d, row, reason, REFUSED, now, trigger)
@@ -564,6 +577,37 @@ def missed_reason(
         f"{label}{_limit_words(timer, case, d)} on case {case.reference} was due by the end of "
         f"{long_date(row.due_date)} and has not been met; the scheduler escalated it "
         f"{say_lateness(row.lateness_seconds or 0)} after it fell due."
+    )
+
+
+def record_missed_reason(s: Session, case: Case, row: Deadline) -> str:
+    """Why a record's deadline escalated, naming the record (never a family detail)."""
+    kind, _, record_id = row.name.partition(":")
+    lateness = say_lateness(row.lateness_seconds or 0)
+    due = long_date(row.due_date)
+    if kind == CONTRIBUTION:
+        found = s.get(Contribution, int(record_id))
+        what = contribution_words(record_view("contributions", found)) if found else row.label
+        return (
+            f"{what[0].upper()}{what[1:]} on case {case.reference} was due by the end of {due} "
+            f"and is neither received nor waived; the scheduler escalated it {lateness} after "
+            "it fell due. Please send it, or tell the reviewer when it will come."
+        )
+    action = s.get(Action, int(record_id))
+    what = row.label or row.name
+    if action is not None:
+        finding = s.get(Finding, action.finding_id)
+        # Actions are numbered in the order they were added, as the case shows them.
+        number = s.exec(
+            select(func.count())
+            .select_from(Action)
+            .where(col(Action.case_id) == case.id, col(Action.id) <= action.id)
+        ).one()
+        view = record_view("actions", action, number=number, finding=finding and finding.number)
+        what = action_words(view)
+    return (
+        f"{what} on case {case.reference} (T8) was due by the end of {due} and is not done; "
+        f"the scheduler escalated it {lateness} after it fell due."
     )
 
 

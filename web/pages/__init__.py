@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from web.pages import auth, cases, dashboard, helpers
+from web.pages import auth, cases, dashboard, helpers, records
 
 WEB = Path(__file__).resolve().parent.parent
 GOVUK_ASSETS = WEB / "static" / "govuk-frontend" / "assets"
@@ -69,6 +69,7 @@ def register(app: APIFlask) -> None:
         (auth.blueprint(), False),
         (dashboard.blueprint(), True),
         (cases.blueprint(), True),
+        (records.blueprint(), True),
     ):
         bp.enable_openapi = False  # type: ignore[attr-defined]  # pages are not in the API spec
         bp.before_request(protect)
@@ -76,6 +77,8 @@ def register(app: APIFlask) -> None:
             bp.before_request(require_sign_in)
         bp.after_request(helpers.secure_headers)
         app.register_blueprint(bp)
+
+    records.register_pages(app)
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> tuple[str, int]:

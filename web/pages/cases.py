@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
+from web.pages import records as record_pages
 from web.pages.dashboard import filter_form
 from web.pages.datagroups import (
     DATA_FOR_RECORDS,
@@ -171,6 +172,18 @@ def _event_words(e: Mapping[str, Any], d: Definition, lay: Layout) -> str:
         return f"Deadline no longer needed: {deadline}"
     if kind == EventKind.DEADLINE_MISSED:
         return f"Deadline missed: {deadline}"
+    if kind in (EventKind.RECORD_ADDED, EventKind.RECORD_CHANGED, EventKind.RECORD_REMOVED):
+        verb = {
+            EventKind.RECORD_ADDED: "Added",
+            EventKind.RECORD_CHANGED: "Changed",
+            EventKind.RECORD_REMOVED: "Removed",
+        }[kind]
+        what = str(detail.get("label") or detail.get("record") or "a record")
+        fields = [str(f).replace("_", " ") for f in detail.get("fields") or []]
+        said = f" ({', '.join(fields)})" if fields and kind == EventKind.RECORD_CHANGED else ""
+        return f"{verb} {what[0].lower() + what[1:]}{said}"
+    if kind == EventKind.CASE_OPENED:
+        return f"Opened the linked case {detail.get('case')}"
     if kind == EventKind.ESCALATED:
         roles = detail.get("to") or detail.get("to_roles") or []
         to = f" to the {' and '.join(str(r) for r in roles)}" if roles else ""
@@ -270,6 +283,7 @@ def case_context(
             for row in linked
         ],
         "can_edit": can_edit,
+        "records": record_pages.links(case),
         "can_open": _openable(who.role),
         "diagram": helpers.diagram(d, case["state"]),
         "nav": "cases",

@@ -7,23 +7,33 @@ gives their parameters as data; the registry checks those parameters when the de
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from workflow.calendar import WorkingCalendar
 
+#: The review's records as a guard sees them: each kind (``findings``, ``actions``…) is a tuple
+#: of read-only mappings, loaded for the case by the store (see ``workflow.store.load_records``).
+Records = Mapping[str, Sequence[Mapping[str, Any]]]
+NO_RECORDS: Records = MappingProxyType({})
+
 
 @dataclass(frozen=True)
 class GuardContext:
-    """What a guard may look at: the case's data and state, who acts, and the day it is."""
+    """What a guard may look at: the case's data, records and state, who acts, and the day."""
 
     data: Mapping[str, Any]
     state: str
     today: date
     calendar: WorkingCalendar
     actor_role: str = ""
+    records: Records = field(default_factory=lambda: NO_RECORDS)
+
+    def records_of(self, kind: str) -> Sequence[Mapping[str, Any]]:
+        return self.records.get(kind, ())
 
 
 GuardFunction = Callable[..., list[str]]
@@ -61,7 +71,9 @@ class Guard:
     function: GuardFunction
     doc: str
     params: tuple[Param, ...] = ()
-    reads: tuple[str, ...] = ()  # data keys it reads, for the README and the admin catalogue
+    # What it reads, for the README and the admin catalogue: data keys (``agencies``) and record
+    # fields (``records.findings[].kind``).
+    reads: tuple[str, ...] = ()
 
 
 @dataclass

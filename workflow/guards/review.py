@@ -1,19 +1,28 @@
 """Guards for the principles of a review: proportionality, independence, involvement,
 findings that say what and why, and actions that make a lasting difference.
 
-Until the review records get tables of their own, these read structured values in ``data``
-(the README lists each key).
+The agencies involved and the scoping are values in ``data``; the people, contributions,
+findings and actions are the review's records (``ctx.records``, loaded by the store). Each
+refusal names the exact record that is missing or incomplete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workflow.guards.registry import REGISTRY, GuardContext
-from workflow.values import BadValue, as_date, as_list, is_blank
+from workflow.values import as_list, is_blank
 
 FINDING_KINDS = ("good_practice", "problem")
+CONTRIBUTION_WORDS = {"chronology": "chronology", "agency_report": "agency report"}
+
+_LEAD = (
+    "records.lead_appointments[].name",
+    "records.lead_appointments[].organisations",
+    "records.lead_appointments[].ended_on",
+    "agencies",
+)
 
 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -23,31 +32,44 @@ def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _folded(names: Any) -> dict[str, str]:
     """Organisation names compared without case or surrounding spaces."""
-    return {str(n).strip().casefold(): str(n).strip() for n in as_list(names) if str(n).strip()}
+    items = list(names) if isinstance(names, tuple) else as_list(names)
+    return {str(n).strip().casefold(): str(n).strip() for n in items if str(n).strip()}
 
 
-def independence_problems(data: Mapping[str, Any]) -> list[str]:
-    lead = _table(data, "lead_reviewer")
+def current_leads(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The lead appointments in force: those not ended."""
+    return [a for a in records if a.get("ended_on") in (None, "")]
+
+
+def independence_problems(
+    appointments: Sequence[Mapping[str, Any]], agencies: Any, *, required: bool
+) -> list[str]:
+    """Sentences for each lead in force who belongs to an agency involved (and, when
+    ``required``, for there being no lead in force at all)."""
+    leads = current_leads(appointments)
+    if not leads:
+        return (
+            [
+                "No lead reviewer is appointed: record the lead reviewer's appointment (name, "
+                "organisations and the date appointed)."
+            ]
+            if required
+            else []
+        )
+    involved = _folded(agencies)
     unmet = []
-    if is_blank(lead.get("name")):
-        unmet.append("Record the lead reviewer's name (data.lead_reviewer.name).")
-    if not isinstance(lead.get("organisations"), list):
-        unmet.append(
-            "Record the lead reviewer's organisations (data.lead_reviewer.organisations), "
-            "an empty list if none, so independence can be checked."
+    for lead in leads:
+        overlap = sorted(
+            original
+            for folded, original in _folded(lead.get("organisations")).items()
+            if folded in involved
         )
-        return unmet
-    overlap = sorted(
-        original
-        for folded, original in _folded(lead["organisations"]).items()
-        if folded in _folded(data.get("agencies"))
-    )
-    if overlap:
-        unmet.append(
-            "The lead reviewer is not independent of the case: they belong to "
-            + ", ".join(overlap)
-            + ", whose actions are under review; appoint someone from outside those agencies."
-        )
+        if overlap:
+            unmet.append(
+                f"The lead reviewer {lead.get('name')} (appointed on {lead.get('appointed_on')}) "
+                f"is not independent of the case: they belong to {', '.join(overlap)}, whose "
+                "actions are under review; appoint someone from outside those agencies."
+            )
     return unmet
 
 
@@ -71,124 +93,195 @@ def scoping_recorded(ctx: GuardContext) -> list[str]:
     ]
 
 
-@REGISTRY.register(
-    "lead_reviewer_independent",
-    reads=("lead_reviewer.name", "lead_reviewer.organisations", "agencies"),
-)
+@REGISTRY.register("lead_reviewer_independent", reads=_LEAD)
 def lead_reviewer_independent(ctx: GuardContext) -> list[str]:
-    """The lead reviewer belongs to none of the agencies involved (compared ignoring case)."""
-    return independence_problems(ctx.data)
+    """A lead reviewer is appointed, and belongs to none of the agencies involved (names
+    compared ignoring case and surrounding spaces)."""
+    return independence_problems(
+        ctx.records_of("lead_appointments"), ctx.data.get("agencies"), required=True
+    )
+
+
+@REGISTRY.register("independence_kept", reads=_LEAD)
+def independence_kept(ctx: GuardContext) -> list[str]:
+    """A data rule: once a lead reviewer is appointed, no change of the agencies involved or of
+    the lead's organisations may leave them belonging to an agency involved."""
+    return independence_problems(
+        ctx.records_of("lead_appointments"), ctx.data.get("agencies"), required=False
+    )
+
+
+def _invited(record: Mapping[str, Any]) -> bool:
+    return not is_blank(record.get("invited_on"))
 
 
 @REGISTRY.register(
     "involvement_recorded",
     reads=(
-        "involvement.practitioners_invited",
-        "involvement.family_invited",
-        "involvement.family_how",
-        "involvement.family_not_involved_reason",
+        "records.practitioners[].agency",
+        "records.practitioners[].invited_on",
+        "records.family_members[].relationship",
+        "records.family_members[].invited_on",
+        "records.family_members[].how_explained",
+        "records.family_members[].not_involved_reason",
+        "agencies",
     ),
 )
 def involvement_recorded(ctx: GuardContext) -> list[str]:
-    """Practitioners are invited, and the family is invited and told how, or the reason they are
-    not is recorded."""
-    inv = _table(ctx.data, "involvement")
+    """Practitioners of every agency involved are invited; every family member recorded
+    (at least one) is invited and told how, or the reason they are not involved is recorded."""
     unmet = []
-    if inv.get("practitioners_invited") is not True:
+    practitioners = ctx.records_of("practitioners")
+    invited = {str(p.get("agency", "")).strip().casefold() for p in practitioners if _invited(p)}
+    agencies = _folded(ctx.data.get("agencies"))
+    if not practitioners and not agencies:
         unmet.append(
-            "Invite the practitioners of the agencies involved to contribute and record it "
-            "(data.involvement.practitioners_invited = true)."
+            "Invite the practitioners of the agencies involved: record each practitioner "
+            "invited (agency, role and the date invited)."
         )
-    reason = inv.get("family_not_involved_reason")
-    if inv.get("family_invited") is True:
-        if is_blank(inv.get("family_how")):
+    for folded, agency in agencies.items():
+        if folded not in invited:
             unmet.append(
-                "Record how the family was told about the review and how to take part "
-                "(data.involvement.family_how)."
+                f"Invite the practitioners of {agency}: no practitioner of theirs is recorded as "
+                "invited (agency, role and the date invited)."
             )
-    elif is_blank(reason):
+    for p in practitioners:
+        if not _invited(p):
+            unmet.append(
+                f"Practitioner {p.get('number')} ({p.get('role_title')}, {p.get('agency')}) has "
+                "no date invited: record when they were invited."
+            )
+    family = ctx.records_of("family_members")
+    if not family:
         unmet.append(
-            "Invite the family, including surviving children (data.involvement.family_invited = "
-            "true and data.involvement.family_how), or record why they are not involved "
-            "(data.involvement.family_not_involved_reason)."
+            "Invite the family, including surviving children: record each family member (by "
+            "relationship, never by name) with the date invited and how the review was "
+            "explained, or the reason they are not involved."
         )
+    for f in family:
+        who = f"Family member {f.get('number')} ({f.get('relationship')})"
+        if _invited(f):
+            if is_blank(f.get("how_explained")):
+                unmet.append(
+                    f"{who} was invited on {f.get('invited_on')}, but how the review was "
+                    "explained to them is not recorded."
+                )
+        elif is_blank(f.get("not_involved_reason")):
+            unmet.append(
+                f"{who} is neither invited nor recorded with a reason for not being involved."
+            )
     return unmet
 
 
-def _findings(data: Mapping[str, Any]) -> list[Any]:
-    return as_list(data.get("findings"))
+def contribution_words(c: Mapping[str, Any]) -> str:
+    """``the chronology requested from Northshire Police on 2026-11-02``."""
+    what = CONTRIBUTION_WORDS.get(str(c.get("kind")), "contribution")
+    return f"the {what} requested from {c.get('agency')} on {c.get('requested_on')}"
+
+
+@REGISTRY.register(
+    "contributions_settled",
+    reads=(
+        "records.contributions[].agency",
+        "records.contributions[].kind",
+        "records.contributions[].requested_on",
+        "records.contributions[].status",
+        "records.contributions[].waived_reason",
+    ),
+)
+def contributions_settled(ctx: GuardContext) -> list[str]:
+    """Every contribution requested from an agency is received, or waived with a reason."""
+    unmet = []
+    for c in ctx.records_of("contributions"):
+        words = contribution_words(c)
+        status = c.get("status")
+        if status == "waived":
+            if is_blank(c.get("waived_reason")):
+                unmet.append(
+                    f"{words[0].upper()}{words[1:]} is waived without a reason: record why."
+                )
+        elif status != "received":
+            unmet.append(f"{words[0].upper()}{words[1:]} is neither received nor waived.")
+    return unmet
 
 
 @REGISTRY.register(
     "findings_recorded",
-    reads=("findings[].what_happened", "findings[].why", "findings[].kind"),
+    reads=(
+        "records.findings[].number",
+        "records.findings[].what_happened",
+        "records.findings[].why",
+        "records.findings[].kind",
+    ),
 )
 def findings_recorded(ctx: GuardContext) -> list[str]:
     """At least one finding; each says what happened, why, and whether it is good practice or a
     problem."""
-    findings = _findings(ctx.data)
+    findings = ctx.records_of("findings")
     if not findings:
-        return ["Record at least one finding (data.findings) saying what happened and why."]
+        return ["Record at least one finding, saying what happened and why."]
     unmet = []
-    for i, f in enumerate(findings, start=1):
-        f = f if isinstance(f, Mapping) else {}
+    for f in findings:
+        n = f.get("number")
         for key, what in (("what_happened", "what happened"), ("why", "why it happened")):
             if is_blank(f.get(key)):
-                unmet.append(f"Finding {i}: record {what} (data.findings[{i - 1}].{key}).")
+                unmet.append(f"Finding {n}: record {what}.")
         if f.get("kind") not in FINDING_KINDS:
-            unmet.append(
-                f"Finding {i}: say whether it shows good practice or a problem "
-                f"(data.findings[{i - 1}].kind = 'good_practice' or 'problem')."
-            )
+            unmet.append(f"Finding {n}: say whether it shows good practice or a problem.")
     return unmet
 
 
-def _actions(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [a for a in as_list(data.get("actions")) if isinstance(a, Mapping)]
+def action_words(a: Mapping[str, Any]) -> str:
+    """``Action 2 (finding 1, Northshire Police, due 2027-03-31)``."""
+    return (
+        f"Action {a.get('number')} (finding {a.get('finding')}, {a.get('owner_agency')}, "
+        f"due {a.get('due_date')})"
+    )
 
 
 @REGISTRY.register(
     "problem_findings_have_actions",
-    reads=("findings[].kind", "actions[].finding", "actions[].owner_agency", "actions[].due_date"),
+    reads=(
+        "records.findings[].number",
+        "records.findings[].kind",
+        "records.actions[].finding",
+        "records.actions[].owner_agency",
+        "records.actions[].due_date",
+    ),
 )
 def problem_findings_have_actions(ctx: GuardContext) -> list[str]:
-    """Every problem finding has at least one action with an owner agency and a due date.
-    ``actions[].finding`` is the finding's number, counting from 1."""
-    actions = _actions(ctx.data)
-    unmet = []
-    for i, a in enumerate(actions, start=1):
-        for key, what in (("owner_agency", "an owner agency"), ("due_date", "a due date")):
-            if is_blank(a.get(key)):
-                unmet.append(f"Action {i}: record {what} (data.actions[{i - 1}].{key}).")
-        try:
-            as_date(a.get("due_date"), f"actions[{i - 1}].due_date")
-        except BadValue as exc:
-            unmet.append(f"Action {i}: {exc}.")
-    answered = {a.get("finding") for a in actions if not is_blank(a.get("owner_agency"))}
-    for i, f in enumerate(_findings(ctx.data), start=1):
-        if isinstance(f, Mapping) and f.get("kind") == "problem" and i not in answered:
-            unmet.append(
-                f"Finding {i} is a problem and has no action: add an action with finding = {i}, "
-                "an owner agency and a due date (data.actions)."
-            )
-    return unmet
+    """Every problem finding has at least one action with an owner agency and a due date."""
+    answered = {
+        a.get("finding")
+        for a in ctx.records_of("actions")
+        if not is_blank(a.get("owner_agency")) and not is_blank(a.get("due_date"))
+    }
+    return [
+        f"Finding {f.get('number')} (problem) has no action with an owner agency and a due "
+        "date: add one."
+        for f in ctx.records_of("findings")
+        if f.get("kind") == "problem" and f.get("number") not in answered
+    ]
 
 
 @REGISTRY.register(
     "actions_complete",
-    reads=("actions[].status", "actions[].completion_evidence", "actions[].impact_evidence"),
+    reads=(
+        "records.actions[].status",
+        "records.actions[].completion_evidence",
+        "records.actions[].impact_evidence",
+    ),
 )
 def actions_complete(ctx: GuardContext) -> list[str]:
     """Sustained improvement: every action is done with evidence of completion and of impact."""
     unmet = []
-    for i, a in enumerate(_actions(ctx.data), start=1):
+    for a in ctx.records_of("actions"):
+        words = action_words(a)
         if a.get("status") != "done":
-            unmet.append(f"Action {i} is still open (data.actions[{i - 1}].status is not 'done').")
+            unmet.append(f"{words} is still open: record it done.")
         for key, what in (("completion_evidence", "completion"), ("impact_evidence", "impact")):
             if is_blank(a.get(key)):
-                unmet.append(
-                    f"Action {i}: record evidence of {what} (data.actions[{i - 1}].{key})."
-                )
+                unmet.append(f"{words} has no evidence of {what}: record it.")
     return unmet
 
 

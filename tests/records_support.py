@@ -1,0 +1,181 @@
+"""Helpers for tests that need a review's records: add, change and list them through the use
+cases (``workflow.records``) with the case's current version, and the records each stage of a
+review needs for its guards to pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from workflow import records
+from workflow.engine import Actor
+from workflow.models import Case
+from workflow.service import Service
+
+LEAD = {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}
+
+
+def version(service: Service, case_id: int) -> int:
+    with Session(service.db) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        return case.version
+
+
+def add(
+    service: Service, actor: Actor, case_id: int, kind: str, /, **fields: Any
+) -> dict[str, Any]:
+    return records.add_record(service, actor, case_id, kind, fields, version(service, case_id))
+
+
+def change(
+    service: Service, actor: Actor, case_id: int, kind: str, record_id: int, /, **fields: Any
+) -> dict[str, Any]:
+    return records.change_record(
+        service, actor, case_id, kind, record_id, fields, version(service, case_id)
+    )
+
+
+def remove(service: Service, actor: Actor, case_id: int, kind: str, record_id: int) -> Any:
+    return records.remove_record(
+        service, actor, case_id, kind, record_id, version(service, case_id)
+    )
+
+
+def listed(service: Service, actor: Actor, case_id: int, kind: str) -> list[dict[str, Any]]:
+    return list(records.list_records(service, actor, case_id, kind)["items"])
+
+
+# -- what each stage needs ------------------------------------------------------------------------
+
+
+def appoint(service: Service, actor: Actor, case_id: int, **lead: Any) -> dict[str, Any]:
+    return add(service, actor, case_id, "lead_appointments", **(LEAD | lead))
+
+
+def involve(
+    service: Service,
+    actor: Actor,
+    case_id: int,
+    agencies: tuple[str, ...] = ("Police", "Children's Social Care"),
+    request_from: str | None = "Police",
+) -> None:
+    """Practitioners of each agency invited, the family invited and told how (and a chronology
+    requested, still to come, when ``request_from`` names an agency)."""
+    for agency in agencies:
+        add(
+            service,
+            actor,
+            case_id,
+            "practitioners",
+            agency=agency,
+            role_title="Team manager",
+            invited_on="2026-11-02",
+        )
+    add(
+        service,
+        actor,
+        case_id,
+        "family_members",
+        relationship="mother",
+        invited_on="2026-11-03",
+        how_explained="Letter from the chair, then a home visit",
+    )
+    add(
+        service,
+        actor,
+        case_id,
+        "family_members",
+        relationship="sibling (aged 9)",
+        not_involved_reason="Too young; views gathered through the school nurse",
+    )
+    if request_from:
+        add(
+            service,
+            actor,
+            case_id,
+            "contributions",
+            agency=request_from,
+            kind="chronology",
+            requested_on="2026-11-02",
+            due_date="2026-11-27",
+        )
+
+
+def settle_and_find(service: Service, actor: Actor, case_id: int) -> None:
+    """Every contribution received, and two findings: a problem and good practice."""
+    for c in listed(service, actor, case_id, "contributions"):
+        if c["status"] == "requested":
+            change(
+                service,
+                actor,
+                case_id,
+                "contributions",
+                c["id"],
+                status="received",
+                received_on="2026-11-26",
+            )
+    add(
+        service,
+        actor,
+        case_id,
+        "findings",
+        what_happened="Referral not passed on",
+        why="No shared record",
+        kind="problem",
+    )
+    add(
+        service,
+        actor,
+        case_id,
+        "findings",
+        what_happened="GP escalated promptly",
+        why="Clear pathway",
+        kind="good_practice",
+    )
+
+
+def plan(service: Service, actor: Actor, case_id: int) -> dict[str, Any]:
+    """An action for finding 1 (the problem)."""
+    return add(
+        service,
+        actor,
+        case_id,
+        "actions",
+        finding=1,
+        description="Shared record",
+        owner_agency="Police",
+        due_date="2027-03-31",
+        success_measure="Referrals reach every partner within a day",
+    )
+
+
+def complete(service: Service, actor: Actor, case_id: int) -> None:
+    """Every action done with evidence of completion and of impact."""
+    for a in listed(service, actor, case_id, "actions"):
+        change(
+            service,
+            actor,
+            case_id,
+            "actions",
+            a["id"],
+            status="done",
+            completion_evidence="Audit",
+            impact_evidence="Re-audit shows referrals shared",
+        )
+
+
+__all__ = [
+    "LEAD",
+    "add",
+    "appoint",
+    "change",
+    "complete",
+    "involve",
+    "listed",
+    "plan",
+    "remove",
+    "settle_and_find",
+    "version",
+]
