@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from werkzeug.serving import is_running_from_reloader
 
-from workflow import accounts, catalog, cli_time, machine, schema
+from workflow import accounts, catalog, cli_report, cli_time, machine, schema
 from workflow.config import Settings, load_settings
 from workflow.definition import problems_in
 from workflow.engine import Actor
@@ -453,6 +453,7 @@ def demo(rt: Runtime) -> None:
 
 # The time commands (tick, scheduler, report) join the same group.
 cli_time.register(cli)
+cli_report.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,6 +1,6 @@
 """Named guards: the rules of the statutory guidance, as code a definition can refer to."""
 
-from workflow.guards import basic, criteria, review
+from workflow.guards import basic, criteria, publication, review
 from workflow.guards.registry import REGISTRY, Guard, GuardContext, GuardRegistry, Param
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "Param",
     "basic",
     "criteria",
+    "publication",
     "review",
 ]

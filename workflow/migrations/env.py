@@ -3,8 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import workflow.models  # noqa: F401  (registers the tables on the metadata)
-import workflow.models_admin  # noqa: F401
+import workflow.models
+import workflow.models_admin
+import workflow.models_learning
 import workflow.models_records  # noqa: F401
 
 config = context.config
