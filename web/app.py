@@ -41,10 +41,23 @@ def create_app(
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    from web import api, api_admin, api_time, pages
+    from web import (
+        admin_pages,
+        api,
+        api_admin,
+        api_learning,
+        api_records,
+        api_time,
+        pages,
+        reports_pages,
+    )
 
     api.register(app)
     api_admin.register(app)
+    api_records.register(app)
     api_time.register(app)
     pages.register(app)
+    admin_pages.register(app)
+    api_learning.register(app)
+    reports_pages.register(app)
     return app
