@@ -58,14 +58,6 @@ from workflow.service import Service  # noqa: E402
 from workflow.store import unit_of_work  # noqa: E402
 
 DEFINITIONS = REPO / "definitions"
-# Indexes the pages' queries would use, proposed for a migration (not part of the schema yet):
-# current missed/pending deadlines in due order, the cases opened from a case, and a lead
-# reviewer's cases.
-PROPOSED = (
-    'CREATE INDEX IF NOT EXISTS ix_deadline_open ON deadline (status, "current", due_at)',
-    'CREATE INDEX IF NOT EXISTS ix_case_linked_case_id ON "case" (linked_case_id)',
-    'CREATE INDEX IF NOT EXISTS ix_case_lead_name ON "case" (lead_name)',
-)
 TARGET_MS = 100.0
 CHUNK = 10_000
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday morning
@@ -310,27 +302,6 @@ def real_case(service: Service) -> int:
     return int(case["id"])
 
 
-def exists_case_filter(actor: Actor) -> Any:
-    """The access rule with agency scoping as a correlated EXISTS, as proposed for
-    workflow/access.py: SQLite then walks the page's own index and checks each row's agencies
-    by primary key, instead of first listing every case of the agency."""
-    from sqlalchemy import exists
-    from sqlmodel import col
-
-    from workflow import access
-
-    if actor.role == "agency":
-        folded = [a.strip().casefold() for a in actor.agencies if a.strip()]
-        if folded:
-            return exists().where(
-                col(CaseAgency.case_id) == col(Case.id), col(CaseAgency.agency).in_(folded)
-            )
-    return ORIGINAL_CASE_FILTER(actor) if ORIGINAL_CASE_FILTER else access.case_filter(actor)
-
-
-ORIGINAL_CASE_FILTER: Any = None
-
-
 def timed(client: Any, url: str, rounds: int) -> tuple[float, float]:
     for _ in range(3):
         response = client.get(url)
@@ -365,12 +336,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a median misses 100 ms")
-    parser.add_argument(
-        "--proposed",
-        action="store_true",
-        help="measure with the changes proposed to files the pages do not own: the indexes in "
-        "PROPOSED, and agency scoping by a correlated EXISTS (see exists_case_filter)",
-    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file afterwards")
     args = parser.parse_args(argv)
 
@@ -391,9 +356,6 @@ def main(argv: list[str] | None = None) -> int:
     load(engine, service, args.cases)
     case_id = real_case(service)
     with engine.begin() as conn:
-        if args.proposed:
-            for statement in PROPOSED:
-                conn.execute(text(statement))
         if engine.dialect.name == "postgresql":
             conn.execute(
                 text("ANALYZE")
@@ -401,13 +363,6 @@ def main(argv: list[str] | None = None) -> int:
         stored = conn.execute(select(func.count()).select_from(CASES)).scalar_one()
     print(f"{stored:,} cases stored in {time.perf_counter() - began:.0f} s ({engine.dialect.name})")
 
-    if args.proposed:
-        global ORIGINAL_CASE_FILTER
-        from workflow import access
-
-        ORIGINAL_CASE_FILTER = access.case_filter
-        access.case_filter = exists_case_filter
-        print("measuring with the proposed indexes and agency scoping by EXISTS")
     settings = Settings(
         root=folder,
         database_url=url,

@@ -22,7 +22,6 @@ from web.app import create_app
 from workflow import accounts, records
 from workflow.config import Settings
 from workflow.engine import Actor
-from workflow.errors import InvalidInput
 from workflow.models import Case, Escalation
 from workflow.service import Service
 from workflow.store import unit_of_work
@@ -1237,58 +1236,6 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     }
     assert done["impact_evidence"] == "Audit shows referrals shared within a day."
     assert stored["data"]["published_at"] == "2026-12-04"
-
-
-LISTS_TOML = """
-key = "list_demo"
-name = "List demo"
-initial = "open"
-[states.open]
-label = "Open"
-[states.done]
-label = "Done"
-final = true
-[[transitions]]
-trigger = "finish"
-source = "open"
-dest = "done"
-roles = ["chair"]
-guards = [{ name = "required", fields = ["findings", "actions"] }]
-"""
-
-
-def test_removing_an_entry_from_a_list(
-    app: Any, service: Service, people: dict[str, Actor]
-) -> None:
-    # A review type of its own whose step needs data.findings, so the lists' forms are tested
-    # whatever the shipped review types read.
-    service.publish(people["ada"], LISTS_TOML)
-    case = service.open_case(people["carl"], "list_demo", "Child E", {})
-    findings = [
-        {"what_happened": "One", "why": "A", "kind": "problem", "theme": "kept"},
-        {"what_happened": "Two", "why": "B", "kind": "good_practice"},
-    ]
-    try:
-        service.update_data(people["carl"], case["id"], {"findings": findings}, case["version"])
-    except InvalidInput as exc:
-        if "records" not in str(exc):
-            raise
-        pytest.skip("findings are the review's records now, not data: their pages own them")
-    c = as_user(app, "carl")
-    page = c.get(f"/cases/{case['id']}/record/findings").get_data(as_text=True)
-    response = submit(
-        c, page, "record-form", {"items-1-remove": "y", "items-0-why": "A, better said"}
-    )
-    assert response.status_code == 302
-    assert service.get_case(people["carl"], case["id"])["data"]["findings"] == [
-        {"what_happened": "One", "why": "A, better said", "kind": "problem", "theme": "kept"}
-    ]
-    page = c.get(f"/cases/{case['id']}/record/findings").get_data(as_text=True)
-    response = submit(c, page, "record-form", {"items-1-why": "Only why, no what"})
-    assert response.status_code == 400
-    assert "Say what happened in finding 2" in field_error(
-        response.get_data(as_text=True), "items-1-what_happened"
-    )
 
 
 def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key_it_reads(

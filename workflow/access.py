@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import exists
+from sqlmodel import col
 
 from workflow.engine import Actor
 from workflow.errors import NotFound, PermissionDenied
@@ -23,8 +24,10 @@ def case_filter(actor: Actor) -> Any:
         folded = [a.strip().casefold() for a in actor.agencies if a.strip()]
         if not folded:
             return col(Case.id) < 0
-        return col(Case.id).in_(
-            select(CaseAgency.case_id).where(col(CaseAgency.agency).in_(folded))
+        # Correlated EXISTS: the database checks each case it meets, instead of first listing
+        # every case of the agency (measured: the dashboard at 100,000 cases, bench_pages.py).
+        return exists().where(
+            col(CaseAgency.case_id) == col(Case.id), col(CaseAgency.agency).in_(folded)
         )
     if actor.role == Role.LEAD_REVIEWER.value:
         return col(Case.lead_name) == actor.name.strip().casefold()

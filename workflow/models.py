@@ -39,7 +39,11 @@ _case_version = Column("version", Integer, nullable=False)
 
 class Case(SQLModel, table=True):
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_type_state", "review_type", "state"),)
+    __table_args__ = (
+        Index("ix_case_type_state", "review_type", "state"),
+        Index("ix_case_linked_case_id", "linked_case_id"),
+        Index("ix_case_lead_name", "lead_name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
@@ -111,6 +115,7 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deadline_due", "status", "due_at"),
         Index("ix_deadline_case", "case_id", "name", "current"),
+        Index("ix_deadline_open", "status", "current", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
