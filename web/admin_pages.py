@@ -101,7 +101,7 @@ def blueprint() -> Blueprint:
                     preview = admin().preview(actor, key, form.source.data)
                 else:
                     saved = admin().save_draft(actor, key, form.source.data, expected)
-                    preview = saved["preview"]
+                    draft, preview = saved, saved["preview"]
                     form.expected_version.data = saved["version"]
                     if form.publish.data:
                         published = admin().publish_draft(actor, key)

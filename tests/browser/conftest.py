@@ -38,7 +38,7 @@ FLAGS = [
 ]
 ARTIFACTS = REPO / "test-artifacts"
 PASSWORD = "correct horse battery staple"
-PEOPLE = {"rita": ("reviewer", ()), "carl": ("chair", ())}
+PEOPLE = {"rita": ("reviewer", ()), "carl": ("chair", ()), "ada": ("admin", ())}
 NO_CHROMIUM = "Debian's chromium is not installed at /usr/bin/chromium (run .ci/browser-setup.sh)"
 
 
