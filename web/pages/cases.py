@@ -35,7 +35,6 @@ from web.pages.datagroups import (
 )
 from web.pages.forms import (
     FindCaseForm,
-    ListForm,
     OpenCaseForm,
     StepForm,
     form_value,
@@ -98,28 +97,6 @@ def _reason(lay: Layout, sentence: str) -> dict[str, Any]:
 
 def _summary(group: Group, data: Mapping[str, Any]) -> list[dict[str, str]]:
     """Rows of the group's summary card: what is recorded, in words."""
-    if group.kind == "findings":
-        rows = []
-        for i, f in enumerate(_entries(data, "findings"), start=1):
-            kind = {"good_practice": "Good practice", "problem": "A problem"}.get(
-                str(f.get("kind")), "Not yet said"
-            )
-            text = f"{f.get('what_happened') or 'What happened is not recorded'}"
-            if f.get("why"):
-                text += f" Why: {f['why']}"
-            rows.append({"key": f"Finding {i} ({kind})", "value": text})
-        return rows
-    if group.kind == "actions":
-        rows = []
-        for i, a in enumerate(_entries(data, "actions"), start=1):
-            parts = [str(a.get("owner_agency") or "No owner agency")]
-            if a.get("due_date"):
-                parts.append(f"due {helpers.format_date(a['due_date'])}")
-            parts.append("done" if a.get("status") == "done" else "open")
-            if isinstance(a.get("finding"), int):
-                parts.append(f"answers finding {a['finding']}")
-            rows.append({"key": f"Action {i}", "value": ", ".join(parts)})
-        return rows
     rows = []
     for spec in group.fields:
         value = lookup(data, spec.path)
@@ -128,11 +105,6 @@ def _summary(group: Group, data: Mapping[str, Any]) -> list[dict[str, str]]:
             text = helpers.format_date(text)
         rows.append({"key": spec.label, "value": text})
     return rows
-
-
-def _entries(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = data.get(key)
-    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
 
 
 def _event_words(e: Mapping[str, Any], d: Definition, lay: Layout) -> str:
@@ -414,32 +386,20 @@ def record(case_id: int, group_id: str) -> Any:
             f"{' or '.join(sorted(access.EDIT_DATA))}."
         )
     d, group = _group(case, group_id)
-    findings = len(_entries(case["data"], "findings"))
     extra: list[dict[str, str]] = []
     conflict: dict[str, Any] | None = None
     status = 200
     if case["final"] or request.method == "GET":
-        form = group_form(group, case["data"], case["version"], None, findings)
+        form = group_form(group, case["data"], case["version"])
         return _render_record(case, d, group, form, extra, conflict, status)
 
-    form = group_form(group, case["data"], case["version"], request.form, findings)
-    ok = form.validate()
-    if isinstance(form, ListForm):
-        ok = form.check_entries() and ok
-    if not ok:
+    form = group_form(group, case["data"], case["version"], request.form)
+    if not form.validate():
         return _render_record(case, d, group, form, extra, conflict, 400)
-    if isinstance(form, ListForm):
-        key = group.list_key
-        entries = form.stored(_entries(case["data"], key))
-        patch: dict[str, Any] = {}
-        if entries != case["data"].get(key, []):
-            patch[key] = entries or None
-    else:
-        patch = nested_patch(group.fields, group_values(group, form), case["data"])
-    add_another = request.form.get("then") == "add"
+    patch = nested_patch(group.fields, group_values(group, form), case["data"])
     if not patch:
         flash(f"Nothing changed in {group.title.lower()}.", "info")
-        return _after_record(case_id, group, add_another)
+        return _after_record(case_id, group)
     try:
         svc.update_data(who, case_id, patch, form.version())
     except VersionConflict:
@@ -460,13 +420,11 @@ def record(case_id: int, group_id: str) -> Any:
         status = 400
     else:
         flash(f"Saved: {group.title}.", "success")
-        return _after_record(case_id, group, add_another)
+        return _after_record(case_id, group)
     return _render_record(case, d, group, form, extra, conflict, status)
 
 
-def _after_record(case_id: int, group: Group, add_another: bool) -> Response:
-    if add_another:
-        return redirect(url_for("cases.record", case_id=case_id, group_id=group.id))
+def _after_record(case_id: int, group: Group) -> Response:
     return redirect(url_for("cases.show", case_id=case_id) + f"#group-{group.id}")
 
 
@@ -499,8 +457,6 @@ def _render_record(
             form=form,
             problems=problems,
             conflict=conflict,
-            entries=form.entries() if isinstance(form, ListForm) else [],
-            agencies=case["data"].get("agencies") or [],
             nav="cases",
         ),
         status,

@@ -68,14 +68,10 @@ class Group:
     title: str
     fields: tuple[Spec, ...] = ()
     intro: str = ""
-    kind: str = "fields"  # "fields", or "findings" / "actions" for lists of entries
-    list_key: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
         """The top-level data keys this group writes."""
-        if self.list_key:
-            return (self.list_key,)
         seen: dict[str, None] = {}
         for f in self.fields:
             seen.setdefault(f.top)
@@ -177,48 +173,6 @@ KNOWN: tuple[Group, ...] = (
                 "involved.",
             ),
         ),
-    ),
-    Group(
-        "involvement",
-        "Involving practitioners and the family",
-        (
-            Spec(
-                "involvement.practitioners_invited",
-                "Practitioners of the agencies involved have been invited to contribute",
-                Kind.CONFIRM,
-            ),
-            Spec(
-                "involvement.family_invited",
-                "Has the family, including any surviving children, been invited?",
-                YES_NO,
-            ),
-            Spec(
-                "involvement.family_how",
-                "How the family was told and how they can take part",
-                Kind.LONGTEXT,
-            ),
-            Spec(
-                "involvement.family_not_involved_reason",
-                "If the family is not involved, why not",
-                Kind.LONGTEXT,
-            ),
-        ),
-    ),
-    Group(
-        "findings",
-        "Findings",
-        intro="Each finding says what happened and why, and whether it shows good practice "
-        "or a problem.",
-        kind="findings",
-        list_key="findings",
-    ),
-    Group(
-        "actions",
-        "Actions",
-        intro="Every problem finding needs at least one action with an owner agency and a due "
-        "date.",
-        kind="actions",
-        list_key="actions",
     ),
     Group(
         "cdr_review",
@@ -408,11 +362,6 @@ def layout(d: Definition) -> Layout:
     groups: list[Group] = []
     covered: set[str] = set()
     for g in KNOWN:
-        if g.list_key:
-            if g.list_key in read:
-                groups.append(g)
-                covered.add(g.list_key)
-            continue
         if g.id == "dates":
             groups.append(g)  # filled below
             continue
@@ -428,8 +377,6 @@ def layout(d: Definition) -> Layout:
         if path.startswith(RECORDS):
             continue  # written on the records' own pages
         if path in covered or (path in top_covered and "." not in path and path not in dates):
-            continue
-        if path.split(".", 1)[0] in {g.list_key for g in KNOWN if g.list_key}:
             continue
         spec = spec_for(path, path in dates, path in confirms)
         (date_specs if path in dates else other).append(spec)

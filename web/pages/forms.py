@@ -8,7 +8,7 @@ field without new code here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -26,9 +26,7 @@ from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped,
 from wtforms import (
     BooleanField,
     Field,
-    FieldList,
     Form,
-    FormField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -256,19 +254,9 @@ class VersionedForm(FlaskForm):
 
 
 def group_form(
-    group: Group,
-    data: Mapping[str, Any],
-    version: int,
-    formdata: Any = None,
-    finding_count: int = 0,
+    group: Group, data: Mapping[str, Any], version: int, formdata: Any = None
 ) -> VersionedForm:
     """The form that records ``group``: prefilled from ``data`` unless ``formdata`` is given."""
-    if group.kind == "findings":
-        return _list_form(FindingEntry, data.get("findings"), version, formdata, _finding_value)
-    if group.kind == "actions":
-        return _list_form(
-            _action_entry(finding_count), data.get("actions"), version, formdata, _action_value
-        )
     attrs: dict[str, Any] = {spec.name: field_for(spec) for spec in group.fields}
     cls = type(f"{group.id.title()}Form", (VersionedForm,), attrs)
     initial = {spec.name: form_value(spec, lookup(data, spec.path)) for spec in group.fields}
@@ -279,190 +267,6 @@ def group_form(
 
 def group_values(group: Group, form: Any) -> dict[str, Any]:
     return {spec.path: stored_value(spec, form[spec.name]) for spec in group.fields}
-
-
-# Lists of entries (findings, actions): every stored entry, then one blank to add another.
-
-
-class FindingEntry(Form):
-    what_happened = TextAreaField(
-        "What happened",
-        [Length(max=MAX_LONG, message=f"What happened must be {MAX_LONG:,} characters or fewer")],
-        widget=GovTextArea(),
-    )
-    why = TextAreaField(
-        "Why it happened",
-        [Length(max=MAX_LONG, message=f"Why it happened must be {MAX_LONG:,} characters or fewer")],
-        widget=GovTextArea(),
-    )
-    kind = RadioField(
-        "Does it show good practice or a problem?",
-        [Optional()],
-        choices=options([("good_practice", "Good practice"), ("problem", "A problem")]),
-        widget=RadioInput(),
-    )
-    remove = BooleanField("Remove this finding", widget=CheckboxInput())
-
-    def blank(self) -> bool:
-        texts = [(self.what_happened.data or "").strip(), (self.why.data or "").strip()]
-        return not any(texts) and not self.kind.data
-
-    def check(self, number: int) -> None:
-        if self.remove.data or self.blank():
-            return
-        if not (self.what_happened.data or "").strip():
-            self.what_happened.errors = [
-                *self.what_happened.errors,
-                f"Say what happened in finding {number}",
-            ]
-
-    def stored(self, original: Mapping[str, Any]) -> dict[str, Any]:
-        entry = {k: v for k, v in original.items() if k not in ("what_happened", "why", "kind")}
-        for key in ("what_happened", "why"):
-            text = (self[key].data or "").strip()
-            if text:
-                entry[key] = text
-        if self.kind.data:
-            entry["kind"] = self.kind.data
-        return entry
-
-
-def _finding_value(entry: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "what_happened": str(entry.get("what_happened") or ""),
-        "why": str(entry.get("why") or ""),
-        "kind": entry.get("kind") if entry.get("kind") in ("good_practice", "problem") else None,
-    }
-
-
-class ActionEntryBase(Form):
-    owner_agency = StringField(
-        "Owner agency",
-        [Length(max=MAX_TEXT, message=f"Owner agency must be {MAX_TEXT} characters or fewer")],
-        widget=GovTextInput(),
-    )
-    description = TextAreaField(
-        "What will change",
-        [
-            Length(
-                max=MAX_LONG, message=f"What will change must be {MAX_LONG:,} characters or fewer"
-            )
-        ],
-        widget=GovTextArea(),
-    )
-    due_date = GovDateField("Due date", description="For example, 27 3 2027")
-    status = RadioField(
-        "Status",
-        [Optional()],
-        choices=options([("open", "Open"), ("done", "Done")]),
-        widget=RadioInput(),
-    )
-    completion_evidence = TextAreaField(
-        "Evidence that it was completed",
-        [Length(max=MAX_LONG, message=f"Evidence must be {MAX_LONG:,} characters or fewer")],
-        widget=GovTextArea(),
-    )
-    impact_evidence = TextAreaField(
-        "Evidence of its impact",
-        [Length(max=MAX_LONG, message=f"Evidence must be {MAX_LONG:,} characters or fewer")],
-        widget=GovTextArea(),
-    )
-    remove = BooleanField("Remove this action", widget=CheckboxInput())
-    TEXT_KEYS = ("owner_agency", "description", "completion_evidence", "impact_evidence")
-
-    def blank(self) -> bool:
-        texts = [(self[k].data or "").strip() for k in self.TEXT_KEYS]
-        finding = self["finding"].data
-        return not any(texts) and not finding and self.due_date.data is None
-
-    def check(self, number: int) -> None:
-        return None
-
-    def stored(self, original: Mapping[str, Any]) -> dict[str, Any]:
-        known = (*self.TEXT_KEYS, "finding", "due_date", "status")
-        entry = {k: v for k, v in original.items() if k not in known}
-        finding = self["finding"].data
-        if finding:
-            entry["finding"] = int(finding)
-        for key in self.TEXT_KEYS:
-            text = (self[key].data or "").strip()
-            if text:
-                entry[key] = text
-        if self.due_date.data is not None:
-            entry["due_date"] = self.due_date.data.isoformat()
-        entry["status"] = self.status.data or "open"
-        return entry
-
-
-def _action_entry(finding_count: int) -> type[ActionEntryBase]:
-    choices = [("", "Not linked to a finding")] + [
-        (str(i), f"Finding {i}") for i in range(1, finding_count + 1)
-    ]
-    finding = SelectField(
-        "Which finding it answers",
-        choices=options(choices),
-        widget=GovSelect(),
-        validate_choice=True,
-    )
-    return type("ActionEntry", (ActionEntryBase,), {"finding": finding})
-
-
-def _action_value(entry: Mapping[str, Any]) -> dict[str, Any]:
-    due = entry.get("due_date")
-    try:
-        due_date = date.fromisoformat(str(due)[:10]) if due else None
-    except ValueError:
-        due_date = None
-    finding = entry.get("finding")
-    return {
-        "finding": str(finding)
-        if isinstance(finding, int) and not isinstance(finding, bool)
-        else "",
-        "owner_agency": str(entry.get("owner_agency") or ""),
-        "description": str(entry.get("description") or ""),
-        "due_date": due_date,
-        "status": entry.get("status") if entry.get("status") in ("open", "done") else "open",
-        "completion_evidence": str(entry.get("completion_evidence") or ""),
-        "impact_evidence": str(entry.get("impact_evidence") or ""),
-    }
-
-
-class ListForm(VersionedForm):
-    entry_type: type[Form]
-
-    def entries(self) -> list[Any]:
-        return [e.form for e in self["items"].entries]
-
-    def check_entries(self) -> bool:
-        for number, entry in enumerate(self.entries(), start=1):
-            entry.check(number)
-        return not any(f.errors for e in self.entries() for f in e)
-
-    def stored(self, originals: Sequence[Any]) -> list[dict[str, Any]]:
-        out = []
-        for i, entry in enumerate(self.entries()):
-            if entry.remove.data or entry.blank():
-                continue
-            original = (
-                originals[i] if i < len(originals) and isinstance(originals[i], Mapping) else {}
-            )
-            out.append(entry.stored(original))
-        return out
-
-
-def _list_form(entry: type[Form], stored: Any, version: int, formdata: Any, value: Any) -> ListForm:
-    existing = [e for e in stored if isinstance(e, Mapping)] if isinstance(stored, list) else []
-    attrs = {
-        "items": FieldList(FormField(entry), min_entries=len(existing) + 1),
-        "entry_type": entry,
-    }
-    cls = type("EntriesForm", (ListForm,), attrs)
-    initial = {
-        "expected_version": str(version),
-        "items": [value(e) for e in existing] + [value({})],
-    }
-    form: ListForm = cls(formdata=formdata, data=initial)
-    return form
 
 
 # -- steps ----------------------------------------------------------------------------------
