@@ -39,13 +39,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from web.app import create_app  # noqa: E402
-from workflow import accounts  # noqa: E402
-from workflow.calendar import WorkingCalendar  # noqa: E402
-from workflow.config import Settings  # noqa: E402
-from workflow.db import make_engine  # noqa: E402
-from workflow.engine import Actor  # noqa: E402
-from workflow.errors import WorkflowError  # noqa: E402
-from workflow.models import (  # noqa: E402
+from workflow.core.calendar import WorkingCalendar  # noqa: E402
+from workflow.core.engine import Actor  # noqa: E402
+from workflow.core.errors import WorkflowError  # noqa: E402
+from workflow.services import accounts  # noqa: E402
+from workflow.services.cases import Service  # noqa: E402
+from workflow.settings import Settings  # noqa: E402
+from workflow.store.cases import unit_of_work  # noqa: E402
+from workflow.store.db import make_engine  # noqa: E402
+from workflow.store.models.cases import (  # noqa: E402
     Case,
     CaseAgency,
     Deadline,
@@ -53,9 +55,7 @@ from workflow.models import (  # noqa: E402
     Event,
     ReviewTypeVersion,
 )
-from workflow.schema import upgrade  # noqa: E402
-from workflow.service import Service  # noqa: E402
-from workflow.store import unit_of_work  # noqa: E402
+from workflow.store.schema import upgrade  # noqa: E402
 
 DEFINITIONS = REPO / "definitions"
 TARGET_MS = 100.0

@@ -35,12 +35,20 @@ from pathlib import Path
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 
-from workflow.calendar import WorkingCalendar
-from workflow.db import make_engine
-from workflow.models import Case, Deadline, Escalation, Event, Notice, ReviewTypeVersion, User
-from workflow.schema import upgrade
-from workflow.service import Service
-from workflow.sweep import Sweeper, claim_due
+from workflow.core.calendar import WorkingCalendar
+from workflow.services.cases import Service
+from workflow.services.time.sweep import Sweeper, claim_due
+from workflow.store.db import make_engine
+from workflow.store.models.cases import (
+    Case,
+    Deadline,
+    Escalation,
+    Event,
+    Notice,
+    ReviewTypeVersion,
+    User,
+)
+from workflow.store.schema import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS = REPO / "definitions"
@@ -127,7 +135,7 @@ class Store:
 
 
 # SQLite's storage of the columns as SQLAlchemy writes them: dates ISO, instants
-# "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (workflow.db.UTCDateTime), JSON as text, booleans 0/1.
+# "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (workflow.store.db.UTCDateTime), JSON as text, booleans 0/1.
 INSERT_CASES = text("""
     INSERT INTO "case" (reference, review_type, definition_id, definition_version, state,
                         version, title, data, milestones, agencies, lead_name, created_at,

@@ -37,12 +37,12 @@ from sqlalchemy import Table, bindparam, delete, event, func, insert, select, te
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from workflow.calendar import WorkingCalendar
-from workflow.db import make_engine
-from workflow.engine import Actor
-from workflow.models import Case
-from workflow.schema import upgrade
-from workflow.service import Service
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import Actor
+from workflow.services.cases import Service
+from workflow.store.db import make_engine
+from workflow.store.models.cases import Case
+from workflow.store.schema import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS = REPO / "definitions"

@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from workflow.calendar import WorkingCalendar
-from workflow.db import make_engine
-from workflow.engine import Actor
-from workflow.schema import upgrade
-from workflow.service import Service
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import Actor
+from workflow.services.cases import Service
+from workflow.store.db import make_engine
+from workflow.store.schema import upgrade
 
 pytest_plugins = ("tests.api_client",)
 

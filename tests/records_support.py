@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workflow import records
-from workflow.engine import Actor
-from workflow.models import Case
-from workflow.service import Service
+from workflow.core.engine import Actor
+from workflow.services import records
+from workflow.services.cases import Service
+from workflow.store.models.cases import Case
 
 LEAD = {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}
 

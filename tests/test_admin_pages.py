@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from tests.test_administration import LR, LR_V2, UNREACHABLE
 from tests.test_pages import FAST_HASH, PEOPLE, as_user, submit, text_of
 from web.app import create_app
-from workflow import accounts
-from workflow.administration import Administration
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.core.engine import Actor
+from workflow.services import accounts
+from workflow.services.administration import Administration
+from workflow.services.cases import Service
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
 
 
 @pytest.fixture

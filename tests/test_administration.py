@@ -12,20 +12,20 @@ from sqlmodel import Session, select
 
 from tests import records_support as rs
 from tests.conftest import DEFINITIONS, Clock
-from workflow.administration import Administration
-from workflow.compare import compare
-from workflow.definition import load
-from workflow.definition_source import locate
-from workflow.engine import Actor
-from workflow.errors import (
+from workflow.core.compare import compare
+from workflow.core.definition import load
+from workflow.core.definition_source import locate
+from workflow.core.engine import Actor
+from workflow.core.errors import (
     DefinitionError,
     InvalidInput,
     NotFound,
     PermissionDenied,
     VersionConflict,
 )
-from workflow.models import Case, Deadline
-from workflow.service import Service
+from workflow.services.administration import Administration
+from workflow.services.cases import Service
+from workflow.store.models.cases import Case, Deadline
 
 LR = "learning_review"
 LR_V1 = (DEFINITIONS / "learning_review.toml").read_text(encoding="utf-8")

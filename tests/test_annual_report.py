@@ -18,15 +18,17 @@ from tests.api_client import Call, assert_error
 from tests.conftest import DEFINITIONS, Clock
 from tests.test_learning import signed_in
 from tests.test_publication import RESPONSE
-from workflow import annual_report, learning, publication, records, reports
 from workflow.cli import cli
-from workflow.engine import Actor
-from workflow.errors import InvalidInput, PermissionDenied
-from workflow.models import Case, Event
-from workflow.models_records import Action
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import sweep
+from workflow.core.engine import Actor
+from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.services import learning, publication, records
+from workflow.services.cases import Service
+from workflow.services.reports import annual as annual_report
+from workflow.services.reports import timeliness as reports
+from workflow.services.time.sweep import sweep
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.records import Action
 
 CHAIR = Actor("carl", "chair")
 REVIEWER = Actor("rita", "reviewer")
@@ -585,7 +587,7 @@ def test_the_command_writes_the_same_files(
 
 
 def test_the_demo_boards_report_matches_its_records(service: Service) -> None:
-    from workflow import demo
+    from workflow.services import demo
 
     demo.load(service)
     today = service.calendar.local_date(service.now())

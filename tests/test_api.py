@@ -17,8 +17,7 @@ from sqlmodel import Session, col, select
 from tests.api_client import API, MAX_BODY, PAGE_SIZE, Call, assert_error
 from tests.conftest import DEFINITIONS, Clock
 from web import errors
-from workflow.accounts import user_named
-from workflow.errors import (
+from workflow.core.errors import (
     AlreadyExists,
     DefinitionError,
     InvalidInput,
@@ -30,9 +29,10 @@ from workflow.errors import (
     VersionConflict,
     WorkflowError,
 )
-from workflow.models import Case, Deadline, Event, ReviewTypeVersion
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.services.accounts import user_named
+from workflow.services.cases import Service
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
 
 CRITERIA = {
     "abuse_or_neglect": True,

@@ -20,10 +20,10 @@ from werkzeug.serving import make_server
 
 from tests.conftest import DEFINITIONS
 from web.app import create_app
-from workflow.accounts import create_token, create_user
-from workflow.config import Settings
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.services.accounts import create_token, create_user
+from workflow.services.cases import Service
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
 
 WRITERS = 8
 CRITERIA = {

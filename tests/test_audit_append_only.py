@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from workflow.engine import Actor
-from workflow.service import Service
+from workflow.core.engine import Actor
+from workflow.services.cases import Service
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from workflow.calendar import (
-    LONDON,
-    Duration,
-    DurationUnit,
-    WorkingCalendar,
-    parse_duration,
-)
+from workflow.core.calendar import LONDON, Duration, DurationUnit, WorkingCalendar, parse_duration
 
 CAL = WorkingCalendar()
 

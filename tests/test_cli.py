@@ -21,15 +21,15 @@ from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS
 from workflow import cli as cli_module
-from workflow import demo as demo_board
-from workflow.accounts import check_password, user_for_token
-from workflow.calendar import WorkingCalendar
 from workflow.cli import WebServer, _make_server, cli, diagram_text
-from workflow.db import make_engine
-from workflow.definition import load, problems_in
-from workflow.engine import Actor
-from workflow.models import Case, Event, ReviewTypeVersion, User
-from workflow.service import Service
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import load, problems_in
+from workflow.core.engine import Actor
+from workflow.services import demo as demo_board
+from workflow.services.accounts import check_password, user_for_token
+from workflow.services.cases import Service
+from workflow.store.db import make_engine
+from workflow.store.models.cases import Case, Event, ReviewTypeVersion, User
 
 SHIPPED = sorted(p.stem for p in DEFINITIONS.glob("*.toml"))
 BAD_DEFINITION = """\

@@ -30,9 +30,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS
-from workflow.calendar import WorkingCalendar
-from workflow.db import make_engine
-from workflow.models import Case
+from workflow.core.calendar import WorkingCalendar
+from workflow.store.db import make_engine
+from workflow.store.models.cases import Case
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="POSIX")]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from workflow import machine
-from workflow.definition import Definition, load, problems_in
-from workflow.errors import DefinitionError, Problem
+from workflow.core import machine
+from workflow.core.definition import Definition, load, problems_in
+from workflow.core.errors import DefinitionError, Problem
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "definitions_bad"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from workflow.calendar import WorkingCalendar
-from workflow.definition import Definition, load
-from workflow.engine import (
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import Definition, load
+from workflow.core.engine import (
     STALL,
     Actor,
     CaseSnapshot,
@@ -24,7 +24,12 @@ from workflow.engine import (
     options,
     plan_deadlines,
 )
-from workflow.errors import InvalidInput, PermissionDenied, TransitionBlocked, TransitionNotAllowed
+from workflow.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    TransitionBlocked,
+    TransitionNotAllowed,
+)
 
 CAL = WorkingCalendar()
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday

@@ -17,15 +17,15 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow import escalations
-from workflow.accounts import create_token, create_user
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.errors import NotFound, PermissionDenied
-from workflow.models import Escalation, Event, Notice
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import sweep
+from workflow.core.engine import Actor
+from workflow.core.errors import NotFound, PermissionDenied
+from workflow.services.accounts import create_token, create_user
+from workflow.services.cases import Service
+from workflow.services.time import escalations
+from workflow.services.time.sweep import sweep
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Escalation, Event, Notice
 
 API = "/api/v1"
 PEOPLE = {

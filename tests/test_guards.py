@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from workflow.calendar import WorkingCalendar
-from workflow.definition import load
-from workflow.guards import REGISTRY, GuardContext, GuardRegistry, Param
-from workflow.guards.criteria import (
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import load
+from workflow.core.guards import REGISTRY, GuardContext, GuardRegistry, Param
+from workflow.core.guards.criteria import (
     NOTIFIABLE_QUESTIONS,
     SCR_QUESTIONS,
     notifiable_criteria_met,
     scr_criteria_met,
 )
-from workflow.store import freeze
+from workflow.store.cases import freeze
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 11, 30)

@@ -16,13 +16,13 @@ from werkzeug.security import generate_password_hash
 
 from tests.api_client import Call, assert_error
 from tests.conftest import Clock
-from workflow import learning, records
-from workflow.engine import Actor
-from workflow.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.models import User
-from workflow.models_learning import LearningAudit
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.core.engine import Actor
+from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.services import learning, records
+from workflow.services.cases import Service
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import User
+from workflow.store.models.learning import LearningAudit
 
 ADMIN = Actor("ada", "admin")
 REVIEWER = Actor("rita", "reviewer")
@@ -456,7 +456,7 @@ PASSWORD = "correct horse battery staple"
 
 def signed_in(app: Any, service: Service, name: str, role: str) -> FlaskClient:
     """A browser signed in as ``name`` (made with a cheap password hash)."""
-    from workflow import accounts
+    from workflow.services import accounts
 
     with unit_of_work(service.db) as s:
         user = s.exec(select(User).where(User.name == name)).first()

@@ -19,11 +19,10 @@ import pytest
 from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.errors import InvalidInput
-from workflow.models import Notice, User
-from workflow.notices import (
+from workflow.core.engine import Actor
+from workflow.core.errors import InvalidInput
+from workflow.services.cases import Service
+from workflow.services.time.notices import (
     LogSender,
     Outgoing,
     SmtpSender,
@@ -33,9 +32,10 @@ from workflow.notices import (
     make_sender,
     next_attempt,
 )
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import sweep
+from workflow.services.time.sweep import sweep
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Notice, User
 
 T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
@@ -86,7 +86,7 @@ def test_the_log_sender_delivers_each_notice_once(
     service: Service, outbox: list[Notice], caplog: pytest.LogCaptureFixture
 ) -> None:
     assert [(n.recipient, n.status) for n in outbox] == [("rita", "pending"), ("carl", "pending")]
-    with caplog.at_level(logging.INFO, logger="workflow.notices"):
+    with caplog.at_level(logging.INFO, logger="workflow.services.time.notices"):
         done = deliver_due(service.db, LogSender(), T0)
     assert sorted(done.delivered) == ids(outbox)
     assert all("Escalation on case" in r.getMessage() for r in caplog.records)
@@ -308,7 +308,7 @@ def test_a_permanent_refusal_is_kept_as_failed_not_retried(
 
 
 def test_a_notice_without_an_address_fails_under_smtp(smtp_server: SmtpServer) -> None:
-    from workflow.notices import PermanentFailure
+    from workflow.services.time.notices import PermanentFailure
 
     with pytest.raises(PermanentFailure, match="no e-mail address"):
         smtp_sender(smtp_server.port).send(Outgoing(1, "nobody", "", "s", "b", 1))

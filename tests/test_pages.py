@@ -19,12 +19,12 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow import accounts, records
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.models import Case, Escalation
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.core.engine import Actor
+from workflow.services import accounts, records
+from workflow.services.cases import Service
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Case, Escalation
 
 PASSWORD = "correct horse battery staple"
 PEOPLE = {
@@ -1273,7 +1273,7 @@ def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key
 def test_reading_a_case_page_is_audited(
     app: Any, service: Service, people: dict[str, Actor]
 ) -> None:
-    from workflow.models import AccessLog
+    from workflow.store.models.cases import AccessLog
 
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     as_user(app, "pat").get(f"/cases/{case['id']}")

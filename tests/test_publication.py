@@ -15,15 +15,15 @@ from tests import records_support as rs
 from tests.api_client import Call, assert_error
 from tests.conftest import Clock
 from tests.test_shipped import RATIONALE, SCOPING, SCR_MET
-from workflow import publication, records
-from workflow.calendar import WorkingCalendar
-from workflow.engine import Actor
-from workflow.errors import InvalidInput, PermissionDenied, TransitionBlocked
-from workflow.guards import REGISTRY, GuardContext
-from workflow.models import Case, Escalation, Event
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import FIRED, sweep
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import Actor
+from workflow.core.errors import InvalidInput, PermissionDenied, TransitionBlocked
+from workflow.core.guards import REGISTRY, GuardContext
+from workflow.services import publication, records
+from workflow.services.cases import Service
+from workflow.services.time.sweep import FIRED, sweep
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Case, Escalation, Event
 
 RESPONSE = {
     "findings_accepted": [1, 2],

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.guards import REGISTRY
+from workflow.core.guards import REGISTRY
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -16,10 +16,8 @@ from sqlmodel import Session, col, select
 
 from tests import records_support as rs
 from tests.conftest import Clock
-from workflow import documents, records
-from workflow.accounts import create_user
-from workflow.engine import SYSTEM_ACTOR, Actor
-from workflow.errors import (
+from workflow.core.engine import SYSTEM_ACTOR, Actor
+from workflow.core.errors import (
     AlreadyExists,
     InvalidInput,
     NotFound,
@@ -27,11 +25,13 @@ from workflow.errors import (
     TransitionBlocked,
     VersionConflict,
 )
-from workflow.escalations import list_escalations
-from workflow.models import AccessLog, Deadline, Escalation, Event, Notice
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import sweep
+from workflow.services import documents, records
+from workflow.services.accounts import create_user
+from workflow.services.cases import Service
+from workflow.services.time.escalations import list_escalations
+from workflow.services.time.sweep import sweep
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import AccessLog, Deadline, Escalation, Event, Notice
 
 AGENCIES = ["Police", "Health"]
 SCR_MET = {
@@ -1257,7 +1257,7 @@ def test_family_details_never_appear_in_lists_of_cases(
 def test_the_dashboard_shows_an_agency_only_its_own_record_deadlines_and_escalations(
     service: Service, clock: Clock, reviewer: Actor, police: Actor, scr: dict[str, Any]
 ) -> None:
-    from workflow import dashboard
+    from workflow.services import dashboard
 
     made = _plan(service, reviewer, scr["id"])
     horizon = clock.now + timedelta(days=400)

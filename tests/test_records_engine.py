@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from workflow.calendar import WorkingCalendar
-from workflow.definition import DefinitionError, load
-from workflow.engine import (
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import DefinitionError, load
+from workflow.core.engine import (
     Actor,
     CaseSnapshot,
     DeadlineChange,
@@ -25,8 +25,8 @@ from workflow.engine import (
     plan_record_deadlines,
     record_deadline,
 )
-from workflow.errors import InvalidInput
-from workflow.store import freeze
+from workflow.core.errors import InvalidInput
+from workflow.store.cases import freeze
 
 CAL = WorkingCalendar()
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

@@ -19,13 +19,13 @@ from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS, Clock
 from workflow import scheduler as sched
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.models import Deadline, Notice, User
-from workflow.notices import LogSender
+from workflow.core.engine import Actor
 from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.services.cases import Service
+from workflow.services.time.notices import LogSender
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Deadline, Notice, User
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

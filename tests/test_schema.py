@@ -5,13 +5,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import workflow.models
-import workflow.models_admin
-from workflow.schema import is_current, upgrade
+import workflow.store.models.admin
+import workflow.store.models.cases
+from workflow.store.schema import is_current, upgrade
 
 
 def test_migrations_match_the_models(db: Engine) -> None:
-    assert workflow.models.Case.__tablename__ in SQLModel.metadata.tables
+    assert workflow.store.models.cases.Case.__tablename__ in SQLModel.metadata.tables
     with db.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)

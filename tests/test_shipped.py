@@ -18,15 +18,15 @@ import pytest
 
 from tests import records_support as rs
 from tests.conftest import Clock
-from workflow.definition import Definition, load
-from workflow.engine import SYSTEM_ACTOR, Actor
-from workflow.errors import (
+from workflow.core.definition import Definition, load
+from workflow.core.engine import SYSTEM_ACTOR, Actor
+from workflow.core.errors import (
     InvalidInput,
     PermissionDenied,
     TransitionBlocked,
     TransitionNotAllowed,
 )
-from workflow.service import Service
+from workflow.services.cases import Service
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions"
 SHIPPED = sorted(DEFINITIONS.glob("*.toml"))

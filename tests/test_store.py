@@ -16,10 +16,9 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS, Clock
-from workflow.calendar import WorkingCalendar
-from workflow.db import make_engine
-from workflow.engine import SYSTEM_ACTOR, Actor
-from workflow.errors import (
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import SYSTEM_ACTOR, Actor
+from workflow.core.errors import (
     DefinitionError,
     InvalidInput,
     NotFound,
@@ -29,10 +28,11 @@ from workflow.errors import (
     VersionConflict,
     WorkflowError,
 )
-from workflow.models import Case, Deadline, Event, ReviewTypeVersion
-from workflow.schema import is_current, upgrade
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.services.cases import Service
+from workflow.store.cases import unit_of_work
+from workflow.store.db import make_engine
+from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.schema import is_current, upgrade
 
 NI = "notifiable_incident"
 NOTIFIABLE = {

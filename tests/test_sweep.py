@@ -12,11 +12,9 @@ from sqlmodel import Session, col, select
 
 from tests import records_support as rs
 from tests.conftest import Clock
-from workflow.engine import SYSTEM_ACTOR, Actor
-from workflow.models import Case, Deadline, Escalation, Event, Notice, User
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import (
+from workflow.core.engine import SYSTEM_ACTOR, Actor
+from workflow.services.cases import Service
+from workflow.services.time.sweep import (
     ESCALATED,
     FIRED,
     REFUSED,
@@ -26,6 +24,8 @@ from workflow.sweep import (
     next_due,
     sweep,
 )
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Case, Deadline, Escalation, Event, Notice, User
 
 YES_NOTIFIABLE = {
     "abuse_or_neglect": True,
@@ -555,7 +555,7 @@ def test_next_due_is_the_earliest_future_due_instant_or_lease(
     ],
 )
 def test_lateness_in_words(seconds: int, words: str) -> None:
-    from workflow.escalations import say_lateness
+    from workflow.services.time.escalations import say_lateness
 
     assert say_lateness(seconds) == words
 

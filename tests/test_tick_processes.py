@@ -22,10 +22,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tests.conftest import REPO
-from workflow.engine import Actor
-from workflow.models import Deadline, Escalation, Event, Notice, User
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.core.engine import Actor
+from workflow.services.cases import Service
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Deadline, Escalation, Event, Notice, User
 
 pytestmark = pytest.mark.slow
 
@@ -37,9 +37,9 @@ GATED_MAIN = "import sys, workflow.cli\nsys.stdin.readline()\nworkflow.cli.main(
 CLAIM_AND_HANG = (
     "import sys\n"
     "from datetime import datetime\n"
-    "from workflow.config import load_settings\n"
+    "from workflow.settings import load_settings\n"
     "from workflow.runtime import build_service\n"
-    "from workflow.sweep import claim_due\n"
+    "from workflow.services.time.sweep import claim_due\n"
     "settings = load_settings(sys.argv[1])\n"
     "service = build_service(settings)\n"
     "claimed = claim_due(service.db, datetime.fromisoformat(sys.argv[2]), 'doomed',\n"

@@ -15,17 +15,17 @@ from click.testing import CliRunner
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow import cli_time
-from workflow.accounts import create_token, create_user
-from workflow.calendar import WorkingCalendar
-from workflow.config import Settings
-from workflow.engine import Actor
-from workflow.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.models import Deadline
-from workflow.reports import tally, timeliness
-from workflow.service import Service
-from workflow.store import unit_of_work
-from workflow.sweep import sweep
+from workflow.cli import time as cli_time
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import Actor
+from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.services.accounts import create_token, create_user
+from workflow.services.cases import Service
+from workflow.services.reports.timeliness import tally, timeliness
+from workflow.services.time.sweep import sweep
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import Deadline
 
 NOTIFIABLE = {
     "abuse_or_neglect": True,

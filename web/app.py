@@ -6,9 +6,9 @@ from typing import Any
 
 from apiflask import APIFlask
 
-from workflow.config import Settings, load_settings
 from workflow.runtime import build_service
-from workflow.service import Service
+from workflow.services.cases import Service
+from workflow.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
 
@@ -41,16 +41,24 @@ def create_app(
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    from web import (
-        admin_pages,
-        api,
-        api_admin,
-        api_learning,
-        api_records,
-        api_time,
-        pages,
-        reports_pages,
+    from web import pages
+    from web.api import (
+        admin as api_admin,
     )
+    from web.api import (
+        cases as api,
+    )
+    from web.api import (
+        learning as api_learning,
+    )
+    from web.api import (
+        records as api_records,
+    )
+    from web.api import (
+        time as api_time,
+    )
+    from web.pages import admin as admin_pages
+    from web.pages import reports as reports_pages
 
     api.register(app)
     api_admin.register(app)

@@ -19,7 +19,7 @@ from flask import current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.http import HTTP_STATUS_CODES
 
-from workflow.errors import (
+from workflow.core.errors import (
     AlreadyExists,
     DefinitionError,
     InvalidInput,

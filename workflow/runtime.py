@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workflow.calendar import WorkingCalendar
-from workflow.config import Settings
-from workflow.db import make_engine
-from workflow.service import Service
+from workflow.core.calendar import WorkingCalendar
+from workflow.services.cases import Service
+from workflow.settings import Settings
+from workflow.store.db import make_engine
 
 
 def build_service(settings: Settings) -> Service:

@@ -25,11 +25,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from workflow.config import Settings
-from workflow.notices import Sender, deliver_due, make_sender, next_attempt
 from workflow.runtime import build_service
-from workflow.service import Service
-from workflow.sweep import Fired, Sweeper, default_owner, next_due
+from workflow.services.cases import Service
+from workflow.services.time.notices import Sender, deliver_due, make_sender, next_attempt
+from workflow.services.time.sweep import Fired, Sweeper, default_owner, next_due
+from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from werkzeug.serving import make_server
 
 from tests.conftest import DEFINITIONS, REPO
 from web.app import create_app
-from workflow import accounts
-from workflow.config import Settings
-from workflow.service import Service
-from workflow.store import unit_of_work
+from workflow.services import accounts
+from workflow.services.cases import Service
+from workflow.settings import Settings
+from workflow.store.cases import unit_of_work
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

@@ -37,8 +37,8 @@ from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.forms import SignInForm, SignOutForm
-from workflow import accounts
-from workflow.models import User
+from workflow.services import accounts
+from workflow.store.models.cases import User
 
 log = logging.getLogger(__name__)
 

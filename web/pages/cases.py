@@ -44,11 +44,9 @@ from web.pages.forms import (
     step_form,
     stored_value,
 )
-from workflow import access
-from workflow import dashboard as queries
-from workflow.definition import Definition
-from workflow.engine import STALL, EventKind
-from workflow.errors import (
+from workflow.core.definition import Definition
+from workflow.core.engine import STALL, EventKind
+from workflow.core.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -56,7 +54,9 @@ from workflow.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
-from workflow.service import Service
+from workflow.services import access
+from workflow.services import dashboard as queries
+from workflow.services.cases import Service
 
 PAGE_SIZE = 25
 # Opening a case "from" another keeps the link when the service can record it.

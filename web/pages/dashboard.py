@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.forms import AcknowledgeForm, FilterForm, FindCaseForm, options
-from workflow import dashboard as queries
-from workflow import escalations
-from workflow.definition import Definition
-from workflow.errors import NotFound, PermissionDenied
+from workflow.core.definition import Definition
+from workflow.core.errors import NotFound, PermissionDenied
+from workflow.services import dashboard as queries
+from workflow.services.time import escalations
 
 PAGE_SIZE = 20
 SOON = 5  # working days ahead that count as "due soon"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from workflow.definition import Definition, GuardRef
-from workflow.guards import REGISTRY
-from workflow.guards.criteria import QUESTIONS
+from workflow.core.definition import Definition, GuardRef
+from workflow.core.guards import REGISTRY
+from workflow.core.guards.criteria import QUESTIONS
 
 # The review's records (``records.findings[].why``...) are rows of their own, written on their
 # own pages, not keys of ``data``; a lead appointment is also recorded through the contract's

@@ -16,13 +16,13 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms import Field, Form
 
-from workflow import machine
-from workflow.calendar import LONDON, WorkingCalendar
-from workflow.config import Settings
-from workflow.definition import Definition
-from workflow.engine import Actor, DeadlineStatus
-from workflow.errors import PermissionDenied, WorkflowError
-from workflow.service import Service
+from workflow.core import machine
+from workflow.core.calendar import LONDON, WorkingCalendar
+from workflow.core.definition import Definition
+from workflow.core.engine import Actor, DeadlineStatus
+from workflow.core.errors import PermissionDenied, WorkflowError
+from workflow.services.cases import Service
+from workflow.settings import Settings
 
 SERVICE_NAME = "Safeguarding case reviews"
 DATA_PATH = re.compile(r"data\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)")

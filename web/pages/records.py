@@ -46,9 +46,9 @@ from web.pages.forms import (
     VersionedForm,
     options,
 )
-from workflow import documents, records
-from workflow.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
-from workflow.record_kinds import AGENCY, KINDS, FieldSpec, RecordKind, owns
+from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
+from workflow.services import documents, records
+from workflow.services.record_kinds import AGENCY, KINDS, FieldSpec, RecordKind, owns
 
 TITLES = {
     "lead_appointments": "Lead reviewer",

@@ -1,0 +1,3 @@
+"""The JSON API under /api/v1."""
+
+API_PREFIX = "/api/v1"

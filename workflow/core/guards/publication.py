@@ -1,0 +1,170 @@
+"""Guards for publication (transparency): the board's response, the advance copies sent a set
+time before publication (T5), and what is published when it is not the full report.
+
+The structured values they read are written by ``workflow.publication``; the README lists each
+key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from workflow.core.calendar import parse_duration
+from workflow.core.guards.registry import REGISTRY, GuardContext, Param
+from workflow.core.values import BadValue, as_date, is_blank, lookup
+
+#: The parts of a structured board response, with what each says.
+RESPONSE_PARTS: dict[str, str] = {
+    "findings_accepted": "the numbers of the findings the board accepts",
+    "priorities": "the board's priorities",
+    "actions": "the actions it will take",
+    "monitoring": "how the effectiveness of those actions will be monitored",
+}
+
+#: Names of the usual recipients of advance copies; any other key is shown as written.
+RECIPIENT_NAMES: dict[str, str] = {
+    "national_panel": "the national panel",
+    "ofsted": "Ofsted",
+    "dfe": "DfE",
+}
+
+#: What may be published instead of the full report.
+PUBLISHED_AS = ("full_report", "summary", "learning_brief")
+
+
+def recipient_name(key: str) -> str:
+    return RECIPIENT_NAMES.get(key, key.replace("_", " "))
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def response_problems(response: Any) -> list[str]:
+    """What a structured board response lacks (empty when complete)."""
+    if not isinstance(response, Mapping):
+        return []
+    unmet = []
+    accepted = response.get("findings_accepted")
+    if not (
+        isinstance(accepted, list)
+        and accepted
+        and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in accepted)
+    ):
+        unmet.append(
+            "Record the findings the board accepts in its response "
+            "(data.board_response.findings_accepted, a list of finding numbers)."
+        )
+    for key in ("priorities", "actions", "monitoring"):
+        if is_blank(response.get(key)):
+            unmet.append(
+                f"Record {RESPONSE_PARTS[key]} in the board's response (data.board_response.{key})."
+            )
+    return unmet
+
+
+@REGISTRY.register(
+    "board_response_recorded",
+    reads=(
+        "board_response",
+        "board_response.findings_accepted",
+        "board_response.priorities",
+        "board_response.actions",
+        "board_response.monitoring",
+    ),
+)
+def board_response_recorded(ctx: GuardContext) -> list[str]:
+    """The board's written response is recorded: as a table, with the findings it accepts, its
+    priorities, its actions and how their effectiveness will be monitored (each one filled); a
+    response kept as one text is accepted as written."""
+    response = ctx.data.get("board_response")
+    if is_blank(response):
+        return [
+            "Record the board response (data.board_response): the findings it accepts, its "
+            "priorities, its actions and how their effectiveness will be monitored."
+        ]
+    if isinstance(response, Mapping):
+        return response_problems(response)
+    if isinstance(response, str):
+        return []
+    return ["The board response (data.board_response) must be a table or a text."]
+
+
+@REGISTRY.register(
+    "advance_copies_sent",
+    params=(
+        Param("recipients", "fields", doc="who must have the final report before publication"),
+        Param("duration", "duration", doc="how long before publication, e.g. '1 week'"),
+    ),
+    reads=("advance_copies", "report_sent_at"),
+)
+def advance_copies_sent(ctx: GuardContext, recipients: list[str], duration: str) -> list[str]:
+    """Each recipient had the final report at least ``duration`` before today: the date recorded
+    for it in ``advance_copies.<recipient>``, else ``report_sent_at`` (the date it went to all)."""
+    period = parse_duration(duration)
+    unmet: list[str] = []
+    try:
+        common = as_date(ctx.data.get("report_sent_at"), "report_sent_at")
+    except BadValue as exc:
+        return [f"Record the report sent at as a date: {exc}."]
+    missing: list[str] = []
+    on_common: list[str] = []
+    for key in recipients:
+        path = f"advance_copies.{key}"
+        try:
+            sent = as_date(lookup(ctx.data, path), path)
+        except BadValue as exc:
+            unmet.append(f"Record the advance copy to {recipient_name(key)} as a date: {exc}.")
+            continue
+        if sent is None:
+            if common is None:
+                missing.append(key)
+            else:
+                on_common.append(key)
+            continue
+        earliest = ctx.calendar.last_day(sent, period)
+        if ctx.today < earliest:
+            unmet.append(
+                f"At least {duration} must pass after the advance copy to "
+                f"{recipient_name(key)} (data.{path}, {sent}); the earliest day is "
+                f"{earliest.isoformat()}."
+            )
+    if on_common and common is not None:
+        earliest = ctx.calendar.last_day(common, period)
+        if ctx.today < earliest:
+            unmet.append(
+                f"At least {duration} must pass after the report sent at ({common}) to "
+                f"{_join([recipient_name(k) for k in on_common])}; the earliest day is "
+                f"{earliest.isoformat()}."
+            )
+    if missing:
+        unmet.append(
+            f"Send the final report to {_join([recipient_name(k) for k in missing])} at least "
+            f"{duration} before publication and record the date each was sent ("
+            + ", ".join(f"data.advance_copies.{k}" for k in missing)
+            + "), or the date it went to all of them (data.report_sent_at)."
+        )
+    return unmet
+
+
+@REGISTRY.register("published_as_explained", reads=("published_as", "withheld_reasons"))
+def published_as_explained(ctx: GuardContext) -> list[str]:
+    """What is published is the full report (``published_as`` left out or 'full_report'), or
+    only a summary or a learning brief ('summary', 'learning_brief') with the chair's reasons
+    for withholding the full report (``withheld_reasons``)."""
+    form = ctx.data.get("published_as")
+    if form is None or form == "full_report":
+        return []
+    if form not in PUBLISHED_AS:
+        return [
+            "Say what is published (data.published_as): 'full_report', 'summary' or "
+            f"'learning_brief'; got {form!r}."
+        ]
+    if is_blank(ctx.data.get("withheld_reasons")):
+        what = "a learning brief" if form == "learning_brief" else "a summary"
+        return [
+            f"Only {what} is to be published: record the reasons the full report is withheld "
+            "(data.withheld_reasons)."
+        ]
+    return []

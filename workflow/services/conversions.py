@@ -1,0 +1,110 @@
+"""Conversions: a step whose transition says ``opens = { review_type = "...", carry = [...] }``
+opens a case of that review type linked to this one (the new case's ``linked_case_id``), with
+the named data keys copied across — e.g. a notifiable incident's decision to hold a serious case
+review opens the review with the incident's agencies, dates, criteria answers and rationale.
+
+The engine stays pure: it decides the step; the service (or the scheduler) opens the linked case
+in the same transaction, so the decision and the new case are saved together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from workflow.core import engine
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import Transition
+from workflow.core.engine import Actor, EventKind, NewEvent, Outcome
+from workflow.core.errors import InvalidInput, NotFound
+from workflow.services import access, catalog
+from workflow.store.cases import apply_outcome, new_reference, reference_prefix
+from workflow.store.models.cases import Case
+
+log = logging.getLogger(__name__)
+
+
+def open_linked(
+    s: Session,
+    case: Case,
+    t: Transition,
+    outcome: Outcome,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Outcome:
+    """When ``t`` opens a linked case, open it (written in this session) and return the step's
+    outcome with an audit event naming the new case; otherwise the outcome as it was."""
+    if t.opens is None:
+        return outcome
+    try:
+        row = catalog.row_for(s, t.opens.review_type)
+    except NotFound as exc:
+        raise InvalidInput(
+            f"'{t.trigger}' opens a {t.opens.review_type.replace('_', ' ')}, which is not a "
+            "published review type; ask an administrator to publish it.",
+            [exc.message],
+        ) from exc
+    d = catalog.parsed(row)
+    access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
+    data: dict[str, Any] = {k: outcome.data[k] for k in t.opens.carry if k in outcome.data}
+    opened = engine.open_case(d, actor, data, now, calendar)
+    created = tuple(
+        replace(e, detail={**e.detail, "opened_from": case.reference})
+        if e.kind == EventKind.CREATED
+        else e
+        for e in opened.events
+    )
+    linked = Case(
+        reference=new_reference(reference_prefix(d.key), now),
+        review_type=d.key,
+        definition_id=row.id or 0,
+        definition_version=row.version,
+        state=opened.state,
+        title=case.title,
+        created_at=now,
+        updated_at=now,
+        created_by=actor.name,
+        linked_case_id=case.id,
+    )
+    apply_outcome(s, linked, replace(opened, events=created), actor, now, calendar)
+    log.info("case %s: '%s' opened %s", case.reference, t.trigger, linked.reference)
+    event = NewEvent(
+        EventKind.CASE_OPENED,
+        trigger=t.trigger,
+        detail={"case": linked.reference, "case_id": linked.id, "review_type": d.key},
+    )
+    return replace(outcome, events=(*outcome.events, event))
+
+
+def linked_cases(s: Session, actor: Actor, case: Case) -> list[dict[str, Any]]:
+    """The cases linked to this one, both ways, that the actor may see: the case it was opened
+    from (``opened_from``) and the cases it opened (``opened``)."""
+    rows: list[tuple[str, Case]] = []
+    if case.linked_case_id is not None:
+        source = s.get(Case, case.linked_case_id)
+        if source is not None:
+            rows.append(("opened_from", source))
+    if case.id is not None:
+        opened = s.exec(
+            select(Case).where(col(Case.linked_case_id) == case.id).order_by(col(Case.id))
+        )
+        rows += [("opened", c) for c in opened]
+    return [
+        {
+            "relation": relation,
+            "id": c.id,
+            "reference": c.reference,
+            "review_type": c.review_type,
+            "state": c.state,
+        }
+        for relation, c in rows
+        if access.may_see(actor, c)
+    ]
+
+
+__all__ = ["linked_cases", "open_linked"]

@@ -1,0 +1,297 @@
+"""Documents agencies send with their contributions: checked (size limit, an allow-list of
+types, the content matching its type), hashed (SHA-256), kept in the ``document`` table, and
+served only to the people running the review (reviewer, chair, the case's lead reviewer,
+administrators) and to the agency that sent it — never to other agencies.
+
+Uploading is a change to the case (its version goes up; the audit trail names the document and
+its hash, never its name, which may name a child). A document sent for a contribution still
+requested records that contribution as received, by whom and when.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import posixpath
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from workflow.core.engine import Actor, EventKind, NewEvent
+from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.core.roles import Role
+from workflow.services import access
+from workflow.services.record_kinds import AGENCY, EDITORS, kind_of, owns
+from workflow.services.records import write
+from workflow.services.views import record_view
+from workflow.store.cases import unit_of_work
+from workflow.store.models.cases import AccessLog, Case
+from workflow.store.models.records import Contribution, Document
+
+if TYPE_CHECKING:
+    from workflow.services.cases import Service
+
+log = logging.getLogger(__name__)
+
+#: Used when the settings name no limit (``max_document_bytes`` in config.toml).
+DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: Who may download any document of a case they can see; an agency user only their own.
+DOWNLOAD_ROLES = {
+    Role.REVIEWER.value,
+    Role.CHAIR.value,
+    Role.LEAD_REVIEWER.value,
+    Role.ADMIN.value,
+}
+
+
+class DocumentTooLarge(InvalidInput):
+    """The file is over the size limit (the web answers 413)."""
+
+    code = "too_large"
+
+
+def _pdf(content: bytes) -> bool:
+    return content.startswith(b"%PDF-")
+
+
+def _zip(content: bytes) -> bool:
+    return content.startswith(b"PK\x03\x04")
+
+
+def _rtf(content: bytes) -> bool:
+    return content.startswith(b"{\\rtf")
+
+
+def _text(content: bytes) -> bool:
+    if b"\x00" in content:
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    also_sent_as: tuple[str, ...]
+    looks_right: Callable[[bytes], bool]
+    what: str
+
+
+GENERIC = ("", "application/octet-stream", "binary/octet-stream")
+ZIPPED = ("application/zip", "application/x-zip-compressed")
+#: The allow-list, by the file name's extension.
+FILE_TYPES: dict[str, FileType] = {
+    ".pdf": FileType("application/pdf", ("application/x-pdf",), _pdf, "a PDF"),
+    ".docx": FileType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ZIPPED,
+        _zip,
+        "a Word document",
+    ),
+    ".xlsx": FileType(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ZIPPED,
+        _zip,
+        "an Excel workbook",
+    ),
+    ".odt": FileType("application/vnd.oasis.opendocument.text", ZIPPED, _zip, "an ODF text"),
+    ".rtf": FileType("application/rtf", ("text/rtf",), _rtf, "rich text"),
+    ".txt": FileType("text/plain", (), _text, "plain text (UTF-8)"),
+    ".csv": FileType(
+        "text/csv",
+        ("application/csv", "text/plain", "application/vnd.ms-excel"),
+        _text,
+        "CSV text (UTF-8)",
+    ),
+}
+
+
+def safe_filename(name: Any) -> str:
+    """The file's own name, without any folder, control characters or surrounding spaces."""
+    text = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/")
+    text = posixpath.basename(text)
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip().strip(".")
+    return text[:255]
+
+
+def check_file(
+    filename: str, declared_type: str, content: bytes, max_bytes: int
+) -> tuple[str, FileType]:
+    """The stored name and type of an upload, or the problem with it."""
+    name = safe_filename(filename)
+    if not name:
+        raise InvalidInput("Send the file with its name (e.g. chronology.pdf).")
+    if len(content) > max_bytes:
+        raise DocumentTooLarge(
+            f"The file is {len(content):,} bytes; the limit is {max_bytes:,} bytes. Send a "
+            "smaller file, or split it.",
+            [f"file: {len(content)} bytes is over the limit of {max_bytes} bytes"],
+        )
+    if not content:
+        raise InvalidInput("The file is empty; send the document itself.", ["file: empty"])
+    extension = posixpath.splitext(name.lower())[1]
+    kind = FILE_TYPES.get(extension)
+    allowed = ", ".join(sorted(FILE_TYPES))
+    if kind is None:
+        raise InvalidInput(
+            f"Files of this type are not accepted; send one of: {allowed}.",
+            [f"file: '{extension or name}' is not one of {allowed}"],
+        )
+    declared = (declared_type or "").split(";")[0].strip().lower()
+    if declared not in (kind.content_type, *kind.also_sent_as, *GENERIC):
+        raise InvalidInput(
+            f"The file's type ({declared}) does not match its name ({extension}).",
+            [f"file: sent as {declared}, but {extension} is {kind.content_type}"],
+        )
+    if not kind.looks_right(content):
+        raise InvalidInput(
+            f"The file is named {extension} but its content is not {kind.what}.",
+            [f"file: the content is not {kind.what}"],
+        )
+    return name, kind
+
+
+def upload(
+    service: Service,
+    actor: Actor,
+    case_id: int,
+    contribution_id: int,
+    filename: str,
+    declared_type: str,
+    content: bytes,
+    expected_version: Any,
+    max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+) -> dict[str, Any]:
+    """Keep a document an agency sent for a contribution; answer with its details."""
+    if actor.role not in EDITORS and actor.role != AGENCY:
+        raise PermissionDenied(
+            f"A {actor.role} may not upload documents; agencies send them for their "
+            "contributions, and the reviewer may record them."
+        )
+    name, kind = check_file(filename, declared_type, content, max_bytes)
+    digest = hashlib.sha256(content).hexdigest()
+    contributions = kind_of("contributions")
+
+    def work(s: Session, case: Case, now: datetime) -> tuple[dict[str, Any], list[NewEvent]]:
+        row = s.get(Contribution, contribution_id)
+        if (
+            row is None
+            or row.case_id != case.id
+            or (actor.role == AGENCY and not owns(actor.agencies, row.agency))
+        ):
+            raise NotFound(
+                f"There is no contribution {contribution_id} on case {case_id} that you can see."
+            )
+        document = Document(
+            contribution_id=contribution_id,
+            case_id=case.id or 0,
+            agency=row.agency,
+            filename=name,
+            content_type=kind.content_type,
+            size_bytes=len(content),
+            sha256=digest,
+            content=content,
+            uploaded_by=actor.name,
+            uploaded_at=now,
+        )
+        s.add(document)
+        s.flush()
+        events = [
+            NewEvent(
+                EventKind.RECORD_ADDED,
+                detail={
+                    "record": "document",
+                    "id": document.id,
+                    "label": f"Document {document.id}",
+                    "contribution": contribution_id,
+                    "size_bytes": len(content),
+                    "sha256": digest,
+                    "fields": ["content", "content_type", "filename"],
+                },
+            )
+        ]
+        if row.status == "requested":
+            row.status = "received"
+            row.received_on = service.calendar.local_date(now)
+            row.received_by = actor.name
+            s.add(row)
+            events.append(
+                NewEvent(
+                    EventKind.RECORD_CHANGED,
+                    detail={
+                        "record": contributions.noun,
+                        "id": row.id,
+                        "label": f"Contribution {row.id}",
+                        "fields": ["received_by", "received_on", "status"],
+                    },
+                )
+            )
+        log.info(
+            "case %s: document %s (%d bytes) for contribution %s by %s",
+            case.reference,
+            document.id,
+            len(content),
+            contribution_id,
+            actor.name,
+        )
+        fields = {c: getattr(document, c) for c in ("id", "contribution_id", "agency")}
+        return record_view("documents", document) | fields, events
+
+    return write(service, actor, case_id, expected_version, work)
+
+
+def download(service: Service, actor: Actor, case_id: int, document_id: int) -> Document:
+    """The document with its content, for those who may have it; the read is logged."""
+    now = service.now()
+    with unit_of_work(service.db) as s:
+        access.require_visible(actor, s.get(Case, case_id), case_id)
+        document = s.get(Document, document_id)
+        allowed = actor.role in DOWNLOAD_ROLES or (
+            actor.role == AGENCY and document is not None and owns(actor.agencies, document.agency)
+        )
+        if document is None or document.case_id != case_id or not allowed:
+            raise NotFound(f"There is no document {document_id} on case {case_id} you may have.")
+        s.add(AccessLog(case_id=case_id, at=now, actor=actor.name, action="download document"))
+        s.expunge(document)
+        return document
+
+
+def remove(
+    service: Service, actor: Actor, case_id: int, document_id: int, expected_version: Any
+) -> dict[str, Any]:
+    """Remove a document sent in error (reviewer, chair or lead reviewer)."""
+    if actor.role not in EDITORS:
+        raise PermissionDenied(
+            f"A {actor.role} may not remove documents; ask the reviewer or the chair."
+        )
+
+    def work(s: Session, case: Case, now: datetime) -> tuple[dict[str, Any], list[NewEvent]]:
+        document = s.get(Document, document_id)
+        if document is None or document.case_id != case.id:
+            raise NotFound(f"There is no document {document_id} on case {case_id}.")
+        s.delete(document)
+        detail = {"record": "document", "id": document_id, "label": f"Document {document_id}"}
+        return {"removed": document_id}, [
+            NewEvent(EventKind.RECORD_REMOVED, detail=detail | {"fields": []})
+        ]
+
+    return write(service, actor, case_id, expected_version, work)
+
+
+__all__ = [
+    "DEFAULT_MAX_DOCUMENT_BYTES",
+    "FILE_TYPES",
+    "DocumentTooLarge",
+    "check_file",
+    "download",
+    "remove",
+    "safe_filename",
+    "upload",
+]

@@ -1,0 +1,1 @@
+"""Reports: timeliness against the limits and the annual report."""

@@ -1,0 +1,182 @@
+"""Reports for the board: timeliness against the time limits.
+
+For a period (deadlines whose last permitted day falls in it) and optionally one review type,
+each kind of deadline (a review type's timer: notification, decision, completion …) is counted
+as
+
+- ``met_on_time``: met on or before its due date (the date recorded, e.g. ``notified_at``);
+- ``met_late``: met after its due date, whether or not it had been escalated first;
+- ``missed``: fell due, was escalated, and has not been met;
+- ``open``: still pending (``overdue`` counts those already past their due instant);
+
+with the median and worst lateness in calendar days over the late ones (met late: due date to
+the date met; missed: due date to today). Stall reminders are not time limits and cancelled
+deadlines never applied, so neither is counted.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import (
+    ACTION,
+    CONTRIBUTION,
+    STALL,
+    Actor,
+    DeadlineStatus,
+    is_record_deadline,
+)
+from workflow.core.errors import InvalidInput, NotFound
+from workflow.core.roles import Role
+from workflow.services import access, catalog
+from workflow.store.models.cases import Case, Deadline
+
+if TYPE_CHECKING:
+    from workflow.services.cases import Service
+
+RECORD_LABELS = {
+    CONTRIBUTION: "Agency contributions by their due dates",
+    ACTION: "Actions by their due dates",
+}
+
+#: Who may read reports: they summarise every case, so the roles that see every case.
+REPORT_ROLES = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value}
+
+
+@dataclass
+class _Tally:
+    review_type: str
+    deadline: str
+    label: str = ""
+    limit: str = ""
+    met_on_time: int = 0
+    met_late: int = 0
+    missed: int = 0
+    open: int = 0
+    overdue: int = 0
+    late_days: list[int] = field(default_factory=list)
+
+    def view(self) -> dict[str, Any]:
+        late = sorted(self.late_days)
+        return {
+            "review_type": self.review_type,
+            "deadline": self.deadline,
+            "label": self.label,
+            "limit": self.limit,
+            "total": self.met_on_time + self.met_late + self.missed + self.open,
+            "met_on_time": self.met_on_time,
+            "met_late": self.met_late,
+            "missed": self.missed,
+            "open": self.open,
+            "overdue": self.overdue,
+            "lateness_days": {
+                "median": statistics.median(late) if late else None,
+                "worst": late[-1] if late else None,
+            },
+        }
+
+
+def parse_day(value: Any, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(
+            f"{name} must be a date written like 2026-04-01; got {value!r}.",
+            [f"{name}: not a date"],
+        ) from None
+
+
+def tally(
+    rows: Iterable[tuple[Deadline, str]], now: datetime, calendar: WorkingCalendar
+) -> dict[tuple[str, str], _Tally]:
+    """Count each deadline in its kind; pure, so every rule is testable with plain rows."""
+    today = calendar.local_date(now)
+    out: dict[tuple[str, str], _Tally] = {}
+    for row, review_type in rows:
+        if row.name == STALL or row.status == DeadlineStatus.CANCELLED:
+            continue
+        # A record's deadline (contribution:<id>, action:<id>) is counted in its kind.
+        name = row.name.partition(":")[0] if is_record_deadline(row.name) else row.name
+        label = RECORD_LABELS.get(name, row.label)
+        t = out.setdefault((review_type, name), _Tally(review_type, name, label))
+        if row.status == DeadlineStatus.PENDING:
+            t.open += 1
+            if row.due_at <= now:
+                t.overdue += 1
+        elif row.met_date is not None or row.met_at is not None:
+            met = row.met_date or calendar.local_date(row.met_at or now)
+            if met <= row.due_date:
+                t.met_on_time += 1
+            else:
+                t.met_late += 1
+                t.late_days.append((met - row.due_date).days)
+        else:
+            t.missed += 1
+            t.late_days.append(max((today - row.due_date).days, 0))
+    return out
+
+
+def timeliness(
+    service: Service,
+    review_type: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    """The timeliness report for deadlines due from ``start`` to ``end`` (inclusive; either may
+    be open) of one review type or all. With an actor, only the roles that see every case may
+    read it."""
+    if actor is not None:
+        access.require_role(actor, REPORT_ROLES, "read the timeliness report")
+    if start and end and end < start:
+        raise InvalidInput(
+            f"The period ends ({end}) before it starts ({start}); swap from and to.",
+            ["to is before from"],
+        )
+    now = service.now()
+    query = select(Deadline, Case.review_type).join(Case, col(Case.id) == Deadline.case_id)
+    query = query.where(
+        col(Deadline.name) != STALL, col(Deadline.status) != DeadlineStatus.CANCELLED
+    )
+    if review_type:
+        query = query.where(Case.review_type == review_type)
+    if start:
+        query = query.where(col(Deadline.due_date) >= start)
+    if end:
+        query = query.where(col(Deadline.due_date) <= end)
+    with Session(service.db) as s:
+        if review_type:
+            catalog.row_for(s, review_type)  # an unknown type is an error, not an empty report
+        tallies = tally(s.exec(query), now, service.calendar)
+        _describe(s, tallies)
+    kinds = [tallies[k].view() for k in sorted(tallies)]
+    return {
+        "review_type": review_type,
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+        "as_of": now.isoformat(),
+        "deadlines": kinds,
+    }
+
+
+def _describe(s: Session, tallies: dict[tuple[str, str], _Tally]) -> None:
+    """Label and limit (T1 …) of each kind from the newest version of its review type."""
+    for (review_type, name), t in tallies.items():
+        try:
+            timer = catalog.parsed(catalog.row_for(s, review_type)).timers.get(name)
+        except NotFound:
+            continue
+        if timer is not None:
+            t.label = timer.label
+            t.limit = timer.limit
+        elif name == ACTION:
+            t.limit = "T8"

@@ -1,0 +1,1 @@
+"""Time: deadlines falling due (the sweep), escalations and the notice outbox."""

@@ -1,0 +1,342 @@
+"""Persistence of engine outcomes: one unit of work per request, optimistic versions per case,
+an append-only audit trail, and deadlines opened, moved, met and cancelled in the same
+transaction as the case change that caused them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import (
+    STALL,
+    Actor,
+    CaseSnapshot,
+    DeadlineChange,
+    DeadlineSnapshot,
+    EventKind,
+    NewEvent,
+    Outcome,
+)
+from workflow.core.errors import VersionConflict
+from workflow.core.guards.registry import Records
+from workflow.core.values import as_list
+from workflow.services.views import record_view
+from workflow.store.db import writing
+from workflow.store.models.cases import Case, CaseAgency, Deadline, Event
+from workflow.store.models.records import (
+    Action,
+    Contribution,
+    Document,
+    FamilyMember,
+    Finding,
+    FindingSource,
+    FindingTheme,
+    LeadAppointment,
+    PanelMember,
+    Practitioner,
+    Theme,
+)
+
+#: The kinds of record a case holds, as they are named in ``CaseSnapshot.records``.
+RECORD_KINDS = (
+    "lead_appointments",
+    "panel_members",
+    "practitioners",
+    "family_members",
+    "contributions",
+    "findings",
+    "actions",
+)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction that writes: everything in it commits together or not at all."""
+    with Session(writing(engine), expire_on_commit=False) as session:
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise VersionConflict(
+                "Someone else changed this case at the same moment; reload it and try again."
+            ) from exc
+
+
+def folded_agencies(data: dict[str, Any]) -> list[str]:
+    """The case's agencies, trimmed and case-folded, sorted and without repeats."""
+    return sorted({str(a).strip().casefold() for a in as_list(data.get("agencies"))} - {""})
+
+
+def _sync_agencies(session: Session, case_id: int, names: list[str]) -> None:
+    """Replace the indexed agency rows of a case (called only when its agencies changed)."""
+    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case_id))
+    session.add_all(CaseAgency(case_id=case_id, agency=a) for a in names)
+
+
+def new_reference(prefix: str, now: datetime) -> str:
+    return f"{prefix}-{now.year}-{secrets.token_hex(3).upper()}"
+
+
+def reference_prefix(key: str) -> str:
+    return "".join(part[0] for part in key.split("_") if part).upper()
+
+
+def current_deadlines(session: Session, case_id: int) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline).where(
+                col(Deadline.case_id) == case_id, col(Deadline.current).is_(True)
+            )
+        )
+    )
+
+
+def load_records(
+    session: Session, case_id: int, *, documents: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    """The case's records, each kind a list of plain dicts in the order people read them
+    (findings and actions by number). ``documents``: list each contribution's documents (their
+    details, never their content)."""
+
+    def rows(model: Any, *order: Any) -> list[Any]:
+        query = select(model).where(model.case_id == case_id).order_by(*order, col(model.id))
+        return list(session.exec(query))
+
+    appointments = rows(LeadAppointment, col(LeadAppointment.appointed_on))
+    contributions = rows(Contribution, col(Contribution.requested_on))
+    findings = rows(Finding, col(Finding.number))
+    actions = rows(Action)
+    finding_ids = [f.id for f in findings]
+    themes: dict[int, list[str]] = {}
+    sources: dict[int, list[int]] = {}
+    if finding_ids:
+        for finding_id, name in session.exec(
+            select(FindingTheme.finding_id, Theme.name)
+            .join(Theme, col(Theme.id) == col(FindingTheme.theme_id))
+            .where(col(FindingTheme.finding_id).in_(finding_ids))
+            .order_by(col(Theme.name))
+        ):
+            themes.setdefault(finding_id, []).append(name)
+        for finding_id, contribution_id in session.exec(
+            select(FindingSource.finding_id, FindingSource.contribution_id)
+            .where(col(FindingSource.finding_id).in_(finding_ids))
+            .order_by(col(FindingSource.contribution_id))
+        ):
+            sources.setdefault(finding_id, []).append(contribution_id)
+    sent: dict[int, list[dict[str, Any]]] = {}
+    if documents and contributions:
+        details = [c for c in Document.__table__.columns if c.name != "content"]  # type: ignore[attr-defined]
+        for row in session.execute(
+            select(*details).where(col(Document.case_id) == case_id).order_by(col(Document.id))
+        ).mappings():
+            sent.setdefault(row["contribution_id"], []).append(record_view("documents", row))
+    number_of = {f.id: f.number for f in findings}
+    return {
+        "lead_appointments": [record_view("lead_appointments", r) for r in appointments],
+        "panel_members": [record_view("panel_members", r) for r in rows(PanelMember)],
+        "practitioners": [
+            record_view("practitioners", r, number=i)
+            for i, r in enumerate(rows(Practitioner), start=1)
+        ],
+        "family_members": [
+            record_view("family_members", r, number=i)
+            for i, r in enumerate(rows(FamilyMember), start=1)
+        ],
+        "contributions": [
+            record_view(
+                "contributions", r, **({"documents": sent.get(r.id or 0, [])} if documents else {})
+            )
+            for r in contributions
+        ],
+        "findings": [
+            record_view(
+                "findings", r, themes=themes.get(r.id or 0, []), sources=sources.get(r.id or 0, [])
+            )
+            for r in findings
+        ],
+        "actions": [
+            record_view("actions", r, number=i, finding=number_of.get(r.finding_id))
+            for i, r in enumerate(actions, start=1)
+        ],
+    }
+
+
+def freeze(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> Records:
+    """Read-only records for the engine: mappings of tuples of mappings (lists become tuples)."""
+
+    def value(v: Any) -> Any:
+        return tuple(value(x) for x in v) if isinstance(v, list | tuple) else v
+
+    return MappingProxyType(
+        {
+            kind: tuple(MappingProxyType({k: value(v) for k, v in r.items()}) for r in items)
+            for kind, items in records.items()
+        }
+    )
+
+
+def snapshot(
+    case: Case,
+    deadlines: Sequence[Deadline],
+    records: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> CaseSnapshot:
+    """The case as the engine sees it. Its records are loaded through the session the case
+    belongs to unless given (a case in no session, or not yet saved, has none)."""
+    if records is None:
+        session = object_session(case)
+        if isinstance(session, Session) and case.id is not None:
+            records = load_records(session, case.id)
+    return CaseSnapshot(
+        state=case.state,
+        data=dict(case.data),
+        milestones=dict(case.milestones),
+        deadlines=tuple(
+            DeadlineSnapshot(d.id or 0, d.name, d.status, d.due_date, d.current) for d in deadlines
+        ),
+        records=freeze(records) if records is not None else None,
+    )
+
+
+def next_seq(session: Session, case_id: int) -> int:
+    top = session.exec(select(func.max(Event.seq)).where(Event.case_id == case_id)).one()
+    return int(top or 0) + 1
+
+
+def append_events(
+    session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
+) -> None:
+    assert case.id is not None
+    seq = next_seq(session, case.id)
+    for i, e in enumerate(events):
+        session.add(
+            Event(
+                case_id=case.id,
+                seq=seq + i,
+                at=now,
+                actor=actor.name,
+                actor_role=actor.role,
+                kind=e.kind,
+                trigger=e.trigger,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                note=e.note,
+                detail=dict(e.detail),
+            )
+        )
+
+
+def apply_outcome(
+    session: Session,
+    case: Case,
+    outcome: Outcome,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+    expected_version: int | None = None,
+    deadlines: Sequence[Deadline] | None = None,
+) -> None:
+    """Write the outcome: the case row (version-checked), its events, its deadline changes.
+
+    Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
+    session (for the snapshot the engine decided on), to save reading them again."""
+    if expected_version is not None and case.version != expected_version:
+        raise VersionConflict(
+            f"The case is at version {case.version}, not {expected_version}: someone else changed "
+            "it. Reload it, check their change, and try again with the current version.",
+            [f"current version: {case.version}"],
+        )
+    case.state = outcome.state
+    case.data = dict(outcome.data)
+    case.milestones = dict(outcome.milestones)
+    agencies = folded_agencies(case.data)
+    joined = "|" + "|".join(agencies) + "|" if agencies else ""
+    agencies_changed = case.id is None or joined != case.agencies
+    case.agencies = joined  # set before the one flush, so a change bumps the version once
+    # case.lead_name (who leads it, for access) follows the lead appointment: workflow.records.
+    case.updated_at = now
+    session.add(case)
+    try:
+        session.flush()  # the version check happens here, before anything else is written
+    except IntegrityError as exc:
+        raise VersionConflict("The case changed while saving; reload it and try again.") from exc
+    if agencies_changed:
+        _sync_agencies(session, case.id or 0, agencies)
+    events = list(outcome.events)
+    if deadlines is None:
+        deadlines = current_deadlines(session, case.id or 0)
+    rows = {d.id: d for d in deadlines}
+    for change in outcome.deadline_changes:
+        event = _apply_deadline(session, case, rows, change, now, calendar)
+        if event is not None:
+            events.append(event)
+    append_events(session, case, actor, events, now)
+
+
+def _apply_deadline(
+    session: Session,
+    case: Case,
+    rows: dict[int | None, Deadline],
+    change: DeadlineChange,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> NewEvent | None:
+    detail: dict[str, Any] = {"deadline": change.name}
+    audited = change.name != STALL  # a stall clock restarts on every change: not worth a line
+    if change.op == "open":
+        assert change.due_date is not None
+        session.add(
+            Deadline(
+                case_id=case.id or 0,
+                name=change.name,
+                label=change.label,
+                status="pending",
+                due_date=change.due_date,
+                due_at=calendar.end_of_day(change.due_date),
+                opened_at=now,
+                escalate_to=list(change.escalate_to),
+            )
+        )
+        detail["due_date"] = change.due_date.isoformat()
+        return NewEvent(EventKind.DEADLINE_OPENED, detail=detail) if audited else None
+    row = rows[change.deadline_id]
+    if change.op in ("move", "restart"):
+        assert change.due_date is not None
+        detail |= {"from": row.due_date.isoformat(), "to": change.due_date.isoformat()}
+        row.due_date = change.due_date
+        row.due_at = calendar.end_of_day(change.due_date)
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        return NewEvent(EventKind.DEADLINE_MOVED, detail=detail) if change.op == "move" else None
+    if change.op == "meet":
+        row.met_at = now
+        row.met_date = change.met_date
+        if row.status == "pending":
+            row.status = "met"
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        detail["met_date"] = change.met_date.isoformat() if change.met_date else None
+        detail["on_time"] = bool(change.met_date and change.met_date <= row.due_date)
+        return NewEvent(EventKind.DEADLINE_MET, detail=detail)
+    if change.op == "cancel":
+        was_pending = row.status == "pending"
+        if was_pending:
+            row.status = "cancelled"
+        row.current = False
+        row.claimed_by, row.lease_expires_at = None, None
+        session.add(row)
+        if audited and was_pending:
+            return NewEvent(EventKind.DEADLINE_CANCELLED, detail=detail)
+        return None
+    raise ValueError(f"unknown deadline change {change.op!r}")
