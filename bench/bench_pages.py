@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO))
 
 from web.app import create_app  # noqa: E402
 from workflow.core.calendar import WorkingCalendar  # noqa: E402
-from workflow.core.engine import Actor  # noqa: E402
 from workflow.core.errors import WorkflowError  # noqa: E402
+from workflow.core.roles import Actor  # noqa: E402
 from workflow.services import accounts  # noqa: E402
 from workflow.services.cases import Service  # noqa: E402
 from workflow.settings import Settings  # noqa: E402

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
 from workflow.store.models.cases import Case

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
 from workflow.store.schema import upgrade

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services import records
 from workflow.services.cases import Service
 from workflow.store.models.cases import Case

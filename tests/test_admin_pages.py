@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from tests.test_administration import LR, LR_V2, UNREACHABLE
 from tests.test_pages import FAST_HASH, PEOPLE, as_user, submit, text_of
 from web.app import create_app
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services import accounts
 from workflow.services.administration import Administration
 from workflow.services.cases import Service

@@ -12,10 +12,9 @@ from sqlmodel import Session, select
 
 from tests import records_support as rs
 from tests.conftest import DEFINITIONS, Clock
-from workflow.core.compare import compare
 from workflow.core.definition import load
-from workflow.core.definition_source import locate
-from workflow.core.engine import Actor
+from workflow.core.definition.compare import compare
+from workflow.core.definition.source import locate
 from workflow.core.errors import (
     DefinitionError,
     InvalidInput,
@@ -23,6 +22,7 @@ from workflow.core.errors import (
     PermissionDenied,
     VersionConflict,
 )
+from workflow.core.roles import Actor
 from workflow.services.administration import Administration
 from workflow.services.cases import Service
 from workflow.store.models.cases import Case, Deadline

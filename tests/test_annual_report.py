@@ -19,8 +19,8 @@ from tests.conftest import DEFINITIONS, Clock
 from tests.test_learning import signed_in
 from tests.test_publication import RESPONSE
 from workflow.cli import cli
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, PermissionDenied
+from workflow.core.roles import Actor
 from workflow.services import learning, publication, records
 from workflow.services.cases import Service
 from workflow.services.reports import annual as annual_report

@@ -733,7 +733,11 @@ def test_an_internal_error_is_500_in_the_same_shape(
 ERRORS: list[tuple[WorkflowError, int, str]] = [
     (InvalidInput("The case was not opened.", ["title: missing"]), 422, "invalid_input"),
     (DefinitionError([Problem("f", "key", "is wrong")]), 422, "invalid_definition"),
-    (TransitionNotAllowed("'x' cannot be taken from 'Referral'."), 422, "not_available"),
+    (
+        TransitionNotAllowed("'x' cannot be taken from 'Referral'.", trigger="x", state="referral"),
+        422,
+        "not_available",
+    ),
     (TransitionBlocked("'x' is blocked until each listed is met.", ["a", "b"]), 422, "blocked"),
     (VersionConflict("The case is at version 3, not 2; reload it."), 409, "version_conflict"),
     (NotFound("There is no case 9 that you can see."), 404, "not_found"),

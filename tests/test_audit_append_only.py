@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 
 

@@ -24,7 +24,7 @@ from workflow import cli as cli_module
 from workflow.cli import WebServer, _make_server, cli, diagram_text
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import load, problems_in
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services import demo as demo_board
 from workflow.services.accounts import check_password, user_for_token
 from workflow.services.cases import Service

@@ -9,27 +9,17 @@ from typing import Any
 import pytest
 
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.deadlines import STALL, DeadlineChange, DeadlineSnapshot, plan_deadlines
 from workflow.core.definition import Definition, load
-from workflow.core.engine import (
-    STALL,
-    Actor,
-    CaseSnapshot,
-    DeadlineChange,
-    DeadlineSnapshot,
-    EventKind,
-    change_data,
-    fire,
-    merge_data,
-    open_case,
-    options,
-    plan_deadlines,
-)
+from workflow.core.engine import CaseSnapshot, change_data, fire, merge_data, open_case, options
 from workflow.core.errors import (
     InvalidInput,
     PermissionDenied,
     TransitionBlocked,
     TransitionNotAllowed,
 )
+from workflow.core.events import EventKind
+from workflow.core.roles import Actor
 
 CAL = WorkingCalendar()
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday

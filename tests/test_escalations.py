@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow.core.engine import Actor
 from workflow.core.errors import NotFound, PermissionDenied
+from workflow.core.roles import Actor
 from workflow.services.accounts import create_token, create_user
 from workflow.services.cases import Service
 from workflow.services.time import escalations

@@ -16,8 +16,8 @@ from werkzeug.security import generate_password_hash
 
 from tests.api_client import Call, assert_error
 from tests.conftest import Clock
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.core.roles import Actor
 from workflow.services import learning, records
 from workflow.services.cases import Service
 from workflow.store.cases import unit_of_work

@@ -19,8 +19,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.services.time.notices import (
     LogSender,

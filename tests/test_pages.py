@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services import accounts, records
 from workflow.services.cases import Service
 from workflow.settings import Settings

@@ -16,9 +16,9 @@ from tests.api_client import Call, assert_error
 from tests.conftest import Clock
 from tests.test_shipped import RATIONALE, SCOPING, SCR_MET
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, PermissionDenied, TransitionBlocked
 from workflow.core.guards import REGISTRY, GuardContext
+from workflow.core.roles import Actor
 from workflow.services import publication, records
 from workflow.services.cases import Service
 from workflow.services.time.sweep import FIRED, sweep

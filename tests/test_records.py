@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 
 from tests import records_support as rs
 from tests.conftest import Clock
-from workflow.core.engine import SYSTEM_ACTOR, Actor
 from workflow.core.errors import (
     AlreadyExists,
     InvalidInput,
@@ -25,6 +24,7 @@ from workflow.core.errors import (
     TransitionBlocked,
     VersionConflict,
 )
+from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services import documents, records
 from workflow.services.accounts import create_user
 from workflow.services.cases import Service

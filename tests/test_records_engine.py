@@ -11,21 +11,17 @@ from typing import Any
 import pytest
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.definition import DefinitionError, load
-from workflow.core.engine import (
-    Actor,
-    CaseSnapshot,
-    DeadlineChange,
-    DeadlineSnapshot,
-    NewEvent,
-    change_records,
-    fire,
+from workflow.core.deadlines import DeadlineChange, DeadlineSnapshot
+from workflow.core.definition import load
+from workflow.core.engine import CaseSnapshot, change_records, fire, options
+from workflow.core.errors import DefinitionError, InvalidInput
+from workflow.core.events import NewEvent
+from workflow.core.record_deadlines import (
     is_record_deadline,
-    options,
     plan_record_deadlines,
     record_deadline,
 )
-from workflow.core.errors import InvalidInput
+from workflow.core.roles import Actor
 from workflow.store.cases import freeze
 
 CAL = WorkingCalendar()

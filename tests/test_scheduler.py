@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS, Clock
 from workflow import scheduler as sched
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
 from workflow.services.cases import Service
 from workflow.services.time.notices import LogSender

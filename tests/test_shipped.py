@@ -19,13 +19,13 @@ import pytest
 from tests import records_support as rs
 from tests.conftest import Clock
 from workflow.core.definition import Definition, load
-from workflow.core.engine import SYSTEM_ACTOR, Actor
 from workflow.core.errors import (
     InvalidInput,
     PermissionDenied,
     TransitionBlocked,
     TransitionNotAllowed,
 )
+from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions"

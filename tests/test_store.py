@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import DEFINITIONS, Clock
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import SYSTEM_ACTOR, Actor
 from workflow.core.errors import (
     DefinitionError,
     InvalidInput,
@@ -28,6 +27,7 @@ from workflow.core.errors import (
     VersionConflict,
     WorkflowError,
 )
+from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
 from workflow.store.cases import unit_of_work
 from workflow.store.db import make_engine

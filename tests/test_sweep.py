@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from tests import records_support as rs
 from tests.conftest import Clock
-from workflow.core.engine import SYSTEM_ACTOR, Actor
+from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
 from workflow.services.time.sweep import (
     ESCALATED,

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tests.conftest import REPO
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Deadline, Escalation, Event, Notice, User

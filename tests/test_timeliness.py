@@ -17,8 +17,8 @@ from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
 from workflow.cli import time as cli_time
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.core.roles import Actor
 from workflow.services.accounts import create_token, create_user
 from workflow.services.cases import Service
 from workflow.services.reports.timeliness import tally, timeliness

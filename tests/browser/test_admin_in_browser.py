@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, shoot
 from tests.browser.test_incident_in_browser import sign_in
 from tests.test_administration import LR, LR_V2, UNREACHABLE
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 
 pytestmark = [

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlmodel import Session
 
 from web import errors
-from workflow.core.engine import Actor
+from workflow.core.roles import Actor
 from workflow.services.accounts import actor_of, user_for_token
 from workflow.services.cases import Service
 

@@ -44,8 +44,8 @@ from web.pages.forms import (
     step_form,
     stored_value,
 )
+from workflow.core.deadlines import STALL
 from workflow.core.definition import Definition
-from workflow.core.engine import STALL, EventKind
 from workflow.core.errors import (
     InvalidInput,
     NotFound,
@@ -54,6 +54,7 @@ from workflow.core.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
+from workflow.core.events import EventKind
 from workflow.services import access
 from workflow.services import dashboard as queries
 from workflow.services.cases import Service

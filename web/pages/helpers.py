@@ -18,9 +18,10 @@ from wtforms import Field, Form
 
 from workflow.core import machine
 from workflow.core.calendar import LONDON, WorkingCalendar
+from workflow.core.deadlines import DeadlineStatus
 from workflow.core.definition import Definition
-from workflow.core.engine import Actor, DeadlineStatus
 from workflow.core.errors import PermissionDenied, WorkflowError
+from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.settings import Settings
 

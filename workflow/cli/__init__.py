@@ -30,9 +30,8 @@ from workflow.cli import report as cli_report
 from workflow.cli import time as cli_time
 from workflow.core import machine
 from workflow.core.definition import problems_in
-from workflow.core.engine import Actor
 from workflow.core.errors import WorkflowError
-from workflow.core.roles import ASSIGNABLE_ROLES, Role
+from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.runtime import build_service
 from workflow.services import accounts, catalog
 from workflow.services.cases import Service

@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import exists
 from sqlmodel import col
 
-from workflow.core.engine import Actor
 from workflow.core.errors import NotFound, PermissionDenied
-from workflow.core.roles import Role
+from workflow.core.roles import Actor, Role
 from workflow.store.models.cases import Case, CaseAgency
 
 SEE_ALL = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value, Role.SYSTEM.value}

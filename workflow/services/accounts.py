@@ -10,9 +10,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflow.core.engine import Actor
 from workflow.core.errors import AlreadyExists, InvalidInput, NotFound
-from workflow.core.roles import ASSIGNABLE_ROLES, Role
+from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.store.models.cases import ApiToken, User
 
 MIN_PASSWORD = 10

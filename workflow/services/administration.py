@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow.core.case_migration import check_state_map, plan_case
-from workflow.core.compare import compare
 from workflow.core.definition import Definition, load
-from workflow.core.engine import Actor
+from workflow.core.definition.compare import compare
 from workflow.core.errors import DefinitionError, InvalidInput, NotFound, Problem, VersionConflict
 from workflow.core.guards import REGISTRY
 from workflow.core.machine import mermaid
-from workflow.core.roles import ASSIGNABLE_ROLES, Role
+from workflow.core.migration import check_state_map, plan_case
+from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.services import access, catalog
 from workflow.services.cases import Service
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot, unit_of_work
@@ -143,7 +142,8 @@ class Administration:
                     raise VersionConflict(
                         f"{draft.updated_by} saved this draft at {draft.updated_at.isoformat()} "
                         "after you opened it; reload it and merge your changes.",
-                        [f"current version: {draft.version}"],
+                        current_version=draft.version,
+                        expected_version=expected_version,
                     )
                 draft.source, draft.updated_by, draft.updated_at = source, actor.name, now
             s.add(draft)

@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.deadlines import STALL
 from workflow.core.definition import Definition
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, NotFound, VersionConflict
-from workflow.core.roles import Role
+from workflow.core.events import NewEvent
+from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog, conversions, records
 from workflow.services.views import case_view, definition_summary, definition_view, event_view
 from workflow.store.cases import (
@@ -218,7 +219,7 @@ class Service:
                 exists().where(
                     col(Deadline.case_id) == col(Case.id),
                     col(Deadline.current).is_(True),
-                    col(Deadline.name) != engine.STALL,
+                    col(Deadline.name) != STALL,
                     or_(
                         col(Deadline.status) == "missed",
                         and_(col(Deadline.status) == "pending", col(Deadline.due_at) <= now),
@@ -360,7 +361,7 @@ class Service:
         has_lead: bool,
         value: Any,
         now: datetime,
-    ) -> list[engine.NewEvent]:
+    ) -> list[NewEvent]:
         if not has_lead:
             return []
         today = self.calendar.local_date(now)
@@ -368,7 +369,7 @@ class Service:
         s.flush()
         return events
 
-    def _sync_lead(self, s: Session, case: Case, lead_events: Sequence[engine.NewEvent]) -> None:
+    def _sync_lead(self, s: Session, case: Case, lead_events: Sequence[NewEvent]) -> None:
         """After the appointment changed, the case's lead (for access) follows it. Called just
         before the case is written: a query after it would flush the case too early."""
         if lead_events:
@@ -398,7 +399,7 @@ class Service:
             return out
         rows = s.exec(
             select(Deadline)
-            .where(col(Deadline.case_id).in_(case_ids), Deadline.name != engine.STALL)
+            .where(col(Deadline.case_id).in_(case_ids), Deadline.name != STALL)
             .order_by(col(Deadline.id))
         )
         for row in rows:
@@ -442,8 +443,4 @@ def _require_current(case: Case, expected_version: int | None) -> None:
     # Checked before the engine decides: a step decided on a state the caller never saw would
     # answer 422 (not available, blocked) where the truth is "reload: someone else changed it".
     if case.version != expected_version:
-        raise VersionConflict(
-            f"The case is at version {case.version}, not {expected_version}: someone else changed "
-            "it. Reload it, check their change, and try again with the current version.",
-            [f"current version: {case.version}"],
-        )
+        raise VersionConflict.stale(case.version, expected_version)

@@ -19,8 +19,10 @@ from sqlmodel import Session, col, select
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import Transition
-from workflow.core.engine import Actor, EventKind, NewEvent, Outcome
+from workflow.core.engine import Outcome
 from workflow.core.errors import InvalidInput, NotFound
+from workflow.core.events import EventKind, NewEvent
+from workflow.core.roles import Actor
 from workflow.services import access, catalog
 from workflow.store.cases import apply_outcome, new_reference, reference_prefix
 from workflow.store.models.cases import Case

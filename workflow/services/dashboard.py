@@ -27,15 +27,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from workflow.core.deadlines import STALL, DeadlineStatus
 from workflow.core.definition import Definition
-from workflow.core.engine import (
-    ACTION_ESCALATE_TO,
-    CONTRIBUTION_ESCALATE_TO,
-    STALL,
-    Actor,
-    DeadlineStatus,
-)
-from workflow.core.roles import Role
+from workflow.core.record_deadlines import ACTION_ESCALATE_TO, CONTRIBUTION_ESCALATE_TO
+from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.services.records import own_records_only
 from workflow.store.models.cases import Case, Deadline, Escalation, ReviewTypeVersion, User

@@ -28,9 +28,8 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 from werkzeug.security import generate_password_hash
 
-from workflow.core.engine import Actor
 from workflow.core.errors import AlreadyExists
-from workflow.core.roles import Role
+from workflow.core.roles import Actor, Role
 from workflow.services import accounts, documents, records
 from workflow.services.cases import Service
 from workflow.store.cases import unit_of_work

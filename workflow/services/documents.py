@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from workflow.core.engine import Actor, EventKind, NewEvent
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.core.roles import Role
+from workflow.core.events import EventKind, NewEvent
+from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.record_kinds import AGENCY, EDITORS, kind_of, owns
 from workflow.services.records import write

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, NotFound
+from workflow.core.roles import Actor
 from workflow.core.values import BadValue, as_date, as_list
 from workflow.services import access, catalog
 from workflow.services.reports.timeliness import REPORT_ROLES

@@ -21,7 +21,6 @@ from sqlmodel import Session, col, select
 from workflow.core import engine
 from workflow.core.calendar import parse_duration
 from workflow.core.definition import Definition, Transition
-from workflow.core.engine import Actor
 from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.guards.publication import (
     PUBLISHED_AS,
@@ -29,7 +28,7 @@ from workflow.core.guards.publication import (
     recipient_name,
     response_problems,
 )
-from workflow.core.roles import Role
+from workflow.core.roles import Actor, Role
 from workflow.core.values import BadValue, as_date, as_list, is_blank, lookup
 from workflow.services import access
 from workflow.store.cases import load_records

@@ -24,7 +24,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from workflow.core import engine
-from workflow.core.engine import Actor, EventKind, NewEvent
 from workflow.core.errors import (
     AlreadyExists,
     InvalidInput,
@@ -32,8 +31,10 @@ from workflow.core.errors import (
     PermissionDenied,
     VersionConflict,
 )
+from workflow.core.events import EventKind, NewEvent
 from workflow.core.guards.review import current_leads
-from workflow.core.roles import Role
+from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline, record_deadline
+from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.record_kinds import (
     AGENCY,
@@ -180,9 +181,9 @@ def own_records_only(actor: Actor, name: Any) -> Any:
         )
 
     return or_(
-        ~or_(name.like(f"{engine.ACTION}:%"), name.like(f"{engine.CONTRIBUTION}:%")),
-        name.in_(names(engine.ACTION, Action, Action.owner_agency)),
-        name.in_(names(engine.CONTRIBUTION, Contribution, Contribution.agency)),
+        ~or_(name.like(f"{ACTION}:%"), name.like(f"{CONTRIBUTION}:%")),
+        name.in_(names(ACTION, Action, Action.owner_agency)),
+        name.in_(names(CONTRIBUTION, Contribution, Contribution.agency)),
     )
 
 
@@ -191,28 +192,28 @@ def visible_deadlines(s: Session, actor: Actor, deadlines: Sequence[Any]) -> lis
     action deadline (the case's own time limits, they do)."""
     if actor.role != AGENCY:
         return list(deadlines)
-    ids: dict[str, list[int]] = {engine.CONTRIBUTION: [], engine.ACTION: []}
+    ids: dict[str, list[int]] = {CONTRIBUTION: [], ACTION: []}
     for d in deadlines:
-        if engine.is_record_deadline(d.name):
+        if is_record_deadline(d.name):
             kind, _, record_id = d.name.partition(":")
             ids[kind].append(int(record_id))
     owner: dict[str, str] = {}
-    if ids[engine.CONTRIBUTION]:
+    if ids[CONTRIBUTION]:
         for rid, agency in s.exec(
             select(Contribution.id, Contribution.agency).where(
-                col(Contribution.id).in_(ids[engine.CONTRIBUTION])
+                col(Contribution.id).in_(ids[CONTRIBUTION])
             )
         ):
-            owner[engine.record_deadline(engine.CONTRIBUTION, rid)] = agency
-    if ids[engine.ACTION]:
+            owner[record_deadline(CONTRIBUTION, rid)] = agency
+    if ids[ACTION]:
         for rid, agency in s.exec(
-            select(Action.id, Action.owner_agency).where(col(Action.id).in_(ids[engine.ACTION]))
+            select(Action.id, Action.owner_agency).where(col(Action.id).in_(ids[ACTION]))
         ):
-            owner[engine.record_deadline(engine.ACTION, rid)] = agency
+            owner[record_deadline(ACTION, rid)] = agency
     return [
         d
         for d in deadlines
-        if not engine.is_record_deadline(d.name) or owns(actor.agencies, owner.get(d.name))
+        if not is_record_deadline(d.name) or owns(actor.agencies, owner.get(d.name))
     ]
 
 
@@ -239,11 +240,7 @@ def write(
         found = s.exec(select(Case).where(col(Case.id) == case_id).with_for_update()).first()
         case = access.require_visible(actor, found, case_id)
         if case.version != expected:
-            raise VersionConflict(
-                f"The case is at version {case.version}, not {expected}: someone else changed "
-                "it. Reload it, check their change, and try again with the current version.",
-                [f"current version: {case.version}"],
-            )
+            raise VersionConflict.stale(case.version, expected)
         d = service._definition_of(s, case)
         if case.state in d.final_states:
             raise InvalidInput(

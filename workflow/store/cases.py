@@ -19,18 +19,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import (
-    STALL,
-    Actor,
-    CaseSnapshot,
-    DeadlineChange,
-    DeadlineSnapshot,
-    EventKind,
-    NewEvent,
-    Outcome,
-)
+from workflow.core.deadlines import STALL, DeadlineChange, DeadlineOp, DeadlineSnapshot
+from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.errors import VersionConflict
+from workflow.core.events import EventKind, NewEvent
 from workflow.core.guards.registry import Records
+from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.services.views import record_view
 from workflow.store.db import writing
@@ -252,11 +246,7 @@ def apply_outcome(
     Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
     session (for the snapshot the engine decided on), to save reading them again."""
     if expected_version is not None and case.version != expected_version:
-        raise VersionConflict(
-            f"The case is at version {case.version}, not {expected_version}: someone else changed "
-            "it. Reload it, check their change, and try again with the current version.",
-            [f"current version: {case.version}"],
-        )
+        raise VersionConflict.stale(case.version, expected_version)
     case.state = outcome.state
     case.data = dict(outcome.data)
     case.milestones = dict(outcome.milestones)
@@ -294,7 +284,7 @@ def _apply_deadline(
 ) -> NewEvent | None:
     detail: dict[str, Any] = {"deadline": change.name}
     audited = change.name != STALL  # a stall clock restarts on every change: not worth a line
-    if change.op == "open":
+    if change.op == DeadlineOp.OPEN:
         assert change.due_date is not None
         session.add(
             Deadline(
@@ -311,15 +301,19 @@ def _apply_deadline(
         detail["due_date"] = change.due_date.isoformat()
         return NewEvent(EventKind.DEADLINE_OPENED, detail=detail) if audited else None
     row = rows[change.deadline_id]
-    if change.op in ("move", "restart"):
+    if change.op in (DeadlineOp.MOVE, DeadlineOp.RESTART):
         assert change.due_date is not None
         detail |= {"from": row.due_date.isoformat(), "to": change.due_date.isoformat()}
         row.due_date = change.due_date
         row.due_at = calendar.end_of_day(change.due_date)
         row.claimed_by, row.lease_expires_at = None, None
         session.add(row)
-        return NewEvent(EventKind.DEADLINE_MOVED, detail=detail) if change.op == "move" else None
-    if change.op == "meet":
+        return (
+            NewEvent(EventKind.DEADLINE_MOVED, detail=detail)
+            if change.op == DeadlineOp.MOVE
+            else None
+        )
+    if change.op == DeadlineOp.MEET:
         row.met_at = now
         row.met_date = change.met_date
         if row.status == "pending":
@@ -329,7 +323,7 @@ def _apply_deadline(
         detail["met_date"] = change.met_date.isoformat() if change.met_date else None
         detail["on_time"] = bool(change.met_date and change.met_date <= row.due_date)
         return NewEvent(EventKind.DEADLINE_MET, detail=detail)
-    if change.op == "cancel":
+    if change.op == DeadlineOp.CANCEL:
         was_pending = row.status == "pending"
         if was_pending:
             row.status = "cancelled"

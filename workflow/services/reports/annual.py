@@ -36,10 +36,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from workflow.core.definition import Definition
-from workflow.core.engine import Actor, EventKind
 from workflow.core.errors import InvalidInput
+from workflow.core.events import EventKind
 from workflow.core.guards.publication import PUBLISHED_AS
-from workflow.core.roles import Role
+from workflow.core.roles import Actor, Role
 from workflow.core.values import BadValue, as_date, is_blank
 from workflow.services import access, catalog, learning
 from workflow.services.reports import timeliness as reports

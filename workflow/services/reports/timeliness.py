@@ -25,16 +25,10 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.engine import (
-    ACTION,
-    CONTRIBUTION,
-    STALL,
-    Actor,
-    DeadlineStatus,
-    is_record_deadline,
-)
+from workflow.core.deadlines import STALL, DeadlineStatus
 from workflow.core.errors import InvalidInput, NotFound
-from workflow.core.roles import Role
+from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline
+from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.store.models.cases import Case, Deadline
 

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from workflow.core.definition import Definition
-from workflow.core.engine import CONTRIBUTION, Actor, NewEvent, is_record_deadline
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.core.roles import Role
+from workflow.core.events import NewEvent
+from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
+from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.accounts import actor_of
 from workflow.services.record_kinds import owns

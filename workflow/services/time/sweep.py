@@ -42,18 +42,9 @@ from sqlmodel import Session, col, select
 
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.deadlines import STALL, DeadlineChange, DeadlineOp, DeadlineStatus
 from workflow.core.definition import Definition, StallRule, Timer
-from workflow.core.engine import (
-    CONTRIBUTION,
-    STALL,
-    SYSTEM_ACTOR,
-    DeadlineChange,
-    DeadlineStatus,
-    EventKind,
-    NewEvent,
-    Outcome,
-    is_record_deadline,
-)
+from workflow.core.engine import Outcome
 from workflow.core.errors import (
     InvalidInput,
     NotFound,
@@ -63,8 +54,10 @@ from workflow.core.errors import (
     VersionConflict,
     WorkflowError,
 )
+from workflow.core.events import EventKind, NewEvent
 from workflow.core.guards.review import action_words, contribution_words
-from workflow.core.roles import Role
+from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
+from workflow.core.roles import SYSTEM_ACTOR, Role
 from workflow.core.values import lookup
 from workflow.services import catalog
 from workflow.services.conversions import open_linked
@@ -453,7 +446,9 @@ class Sweeper:
             # the sweep ran late, so catching up never raises a burst of reminders.
             given = self.calendar.local_date(now - timedelta(seconds=1))
             due = self.calendar.last_day(max(row.due_date, given), rule.repeat)
-            changes = (DeadlineChange("open", STALL, None, due, row.label, rule.escalate_to),)
+            changes = (
+                DeadlineChange(DeadlineOp.OPEN, STALL, None, due, row.label, rule.escalate_to),
+            )
         event = NewEvent(
             EventKind.ESCALATED,
             note=reason,
@@ -530,9 +525,11 @@ def _met_by_step(outcome: Outcome, row: Deadline) -> Outcome:
     """The step the timer took meets the timer, on its due date: it happened when the limit said
     (how late the machine was is kept apart, in ``lateness_seconds``)."""
     changes = [
-        c for c in outcome.deadline_changes if not (c.op == "meet" and c.deadline_id == row.id)
+        c
+        for c in outcome.deadline_changes
+        if not (c.op == DeadlineOp.MEET and c.deadline_id == row.id)
     ]
-    meet = DeadlineChange("meet", row.name, row.id, met_date=row.due_date)
+    meet = DeadlineChange(DeadlineOp.MEET, row.name, row.id, met_date=row.due_date)
     return replace(outcome, deadline_changes=(meet, *changes))
 
 

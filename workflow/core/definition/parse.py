@@ -1,24 +1,35 @@
-"""Review types as data: parse a TOML definition into frozen dataclasses and validate it.
+"""Parsing a TOML definition into its dataclasses, like a linter: every problem is collected and
+reported at once, each naming its file, key and (where it can be told) line.
 
-Pure: no I/O beyond what the caller hands in (text and a file name), nothing from a data file is
-ever evaluated as Python. Validation works like a linter: every problem is collected and reported
-at once, each naming its file and key.
+Pure: no I/O beyond the text the caller hands in; nothing from a data file is ever evaluated as
+Python. The cross-reference checks (states, triggers, reachability) are in ``checks``.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from workflow.core.calendar import Duration, parse_duration
-from workflow.core.definition_source import locate
+from workflow.core.definition.checks import TimerRefs, graph_problems
+from workflow.core.definition.model import (
+    DEFAULT_OPEN_ROLES,
+    SCHEMA_VERSION,
+    Anchor,
+    Definition,
+    GuardRef,
+    Opening,
+    StallRule,
+    State,
+    Timer,
+    Transition,
+)
+from workflow.core.definition.source import locate
 from workflow.core.errors import DefinitionError, Problem
 from workflow.core.guards import REGISTRY, GuardRegistry
 from workflow.core.roles import ASSIGNABLE_ROLES, Role
-
-SCHEMA_VERSION = 1
 
 TOP_KEYS = (
     "schema",
@@ -33,7 +44,6 @@ TOP_KEYS = (
     "data_rules",
     "open_roles",
 )
-DEFAULT_OPEN_ROLES = ("reviewer", "chair")
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
 TRANSITION_KEYS = (
@@ -59,136 +69,6 @@ TIMER_KEYS = (
     "fire",
 )
 ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
-
-
-@dataclass(frozen=True)
-class GuardRef:
-    """A named guard from the registry with its parameters, as a definition uses it."""
-
-    name: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class StallRule:
-    """No progress in a state for ``after`` raises an escalation, repeated every ``repeat``."""
-
-    after: Duration
-    repeat: Duration
-    escalate_to: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class State:
-    key: str
-    label: str
-    description: str = ""
-    final: bool = False
-    stall: StallRule | None = None
-
-
-@dataclass(frozen=True)
-class Opening:
-    """A conversion: taking the step opens a case of ``review_type`` linked to this one, with
-    the data keys named in ``carry`` copied across (the service does it, in the same
-    transaction as the step)."""
-
-    review_type: str
-    carry: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Transition:
-    trigger: str
-    sources: tuple[str, ...]
-    dest: str
-    roles: tuple[str, ...]
-    guards: tuple[GuardRef, ...] = ()
-    label: str = ""
-    records_date: tuple[str, ...] = ()
-    opens: Opening | None = None
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where a timer starts: a date in the case's data, entry to a state, or a trigger's time."""
-
-    kind: str  # "data" | "entered" | "trigger"
-    name: str
-
-    def __str__(self) -> str:
-        return f"data.{self.name}" if self.kind == "data" else f"{self.kind}:{self.name}"
-
-
-@dataclass(frozen=True)
-class Timer:
-    """A time limit: opens while the case is in ``runs_in``, met by ``met_by`` triggers."""
-
-    name: str
-    label: str
-    anchor: Anchor
-    duration: Duration
-    runs_in: tuple[str, ...]
-    met_by: tuple[str, ...] = ()
-    met_on: str | None = None
-    escalate_to: tuple[str, ...] = ()
-    fire: str | None = None
-    limit: str = ""
-
-
-@dataclass(frozen=True, eq=False)
-class Definition:
-    """One version of one review type; immutable once published.
-
-    Compared and hashed by identity: each loaded version is one object, so the compiled machine
-    can be cached against it.
-    """
-
-    key: str
-    name: str
-    initial: str
-    states: Mapping[str, State]
-    transitions: tuple[Transition, ...]
-    timers: Mapping[str, Timer] = field(default_factory=dict)
-    open_guards: tuple[GuardRef, ...] = ()
-    data_rules: tuple[GuardRef, ...] = ()
-    open_roles: tuple[str, ...] = DEFAULT_OPEN_ROLES
-    description: str = ""
-    schema: int = SCHEMA_VERSION
-
-    @property
-    def final_states(self) -> tuple[str, ...]:
-        return tuple(k for k, s in self.states.items() if s.final)
-
-    @property
-    def triggers(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for t in self.transitions:
-            seen.setdefault(t.trigger)
-        return tuple(seen)
-
-    def transitions_from(self, state: str) -> tuple[Transition, ...]:
-        return tuple(t for t in self.transitions if state in t.sources)
-
-    def find(self, trigger: str, state: str) -> Transition | None:
-        for t in self.transitions:
-            if t.trigger == trigger and state in t.sources:
-                return t
-        return None
-
-    def label_of(self, state: str) -> str:
-        s = self.states.get(state)
-        return s.label if s else state
-
-
-@dataclass(frozen=True)
-class _TimerRefs:
-    """What a timer refers to, for the cross-reference checks."""
-
-    anchor: Anchor | None
-    runs_in: tuple[str, ...]
-    met_by: tuple[str, ...]
-    fire: str | None
 
 
 def load(text: str, file: str = "<definition>", registry: GuardRegistry = REGISTRY) -> Definition:
@@ -222,7 +102,7 @@ class _Parser:
         self.problems: list[Problem] = []
         # Every timer's references, kept even when its anchor or duration is broken, so the
         # cross-reference checks still report everything else wrong with it.
-        self.timer_refs: dict[str, _TimerRefs] = {}
+        self.timer_refs: dict[str, TimerRefs] = {}
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, key, message))
@@ -326,7 +206,8 @@ class _Parser:
             if isinstance(raw.get("description"), str)
             else "",
         )
-        self.check_graph(definition)
+        for key, message in graph_problems(definition, self.timer_refs):
+            self.problem(key, message)
         if self.problems:
             raise DefinitionError(self.problems)
         return definition
@@ -460,7 +341,7 @@ class _Parser:
                     self.problem(f"{where}.met_on", f"must be 'data.<key>'; got {met_on!r}")
                     met_on = None
             met_by = self.names(f"{where}.met_by", table.get("met_by"))
-            self.timer_refs[name] = _TimerRefs(anchor, runs_in, met_by, fire)
+            self.timer_refs[name] = TimerRefs(anchor, runs_in, met_by, fire)
             if anchor is None or duration is None:
                 continue
             timers[name] = Timer(
@@ -486,75 +367,3 @@ class _Parser:
                 return Anchor(kind, name)
         self.problem(where, f"must be {ANCHOR_FORMS}; got {value!r}")
         return None
-
-    # -- cross-references, like a linter -------------------------------------------------------
-    def check_graph(self, d: Definition) -> None:
-        states = d.states
-        known = ", ".join(states) or "(none)"
-        if d.initial and states and d.initial not in states:
-            self.problem("initial", f"names unknown state '{d.initial}'; known states: {known}")
-        if d.initial in states and states[d.initial].final:
-            self.problem("initial", "the initial state cannot be final")
-        triggers = set(d.triggers)
-        seen_pairs: set[tuple[str, str]] = set()
-        for i, t in enumerate(d.transitions):
-            where = f"transitions[{i}] ({t.trigger})"
-            for s in t.sources:
-                if s not in states:
-                    self.problem(f"{where}.source", f"unknown state '{s}'; known states: {known}")
-                elif states[s].final:
-                    self.problem(f"{where}.source", f"'{s}' is final: nothing may leave it")
-                if (t.trigger, s) in seen_pairs:
-                    self.problem(where, f"trigger '{t.trigger}' leaves '{s}' more than once")
-                seen_pairs.add((t.trigger, s))
-            if t.dest and t.dest not in states:
-                self.problem(f"{where}.dest", f"unknown state '{t.dest}'; known states: {known}")
-        for name, timer in self.timer_refs.items():
-            where = f"timers.{name}"
-            for s in timer.runs_in:
-                if s not in states:
-                    self.problem(f"{where}.runs_in", f"unknown state '{s}'; known states: {known}")
-            named = [("met_by", m) for m in timer.met_by]
-            named += [("fire", timer.fire)] if timer.fire else []
-            for part, trig in named:
-                if trig not in triggers:
-                    self.problem(
-                        f"{where}.{part}",
-                        f"unknown trigger '{trig}'; known: {', '.join(sorted(triggers))}",
-                    )
-            anchor = timer.anchor
-            if anchor and anchor.kind == "entered" and anchor.name not in states:
-                self.problem(f"{where}.anchor", f"unknown state '{anchor.name}'")
-            if anchor and anchor.kind == "trigger" and anchor.name not in triggers:
-                self.problem(f"{where}.anchor", f"unknown trigger '{anchor.name}'")
-            if timer.fire in triggers and not any(
-                t.trigger == timer.fire and Role.SYSTEM.value in t.roles for t in d.transitions
-            ):
-                self.problem(f"{where}.fire", f"trigger '{timer.fire}' must list the role 'system'")
-        for key, state in states.items():
-            if state.final and state.stall is not None:
-                self.problem(
-                    f"states.{key}.stall",
-                    f"state '{key}' is final: nothing progresses there, so it takes no stall rule",
-                )
-            if not state.final and not d.transitions_from(key):
-                self.problem(
-                    f"states.{key}",
-                    f"state '{key}' is not final and has no way out; "
-                    "add a transition or mark it final",
-                )
-        if states and not d.final_states:
-            self.problem("states", "at least one state must be final (final = true)")
-        if d.initial not in states:
-            return  # reachability is measured from the initial state, reported above
-        reachable = {d.initial}
-        frontier = [d.initial]
-        while frontier:
-            here = frontier.pop()
-            for t in d.transitions:
-                if here in t.sources and t.dest in states and t.dest not in reachable:
-                    reachable.add(t.dest)
-                    frontier.append(t.dest)
-        for key in states:
-            if key not in reachable:
-                self.problem(f"states.{key}", f"state '{key}' cannot be reached from '{d.initial}'")

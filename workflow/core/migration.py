@@ -13,21 +13,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.definition import Definition
-from workflow.core.engine import (
+from workflow.core.deadlines import (
     STALL,
-    Actor,
-    CaseSnapshot,
     DeadlineChange,
-    NewEvent,
-    Outcome,
-    is_record_deadline,
-    options,
+    DeadlineOp,
+    DeadlineStatus,
     plan_deadlines,
 )
+from workflow.core.definition import Definition
+from workflow.core.engine import CaseSnapshot, Outcome, options
 from workflow.core.errors import InvalidInput
+from workflow.core.events import NewEvent
+from workflow.core.record_deadlines import is_record_deadline
+from workflow.core.roles import Actor
 
 MIGRATED = "migrated"
+PENDING = DeadlineStatus.PENDING
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ def plan_case(
         and d.name not in new.timers
     ]
     kept = [d for d in case.deadlines if d not in gone]
-    changes = [DeadlineChange("cancel", d.name, d.id) for d in gone if d.status == "pending"]
-    changes += [DeadlineChange("cancel", d.name, d.id) for d in gone if d.status != "pending"]
+    # The pending ones first: the trail lists what stopped running before what had ended.
+    ordered = sorted(gone, key=lambda d: d.status != PENDING)
+    changes = [DeadlineChange(DeadlineOp.CANCEL, d.name, d.id) for d in ordered]
     changes += plan_deadlines(
         new,
         old_state=case.state,
