@@ -45,7 +45,6 @@ from workflow.core.roles import Actor  # noqa: E402
 from workflow.services import accounts  # noqa: E402
 from workflow.services.cases import Service  # noqa: E402
 from workflow.settings import Settings  # noqa: E402
-from workflow.store.cases import unit_of_work  # noqa: E402
 from workflow.store.db import make_engine  # noqa: E402
 from workflow.store.models.cases import (  # noqa: E402
     Case,
@@ -56,6 +55,7 @@ from workflow.store.models.cases import (  # noqa: E402
     ReviewTypeVersion,
 )
 from workflow.store.schema import upgrade  # noqa: E402
+from workflow.store.unit import Store, unit_of_work  # noqa: E402
 
 DEFINITIONS = REPO / "definitions"
 TARGET_MS = 100.0
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     if engine.dialect.name == "postgresql":
         _reset_postgres(engine)
     upgrade(engine)
-    service = Service(engine, WorkingCalendar(), lambda: NOW)
+    service = Service(Store(engine), WorkingCalendar(), lambda: NOW)
     service.publish_missing(DEFINITIONS)
     with unit_of_work(engine) as s:
         for name, (role, agencies) in PEOPLE.items():

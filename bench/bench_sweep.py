@@ -49,6 +49,7 @@ from workflow.store.models.cases import (
     User,
 )
 from workflow.store.schema import upgrade
+from workflow.store.unit import Store as DbStore
 
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS = REPO / "definitions"
@@ -76,7 +77,7 @@ class Store:
         self.pending = pending
         self.db: Engine = make_engine(f"sqlite:///{folder / name}.db")
         upgrade(self.db)
-        self.service = Service(self.db, CAL, lambda: NOW)
+        self.service = Service(DbStore(self.db), CAL, lambda: NOW)
         self.service.publish_missing(DEFINITIONS)
         with self.db.begin() as conn:
             self.definition_id = conn.execute(

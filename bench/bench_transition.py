@@ -43,6 +43,7 @@ from workflow.services.cases import Service
 from workflow.store.db import make_engine
 from workflow.store.models.cases import Case
 from workflow.store.schema import upgrade
+from workflow.store.unit import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DEFINITIONS = REPO / "definitions"
@@ -452,7 +453,7 @@ def build(db: Engine, cases: int) -> Side:
     """Fill ``db`` with ``cases`` cases and pick TARGETS notifiable incidents in referral
     spread over them. The first case of each review type is opened by the service; the rest
     are copies of its rows. Beyond SMALL, the review types take turns."""
-    svc = Service(db, WorkingCalendar(), Clock(START))
+    svc = Service(Store(db), WorkingCalendar(), Clock(START))
     svc.publish_missing(DEFINITIONS)
     first = open_one(svc, "notifiable_incident")
     target = template_of(db, first)

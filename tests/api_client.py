@@ -19,7 +19,7 @@ from web.app import create_app
 from workflow.services.accounts import create_token, create_user
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.cases import unit_of_work
+from workflow.store.unit import unit_of_work
 
 API = "/api/v1"
 MAX_BODY = 16 * 1024  # above the largest shipped definition, so PUT works; small enough for 413

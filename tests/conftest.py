@@ -20,6 +20,7 @@ from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
 from workflow.store.schema import upgrade
+from workflow.store.unit import Store
 
 pytest_plugins = ("tests.api_client",)
 
@@ -97,7 +98,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def service(db: Engine, calendar: WorkingCalendar, clock: Clock) -> Service:
-    svc = Service(db, calendar, clock)
+    svc = Service(Store(db), calendar, clock)
     svc.publish_missing(DEFINITIONS)
     return svc
 

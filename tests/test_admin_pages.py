@@ -17,7 +17,7 @@ from workflow.services import accounts
 from workflow.services.administration import Administration
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.cases import unit_of_work
+from workflow.store.unit import unit_of_work
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ from workflow.services.cases import Service
 from workflow.services.reports import annual as annual_report
 from workflow.services.reports import timeliness as reports
 from workflow.services.time.sweep import sweep
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action
+from workflow.store.unit import unit_of_work
 
 CHAIR = Actor("carl", "chair")
 REVIEWER = Actor("rita", "reviewer")

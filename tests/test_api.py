@@ -31,8 +31,8 @@ from workflow.core.errors import (
 )
 from workflow.services.accounts import user_named
 from workflow.services.cases import Service
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.unit import unit_of_work
 
 CRITERIA = {
     "abuse_or_neglect": True,

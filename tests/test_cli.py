@@ -30,6 +30,7 @@ from workflow.services.accounts import check_password, user_for_token
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
 from workflow.store.models.cases import Case, Event, ReviewTypeVersion, User
+from workflow.store.unit import Store
 
 SHIPPED = sorted(p.stem for p in DEFINITIONS.glob("*.toml"))
 BAD_DEFINITION = """\
@@ -510,7 +511,7 @@ def test_demo_leaves_real_accounts_alone(run: Any, engine: Any) -> None:
 
 def test_demo_moves_on_a_case_left_part_way(run: Any, engine: Any) -> None:
     ok(run("init"))
-    service = Service(engine, WorkingCalendar())
+    service = Service(Store(engine), WorkingCalendar())
     part_way = service.open_case(
         Actor("interrupted run", "reviewer"),
         "serious_case_review",
@@ -522,7 +523,9 @@ def test_demo_moves_on_a_case_left_part_way(run: Any, engine: Any) -> None:
         rows = s.exec(select(Case).where(Case.title == "Sibling group M")).all()
         total = s.exec(select(func.count()).select_from(Case)).one()
     assert [(c.id, c.state) for c in rows] == [(part_way["id"], "no_longer_published")]
-    assert total == demo_board.expected_cases(Service(engine, WorkingCalendar()), date.today())
+    assert total == demo_board.expected_cases(
+        Service(Store(engine), WorkingCalendar()), date.today()
+    )
 
 
 # -- the real console script ----------------------------------------------------------------

@@ -24,8 +24,8 @@ from workflow.services.cases import Service
 from workflow.services.time import escalations
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Escalation, Event, Notice
+from workflow.store.unit import unit_of_work
 
 API = "/api/v1"
 PEOPLE = {

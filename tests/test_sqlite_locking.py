@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from workflow.store.cases import unit_of_work
+from workflow.store.unit import unit_of_work
 
 
 @pytest.fixture

@@ -29,10 +29,10 @@ from workflow.core.errors import (
 )
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
-from workflow.store.cases import unit_of_work
 from workflow.store.db import make_engine
 from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
 from workflow.store.schema import is_current, upgrade
+from workflow.store.unit import Store, unit_of_work
 
 NI = "notifiable_incident"
 NOTIFIABLE = {
@@ -504,7 +504,7 @@ def test_each_database_gets_its_own_definitions(
     other_db = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
     try:
         upgrade(other_db)
-        other = Service(other_db, WorkingCalendar(), clock)
+        other = Service(Store(other_db), WorkingCalendar(), clock)
         for path in sorted(DEFINITIONS.glob("*.toml")):  # the same ids, one source changed
             source = path.read_text(encoding="utf-8")
             other.publish(admin, source.replace('label = "Notified"', 'label = "Told"'))
@@ -561,7 +561,7 @@ def test_the_schema_is_at_head_and_upgrading_again_is_safe(
     upgrade(db)
     upgrade(db)
     assert is_current(db)
-    service = Service(db, calendar, clock)
+    service = Service(Store(db), calendar, clock)
     assert service.publish_missing(DEFINITIONS)
     assert service.publish_missing(DEFINITIONS) == []  # published once only
     assert service.count_cases() == 0

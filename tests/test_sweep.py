@@ -24,8 +24,8 @@ from workflow.services.time.sweep import (
     next_due,
     sweep,
 )
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Case, Deadline, Escalation, Event, Notice, User
+from workflow.store.unit import unit_of_work
 
 YES_NOTIFIABLE = {
     "abuse_or_neglect": True,

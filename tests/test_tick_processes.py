@@ -24,8 +24,8 @@ from sqlmodel import Session, col, select
 from tests.conftest import REPO
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Deadline, Escalation, Event, Notice, User
+from workflow.store.unit import unit_of_work
 
 pytestmark = pytest.mark.slow
 

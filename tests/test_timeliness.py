@@ -24,8 +24,8 @@ from workflow.services.cases import Service
 from workflow.services.reports.timeliness import tally, timeliness
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Deadline
+from workflow.store.unit import unit_of_work
 
 NOTIFIABLE = {
     "abuse_or_neglect": True,

@@ -6,10 +6,13 @@ from workflow.core.calendar import WorkingCalendar
 from workflow.services.cases import Service
 from workflow.settings import Settings
 from workflow.store.db import make_engine
+from workflow.store.unit import Store
 
 
 def build_service(settings: Settings) -> Service:
     if settings.database_url.startswith("sqlite:///"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     calendar = WorkingCalendar(settings.closure_days)
-    return Service(make_engine(settings.database_url), calendar, page_size=settings.page_size)
+    return Service(
+        Store(make_engine(settings.database_url)), calendar, page_size=settings.page_size
+    )

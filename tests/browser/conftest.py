@@ -23,7 +23,7 @@ from web.app import create_app
 from workflow.services import accounts
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.cases import unit_of_work
+from workflow.store.unit import unit_of_work
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

@@ -37,7 +37,7 @@ from workflow.services import accounts, catalog
 from workflow.services.cases import Service
 from workflow.settings import Settings, load_settings
 from workflow.store import schema
-from workflow.store.cases import unit_of_work
+from workflow.store.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -306,9 +306,9 @@ def _one_line(text: str) -> str:
 def diagram(rt: Runtime, key: str) -> None:
     """Print the Mermaid stateDiagram-v2 of the latest published version of review type KEY."""
     with Session(rt.service.db) as s:
-        row = catalog.row_for(s, key)
+        row = catalog.row_for(Unit(s), key)
         version = row.version
-        d = catalog.parsed(row)
+        d = catalog.DEFINITIONS.parsed(row)
     click.echo(diagram_text(machine.mermaid(d), f"{d.name} ({d.key}, version {version})"), nl=False)
 
 
@@ -353,7 +353,7 @@ def publish(rt: Runtime, files: tuple[str, ...]) -> None:
 def export(rt: Runtime, key: str, version: int | None, output: str | None) -> None:
     """Print (or write) a published version of review type KEY as its TOML file."""
     with Session(rt.service.db) as s:
-        source = catalog.row_for(s, key, version).source
+        source = catalog.row_for(Unit(s), key, version).source
     if output:
         Path(output).write_text(source, encoding="utf-8")
     else:

@@ -20,9 +20,10 @@ from workflow.core.migration import check_state_map, plan_case
 from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.services import access, catalog
 from workflow.services.cases import Service
-from workflow.store.cases import apply_outcome, current_deadlines, snapshot, unit_of_work
+from workflow.store.cases import apply_outcome, current_deadlines, snapshot
 from workflow.store.models.admin import AdminEvent, Draft
 from workflow.store.models.cases import Case, Deadline, ReviewTypeVersion
+from workflow.store.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)
 ADMINS = {Role.ADMIN.value}
@@ -102,7 +103,7 @@ class Administration:
         changes: list[dict[str, str]] = []
         with Session(self.db) as s:
             try:
-                latest = catalog.parsed(catalog.row_for(s, key))
+                latest = catalog.DEFINITIONS.parsed(catalog.row_for(Unit(s), key))
                 changes = [vars(c) for c in compare(latest, draft)]
             except NotFound:
                 changes = [{"kind": "added", "part": "review type", "text": "a new review type"}]
@@ -157,7 +158,7 @@ class Administration:
         with Session(self.db) as s:
             draft = s.exec(select(Draft).where(Draft.key == key)).first()
             if draft is None:
-                row = catalog.row_for(s, key)  # NotFound names the known types
+                row = catalog.row_for(Unit(s), key)  # NotFound names the known types
                 return {
                     "key": key,
                     "source": row.source,
@@ -186,14 +187,14 @@ class Administration:
             draft = s.exec(select(Draft).where(Draft.key == key)).first()
             if draft is None:
                 raise NotFound(f"There is no draft of '{key}'; save one first.")
-            row = catalog.publish(s, draft.source, f"{key} (draft)", actor.name, now, key)
+            row = catalog.publish(Unit(s), draft.source, f"{key} (draft)", actor.name, now, key)
             s.delete(draft)  # catalog.publish audited the publication
             log.info("published %s v%s from a draft by %s", key, row.version, actor.name)
             return {"key": row.key, "version": row.version}
 
     def export(self, key: str, version: int | None = None) -> tuple[str, int]:
         with Session(self.db) as s:
-            row = catalog.row_for(s, key, version)
+            row = catalog.row_for(Unit(s), key, version)
             return row.source, row.version
 
     def versions(self, actor: Actor, key: str) -> list[dict[str, Any]]:
@@ -257,9 +258,9 @@ class Administration:
         now = self.service.now()
         calendar = self.service.calendar
         with Session(self.db) as s:
-            old_row = catalog.row_for(s, key, from_version)
-            new_row = catalog.row_for(s, key, to_version)
-            old, new = catalog.parsed(old_row), catalog.parsed(new_row)
+            old_row = catalog.row_for(Unit(s), key, from_version)
+            new_row = catalog.row_for(Unit(s), key, to_version)
+            old, new = catalog.DEFINITIONS.parsed(old_row), catalog.DEFINITIONS.parsed(new_row)
             query = select(Case).where(
                 Case.definition_id == old_row.id, col(Case.state).not_in(old.final_states)
             )
@@ -398,7 +399,7 @@ class Administration:
 
     @staticmethod
     def _open_cases(s: Session, row: ReviewTypeVersion) -> int:
-        final = catalog.parsed(row).final_states
+        final = catalog.DEFINITIONS.parsed(row).final_states
         return len(
             list(
                 s.exec(

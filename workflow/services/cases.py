@@ -34,10 +34,10 @@ from workflow.store.cases import (
     new_reference,
     reference_prefix,
     snapshot,
-    unit_of_work,
 )
-from workflow.store.models.cases import AccessLog, Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.models.cases import AccessLog, Case, Deadline, Event
 from workflow.store.models.records import LeadAppointment
+from workflow.store.unit import Store, Unit, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +81,24 @@ class Page:
 
 
 class Service:
+    """What every use case works with: the store, the calendar, the clock and the definitions.
+
+    The case use cases are its methods; other areas are modules of functions that take it.
+    """
+
     def __init__(
-        self, db: Engine, calendar: WorkingCalendar, clock: Clock = utc_now, page_size: int = 50
+        self, store: Store, calendar: WorkingCalendar, clock: Clock = utc_now, page_size: int = 50
     ) -> None:
-        self.db = db
+        self.store = store
         self.calendar = calendar
         self.clock = clock
         self.page_size = page_size
-        # Published versions never change: each one this service meets is read and parsed once.
-        self._definitions: dict[int, Definition] = {}
+        self.definitions = catalog.DEFINITIONS
+
+    @property
+    def db(self) -> Engine:
+        """The database engine (while areas still open sessions of their own)."""
+        return self.store.engine
 
     def now(self) -> datetime:
         now = self.clock()
@@ -102,7 +111,7 @@ class Service:
     ) -> dict[str, Any]:
         access.require_role(actor, {Role.ADMIN.value, Role.SYSTEM.value}, "publish review types")
         with unit_of_work(self.db) as s:
-            row = catalog.publish(s, source, file, actor.name, self.now(), expected_key)
+            row = catalog.publish(Unit(s), source, file, actor.name, self.now(), expected_key)
             log.info("published %s v%s by %s", row.key, row.version, actor.name)
             return {"key": row.key, "version": row.version}
 
@@ -110,30 +119,31 @@ class Service:
         """Publish each definition file as version 1 of its review type where none exists."""
         published = []
         with unit_of_work(self.db) as s:
-            known = {r.key for r in catalog.latest_rows(s)}
+            known = {r.key for r in Unit(s).catalog.latest()}
             for path in catalog.definition_files(folder):
                 text = path.read_text(encoding="utf-8")
                 definition = catalog.load(text, str(path))
                 if definition.key in known:
                     continue
-                row = catalog.publish(s, text, str(path), by, self.now())
+                row = catalog.publish(Unit(s), text, str(path), by, self.now())
                 published.append({"key": row.key, "version": row.version})
         return published
 
     def review_types(self) -> list[dict[str, Any]]:
         with Session(self.db) as s:
             return [
-                definition_summary(catalog.parsed(r), r.version) for r in catalog.latest_rows(s)
+                definition_summary(catalog.DEFINITIONS.parsed(r), r.version)
+                for r in Unit(s).catalog.latest()
             ]
 
     def review_type(self, key: str, version: int | None = None) -> dict[str, Any]:
         with Session(self.db) as s:
-            row = catalog.row_for(s, key, version)
-            return definition_view(catalog.parsed(row), row.version, row.source)
+            row = catalog.row_for(Unit(s), key, version)
+            return definition_view(catalog.DEFINITIONS.parsed(row), row.version, row.source)
 
     def definition(self, key: str, version: int | None = None) -> Definition:
         with Session(self.db) as s:
-            return catalog.parsed(catalog.row_for(s, key, version))
+            return catalog.DEFINITIONS.parsed(catalog.row_for(Unit(s), key, version))
 
     # -- cases ----------------------------------------------------------------------------------
 
@@ -151,8 +161,8 @@ class Service:
         data, has_lead, lead_value = split_lead(data)
         lead = records.lead_from_data(lead_value) if has_lead else None
         with unit_of_work(self.db) as s:
-            row = catalog.row_for(s, review_type)
-            d = catalog.parsed(row)
+            row = catalog.row_for(Unit(s), review_type)
+            d = catalog.DEFINITIONS.parsed(row)
             access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
             today = self.calendar.local_date(now)
             opening: dict[str, Any] = {}
@@ -344,14 +354,7 @@ class Service:
     # -- helpers --------------------------------------------------------------------------------
 
     def _definition_of(self, s: Session, case: Case) -> Definition:
-        found = self._definitions.get(case.definition_id)
-        if found is not None:
-            return found
-        row = s.get(ReviewTypeVersion, case.definition_id)
-        if row is None:
-            raise NotFound(f"The definition of case {case.reference} is missing.")
-        found = self._definitions[case.definition_id] = catalog.parsed(row)
-        return found
+        return self.definitions.of_version(Unit(s), case.definition_id)
 
     def _lead_from_data(
         self,

@@ -1,4 +1,9 @@
-"""Published review-type versions: publishing new ones and loading them, parsed once each."""
+"""Published review-type versions: publishing new ones and finding them, each parsed once.
+
+``DefinitionCache`` is the product's one cache of parsed definitions: a published version never
+changes, so each one is parsed once per process, keyed by its text as well as its key and
+version (two databases in one process never share a definition by accident).
+"""
 
 from __future__ import annotations
 
@@ -7,91 +12,83 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import and_, func
-from sqlmodel import Session, col, select
-
 from workflow.core.definition import Definition, load
 from workflow.core.errors import DefinitionError, NotFound, Problem
 from workflow.store.models.admin import AdminEvent
 from workflow.store.models.cases import ReviewTypeVersion
-
-_cache: dict[tuple[str, int, str], Definition] = {}
-_lock = threading.Lock()
+from workflow.store.unit import Unit
 
 
-def parsed(row: ReviewTypeVersion) -> Definition:
-    """The Definition of a stored version, parsed once. Keyed by its text as well as its key and
-    version, so two databases in one process never share a definition by accident."""
-    cache_key = (row.key, row.version, row.source)
-    found = _cache.get(cache_key)
-    if found is not None:
-        return found
-    definition = load(row.source, f"{row.key} v{row.version}")
-    with _lock:
-        return _cache.setdefault(cache_key, definition)
+class DefinitionCache:
+    """Parsed definitions by stored version."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, int, str], Definition] = {}
+        self._lock = threading.Lock()
+
+    def parsed(self, row: ReviewTypeVersion) -> Definition:
+        """The Definition of a stored version, parsed once."""
+        cache_key = (row.key, row.version, row.source)
+        found = self._parsed.get(cache_key)
+        if found is not None:
+            return found
+        definition = load(row.source, f"{row.key} v{row.version}")
+        with self._lock:
+            return self._parsed.setdefault(cache_key, definition)
+
+    def of_version(self, u: Unit, version_id: int) -> Definition:
+        """The definition a case runs on (its ``definition_id``)."""
+        row = u.catalog.by_id(version_id)
+        if row is None:
+            raise NotFound(f"Version {version_id} of a review type is missing.")
+        return self.parsed(row)
+
+    def latest(self, u: Unit) -> list[tuple[ReviewTypeVersion, Definition]]:
+        """The newest version of each review type, parsed."""
+        return [(row, self.parsed(row)) for row in u.catalog.latest()]
 
 
-def latest_rows(session: Session) -> list[ReviewTypeVersion]:
-    newest = (
-        select(ReviewTypeVersion.key, func.max(ReviewTypeVersion.version).label("v"))
-        .group_by(ReviewTypeVersion.key)
-        .subquery()
-    )
-    query = (
-        select(ReviewTypeVersion)
-        .join(
-            newest,
-            and_(
-                col(ReviewTypeVersion.key) == newest.c.key,
-                col(ReviewTypeVersion.version) == newest.c.v,
-            ),
-        )
-        .order_by(ReviewTypeVersion.key)
-    )
-    return list(session.exec(query))
+#: The cache every service of this process shares.
+DEFINITIONS = DefinitionCache()
 
 
-def row_for(session: Session, key: str, version: int | None = None) -> ReviewTypeVersion:
-    query = select(ReviewTypeVersion).where(ReviewTypeVersion.key == key)
-    if version is not None:
-        query = query.where(ReviewTypeVersion.version == version)
-    row = session.exec(query.order_by(ReviewTypeVersion.version.desc()).limit(1)).first()  # type: ignore[attr-defined]
+def row_for(u: Unit, key: str, version: int | None = None) -> ReviewTypeVersion:
+    """That version of a review type (the newest when ``version`` is None), or a NotFound that
+    lists the review types there are."""
+    row = u.catalog.version(key, version)
     if row is None:
-        known = ", ".join(r.key for r in latest_rows(session)) or "none yet (run 'workflow init')"
+        known = ", ".join(r.key for r in u.catalog.latest()) or "none yet (run 'workflow init')"
         which = f"version {version} of " if version is not None else ""
         raise NotFound(f"There is no {which}review type '{key}'; known review types: {known}.")
     return row
 
 
 def publish(
-    session: Session,
+    u: Unit,
     source: str,
     file: str,
     by: str,
     now: datetime,
     expected_key: str | None = None,
 ) -> ReviewTypeVersion:
-    """Validate and store ``source`` as the next version of its review type."""
+    """Validate and store ``source`` as the next version of its review type (audited)."""
     definition = load(source, file)
     if expected_key is not None and definition.key != expected_key:
         raise DefinitionError(
             [Problem(file, "key", f"is '{definition.key}' but the address names '{expected_key}'")]
         )
-    top = session.exec(
-        select(func.max(ReviewTypeVersion.version)).where(ReviewTypeVersion.key == definition.key)
-    ).one()
-    row = ReviewTypeVersion(
-        key=definition.key,
-        version=int(top or 0) + 1,
-        name=definition.name,
-        source=source,
-        schema_version=definition.schema,
-        published_at=now,
-        published_by=by,
+    row = u.catalog.add_version(
+        ReviewTypeVersion(
+            key=definition.key,
+            version=0,
+            name=definition.name,
+            source=source,
+            schema_version=definition.schema,
+            published_at=now,
+            published_by=by,
+        )
     )
-    session.add(row)
-    session.flush()
-    session.add(
+    u.catalog.audit(
         AdminEvent(
             at=now,
             actor=by,

@@ -26,6 +26,7 @@ from workflow.core.roles import Actor
 from workflow.services import access, catalog
 from workflow.store.cases import apply_outcome, new_reference, reference_prefix
 from workflow.store.models.cases import Case
+from workflow.store.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +45,14 @@ def open_linked(
     if t.opens is None:
         return outcome
     try:
-        row = catalog.row_for(s, t.opens.review_type)
+        row = catalog.row_for(Unit(s), t.opens.review_type)
     except NotFound as exc:
         raise InvalidInput(
             f"'{t.trigger}' opens a {t.opens.review_type.replace('_', ' ')}, which is not a "
             "published review type; ask an administrator to publish it.",
             [exc.message],
         ) from exc
-    d = catalog.parsed(row)
+    d = catalog.DEFINITIONS.parsed(row)
     access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
     data: dict[str, Any] = {k: outcome.data[k] for k in t.opens.carry if k in outcome.data}
     opened = engine.open_case(d, actor, data, now, calendar)

@@ -34,6 +34,7 @@ from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.services.records import own_records_only
 from workflow.store.models.cases import Case, Deadline, Escalation, ReviewTypeVersion, User
+from workflow.store.unit import Unit
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -194,7 +195,7 @@ def action_states(session: Session, role: str, review_type: str = "") -> dict[in
         query = query.where(col(ReviewTypeVersion.key) == review_type)
     out: dict[int, list[str]] = {}
     for (row,) in session.execute(query):
-        d = catalog.parsed(row)
+        d = catalog.DEFINITIONS.parsed(row)
         states = sorted({s for t in d.transitions if role in t.roles for s in t.sources})
         if states:
             out[row.id or 0] = states
@@ -440,15 +441,18 @@ def review_types(db: Engine) -> list[ReviewType]:
     """The latest version of each review type, parsed (one query)."""
     with Session(db) as s:
         return [
-            ReviewType(row.key, row.name, row.version, catalog.parsed(row))
-            for row in catalog.latest_rows(s)
+            ReviewType(row.key, row.name, row.version, catalog.DEFINITIONS.parsed(row))
+            for row in Unit(s).catalog.latest()
         ]
 
 
 def definitions(db: Engine) -> dict[int, Definition]:
     """Every published definition version by id (a small table; each is parsed once)."""
     with Session(db) as s:
-        return {row.id or 0: catalog.parsed(row) for (row,) in s.execute(select(ReviewTypeVersion))}
+        return {
+            row.id or 0: catalog.DEFINITIONS.parsed(row)
+            for (row,) in s.execute(select(ReviewTypeVersion))
+        }
 
 
 def known_agencies(db: Engine) -> list[str]:

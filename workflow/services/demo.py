@@ -32,9 +32,9 @@ from workflow.core.errors import AlreadyExists
 from workflow.core.roles import Actor, Role
 from workflow.services import accounts, documents, records
 from workflow.services.cases import Service
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import ApiToken, Case, User
 from workflow.store.models.records import Theme
+from workflow.store.unit import unit_of_work
 
 POLICE = "Northshire Police"
 SOCIAL_CARE = "Northshire Children's Social Care"

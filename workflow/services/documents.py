@@ -28,9 +28,9 @@ from workflow.services import access
 from workflow.services.record_kinds import AGENCY, EDITORS, kind_of, owns
 from workflow.services.records import write
 from workflow.services.views import record_view
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import AccessLog, Case
 from workflow.store.models.records import Contribution, Document
+from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service

@@ -20,9 +20,8 @@ from sqlmodel import Session, col, select
 from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.roles import Actor
 from workflow.core.values import BadValue, as_date, as_list
-from workflow.services import access, catalog
+from workflow.services import access
 from workflow.services.reports.timeliness import REPORT_ROLES
-from workflow.store.cases import unit_of_work
 from workflow.store.models.cases import Case
 from workflow.store.models.learning import (
     LearningAudit,
@@ -41,6 +40,7 @@ from workflow.store.models.records import (
     FindingTheme,
     Theme,
 )
+from workflow.store.unit import Unit, unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -658,7 +658,7 @@ def theme_rows(
 
 def type_names(service: Service) -> dict[str, str]:
     with Session(service.db) as s:
-        return {r.key: r.name for r in catalog.latest_rows(s)}
+        return {r.key: r.name for r in Unit(s).catalog.latest()}
 
 
 def themes_view(

@@ -52,7 +52,6 @@ from workflow.store.cases import (
     current_deadlines,
     load_records,
     snapshot,
-    unit_of_work,
 )
 from workflow.store.models.admin import AdminEvent
 from workflow.store.models.cases import AccessLog, Case
@@ -66,6 +65,7 @@ from workflow.store.models.records import (
     LeadAppointment,
     Theme,
 )
+from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service

@@ -5,17 +5,14 @@ transaction as the case change that caused them."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import object_session
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
@@ -27,7 +24,6 @@ from workflow.core.guards.registry import Records
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.services.views import record_view
-from workflow.store.db import writing
 from workflow.store.models.cases import Case, CaseAgency, Deadline, Event
 from workflow.store.models.records import (
     Action,
@@ -53,19 +49,6 @@ RECORD_KINDS = (
     "findings",
     "actions",
 )
-
-
-@contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction that writes: everything in it commits together or not at all."""
-    with Session(writing(engine), expire_on_commit=False) as session:
-        try:
-            with session.begin():
-                yield session
-        except StaleDataError as exc:
-            raise VersionConflict(
-                "Someone else changed this case at the same moment; reload it and try again."
-            ) from exc
 
 
 def folded_agencies(data: dict[str, Any]) -> list[str]:

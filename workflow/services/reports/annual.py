@@ -45,6 +45,7 @@ from workflow.services import access, catalog, learning
 from workflow.services.reports import timeliness as reports
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action
+from workflow.store.unit import Unit
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -133,7 +134,7 @@ def annual(
     today = calendar.local_date(now)
     cutoff = min(period.end, today)
     with Session(service.db) as s:
-        defs = {r.key: catalog.parsed(r) for r in catalog.latest_rows(s)}
+        defs = {r.key: catalog.DEFINITIONS.parsed(r) for r in Unit(s).catalog.latest()}
         cases = {
             int(cid or 0): (ref, rtype, calendar.local_date(created))
             for cid, ref, rtype, created in s.exec(

@@ -31,6 +31,7 @@ from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadl
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.store.models.cases import Case, Deadline
+from workflow.store.unit import Unit
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -149,7 +150,9 @@ def timeliness(
         query = query.where(col(Deadline.due_date) <= end)
     with Session(service.db) as s:
         if review_type:
-            catalog.row_for(s, review_type)  # an unknown type is an error, not an empty report
+            catalog.row_for(
+                Unit(s), review_type
+            )  # an unknown type is an error, not an empty report
         tallies = tally(s.exec(query), now, service.calendar)
         _describe(s, tallies)
     kinds = [tallies[k].view() for k in sorted(tallies)]
@@ -166,7 +169,9 @@ def _describe(s: Session, tallies: dict[tuple[str, str], _Tally]) -> None:
     """Label and limit (T1 …) of each kind from the newest version of its review type."""
     for (review_type, name), t in tallies.items():
         try:
-            timer = catalog.parsed(catalog.row_for(s, review_type)).timers.get(name)
+            timer = catalog.DEFINITIONS.parsed(catalog.row_for(Unit(s), review_type)).timers.get(
+                name
+            )
         except NotFound:
             continue
         if timer is not None:

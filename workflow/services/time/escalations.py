@@ -26,9 +26,10 @@ from workflow.services.accounts import actor_of
 from workflow.services.record_kinds import owns
 from workflow.services.records import own_records_only
 from workflow.services.views import escalation_view
-from workflow.store.cases import append_events, unit_of_work
+from workflow.store.cases import append_events
 from workflow.store.models.cases import Case, Deadline, Escalation, Notice, User
 from workflow.store.models.records import Action, Contribution
+from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service

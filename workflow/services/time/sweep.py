@@ -47,7 +47,6 @@ from workflow.core.definition import Definition, StallRule, Timer
 from workflow.core.engine import Outcome
 from workflow.core.errors import (
     InvalidInput,
-    NotFound,
     PermissionDenied,
     TransitionBlocked,
     TransitionNotAllowed,
@@ -59,7 +58,6 @@ from workflow.core.guards.review import action_words, contribution_words
 from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
 from workflow.core.roles import SYSTEM_ACTOR, Role
 from workflow.core.values import lookup
-from workflow.services import catalog
 from workflow.services.conversions import open_linked
 from workflow.services.time.escalations import (
     escalation_roles,
@@ -69,9 +67,10 @@ from workflow.services.time.escalations import (
     say_lateness,
 )
 from workflow.services.views import record_view
-from workflow.store.cases import apply_outcome, current_deadlines, snapshot, unit_of_work
-from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.cases import apply_outcome, current_deadlines, snapshot
+from workflow.store.models.cases import Case, Deadline, Event
 from workflow.store.models.records import Action, Contribution, Finding
+from workflow.store.unit import Unit, unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -257,7 +256,6 @@ class Sweeper:
         self.owner = owner or default_owner()
         self.lease_seconds = lease_seconds
         self.batch = batch
-        self._definitions: dict[int, Definition] = {}
 
     def sweep(self, now: datetime) -> list[Fired]:
         """Claim and fire everything due at ``now``, batch after batch, oldest first."""
@@ -339,13 +337,7 @@ class Sweeper:
         return self._escalate(s, case, d, row, reason, ESCALATED, now)
 
     def _definition(self, s: Session, case: Case) -> Definition:
-        found = self._definitions.get(case.definition_id)
-        if found is None:
-            version = s.get(ReviewTypeVersion, case.definition_id)
-            if version is None:
-                raise NotFound(f"The definition of case {case.reference} is missing.")
-            found = self._definitions[case.definition_id] = catalog.parsed(version)
-        return found
+        return self.service.definitions.of_version(Unit(s), case.definition_id)
 
     def _take_step(
         self, s: Session, case: Case, d: Definition, timer: Timer, row: Deadline, now: datetime

@@ -1,0 +1,78 @@
+"""Units of work: one database transaction each, and the repositories that work inside it.
+
+Above the store, nothing opens a session or writes SQL: a service asks the ``Store`` for a unit
+(``store.write()`` for a transaction that changes something, ``store.read()`` for one that only
+reads), and calls the repository of each aggregate on it (``unit.cases``, ``unit.catalog``…).
+Everything written in a unit commits together when the ``with`` block ends, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from workflow.core.errors import VersionConflict
+from workflow.store.catalog import CatalogRepository
+from workflow.store.db import writing
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction that writes, as a bare session (for the store's own code and tests)."""
+    with Session(writing(engine), expire_on_commit=False) as session:
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise VersionConflict(
+                "Someone else changed this case at the same moment; reload it and try again."
+            ) from exc
+
+
+class Unit:
+    """One transaction, and the repository of each aggregate inside it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def flush(self) -> None:
+        """Send what is pending to the database now (its checks run here), without committing."""
+        self._session.flush()
+
+    @cached_property
+    def catalog(self) -> CatalogRepository:
+        return CatalogRepository(self._session)
+
+
+class Store:
+    """The database the product keeps its cases in: hands out units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Unit]:
+        """A transaction that writes: it commits when the block ends, or rolls back on an error.
+        On SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
+        with unit_of_work(self.engine) as session:
+            yield Unit(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Unit]:
+        """A transaction that only reads (rolled back at the end; on SQLite it never waits on a
+        writer)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield Unit(session)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
