@@ -46,14 +46,9 @@ from workflow.services import accounts  # noqa: E402
 from workflow.services.cases import Service  # noqa: E402
 from workflow.settings import Settings  # noqa: E402
 from workflow.store.db import make_engine  # noqa: E402
-from workflow.store.models.cases import (  # noqa: E402
-    Case,
-    CaseAgency,
-    Deadline,
-    Escalation,
-    Event,
-    ReviewTypeVersion,
-)
+from workflow.store.models.cases import Case, CaseAgency, Event  # noqa: E402
+from workflow.store.models.catalog import ReviewTypeVersion  # noqa: E402
+from workflow.store.models.time import Deadline, Escalation  # noqa: E402
 from workflow.store.schema import upgrade  # noqa: E402
 from workflow.store.unit import Store, unit_of_work  # noqa: E402
 

@@ -39,15 +39,10 @@ from workflow.core.calendar import WorkingCalendar
 from workflow.services.cases import Service
 from workflow.services.time.sweep import Sweeper, claim_due
 from workflow.store.db import make_engine
-from workflow.store.models.cases import (
-    Case,
-    Deadline,
-    Escalation,
-    Event,
-    Notice,
-    ReviewTypeVersion,
-    User,
-)
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.catalog import ReviewTypeVersion
+from workflow.store.models.time import Deadline, Escalation, Notice
 from workflow.store.schema import upgrade
 from workflow.store.unit import Store as DbStore
 

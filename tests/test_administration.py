@@ -25,7 +25,8 @@ from workflow.core.errors import (
 from workflow.core.roles import Actor
 from workflow.services.administration import Administration
 from workflow.services.cases import Service
-from workflow.store.models.cases import Case, Deadline
+from workflow.store.models.cases import Case
+from workflow.store.models.time import Deadline
 
 LR = "learning_review"
 LR_V1 = (DEFINITIONS / "learning_review.toml").read_text(encoding="utf-8")

@@ -31,7 +31,9 @@ from workflow.core.errors import (
 )
 from workflow.services.accounts import user_named
 from workflow.services.cases import Service
-from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.catalog import ReviewTypeVersion
+from workflow.store.models.time import Deadline
 from workflow.store.unit import unit_of_work
 
 CRITERIA = {

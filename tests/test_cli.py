@@ -29,7 +29,9 @@ from workflow.services import demo as demo_board
 from workflow.services.accounts import check_password, user_for_token
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
-from workflow.store.models.cases import Case, Event, ReviewTypeVersion, User
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.unit import Store
 
 SHIPPED = sorted(p.stem for p in DEFINITIONS.glob("*.toml"))

@@ -24,7 +24,8 @@ from workflow.services.cases import Service
 from workflow.services.time import escalations
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
-from workflow.store.models.cases import Escalation, Event, Notice
+from workflow.store.models.cases import Event
+from workflow.store.models.time import Escalation, Notice
 from workflow.store.unit import unit_of_work
 
 API = "/api/v1"

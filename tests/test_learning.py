@@ -20,7 +20,7 @@ from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.roles import Actor
 from workflow.services import learning, records
 from workflow.services.cases import Service
-from workflow.store.models.cases import User
+from workflow.store.models.accounts import User
 from workflow.store.models.learning import LearningAudit
 from workflow.store.unit import unit_of_work
 

@@ -34,7 +34,8 @@ from workflow.services.time.notices import (
 )
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
-from workflow.store.models.cases import Notice, User
+from workflow.store.models.accounts import User
+from workflow.store.models.time import Notice
 from workflow.store.unit import unit_of_work
 
 T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

@@ -23,7 +23,8 @@ from workflow.core.roles import Actor
 from workflow.services import accounts, records
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.models.cases import Case, Escalation
+from workflow.store.models.cases import Case
+from workflow.store.models.time import Escalation
 from workflow.store.unit import unit_of_work
 
 PASSWORD = "correct horse battery staple"

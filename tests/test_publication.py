@@ -22,7 +22,8 @@ from workflow.core.roles import Actor
 from workflow.services import publication, records
 from workflow.services.cases import Service
 from workflow.services.time.sweep import FIRED, sweep
-from workflow.store.models.cases import Case, Escalation, Event
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.time import Escalation
 from workflow.store.unit import unit_of_work
 
 RESPONSE = {

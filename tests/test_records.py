@@ -30,7 +30,8 @@ from workflow.services.accounts import create_user
 from workflow.services.cases import Service
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.sweep import sweep
-from workflow.store.models.cases import AccessLog, Deadline, Escalation, Event, Notice
+from workflow.store.models.cases import AccessLog, Event
+from workflow.store.models.time import Deadline, Escalation, Notice
 from workflow.store.unit import unit_of_work
 
 AGENCIES = ["Police", "Health"]

@@ -24,7 +24,8 @@ from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
 from workflow.services.cases import Service
 from workflow.services.time.notices import LogSender
 from workflow.settings import Settings
-from workflow.store.models.cases import Deadline, Notice, User
+from workflow.store.models.accounts import User
+from workflow.store.models.time import Deadline, Notice
 from workflow.store.unit import unit_of_work
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

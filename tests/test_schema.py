@@ -5,8 +5,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import workflow.store.models.admin
-import workflow.store.models.cases
+import workflow.store.models
 from workflow.store.schema import is_current, upgrade
 
 

@@ -30,7 +30,9 @@ from workflow.core.errors import (
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
 from workflow.store.db import make_engine
-from workflow.store.models.cases import Case, Deadline, Event, ReviewTypeVersion
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.catalog import ReviewTypeVersion
+from workflow.store.models.time import Deadline
 from workflow.store.schema import is_current, upgrade
 from workflow.store.unit import Store, unit_of_work
 

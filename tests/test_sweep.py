@@ -24,7 +24,9 @@ from workflow.services.time.sweep import (
     next_due,
     sweep,
 )
-from workflow.store.models.cases import Case, Deadline, Escalation, Event, Notice, User
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.time import Deadline, Escalation, Notice
 from workflow.store.unit import unit_of_work
 
 YES_NOTIFIABLE = {

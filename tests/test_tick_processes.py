@@ -24,7 +24,9 @@ from sqlmodel import Session, col, select
 from tests.conftest import REPO
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
-from workflow.store.models.cases import Deadline, Escalation, Event, Notice, User
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Event
+from workflow.store.models.time import Deadline, Escalation, Notice
 from workflow.store.unit import unit_of_work
 
 pytestmark = pytest.mark.slow

@@ -24,7 +24,7 @@ from workflow.services.cases import Service
 from workflow.services.reports.timeliness import tally, timeliness
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
-from workflow.store.models.cases import Deadline
+from workflow.store.models.time import Deadline
 from workflow.store.unit import unit_of_work
 
 NOTIFIABLE = {

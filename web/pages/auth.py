@@ -38,7 +38,7 @@ from werkzeug.wrappers import Response
 from web.pages import helpers
 from web.pages.forms import SignInForm, SignOutForm
 from workflow.services import accounts
-from workflow.store.models.cases import User
+from workflow.store.models.accounts import User
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.core.errors import AlreadyExists, InvalidInput, NotFound
 from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
-from workflow.store.models.cases import ApiToken, User
+from workflow.store.models.accounts import ApiToken, User
 
 MIN_PASSWORD = 10
 

@@ -22,7 +22,9 @@ from workflow.services import access, catalog
 from workflow.services.cases import Service
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot
 from workflow.store.models.admin import AdminEvent, Draft
-from workflow.store.models.cases import Case, Deadline, ReviewTypeVersion
+from workflow.store.models.cases import Case
+from workflow.store.models.catalog import ReviewTypeVersion
+from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit, unit_of_work
 
 log = logging.getLogger(__name__)

@@ -35,8 +35,9 @@ from workflow.store.cases import (
     reference_prefix,
     snapshot,
 )
-from workflow.store.models.cases import AccessLog, Case, Deadline, Event
+from workflow.store.models.cases import AccessLog, Case, Event
 from workflow.store.models.records import LeadAppointment
+from workflow.store.models.time import Deadline
 from workflow.store.unit import Store, Unit, unit_of_work
 
 log = logging.getLogger(__name__)

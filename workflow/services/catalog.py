@@ -15,7 +15,7 @@ from pathlib import Path
 from workflow.core.definition import Definition, load
 from workflow.core.errors import DefinitionError, NotFound, Problem
 from workflow.store.models.admin import AdminEvent
-from workflow.store.models.cases import ReviewTypeVersion
+from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.unit import Unit
 
 

@@ -33,7 +33,10 @@ from workflow.core.record_deadlines import ACTION_ESCALATE_TO, CONTRIBUTION_ESCA
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.services.records import own_records_only
-from workflow.store.models.cases import Case, Deadline, Escalation, ReviewTypeVersion, User
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Case
+from workflow.store.models.catalog import ReviewTypeVersion
+from workflow.store.models.time import Deadline, Escalation
 from workflow.store.unit import Unit
 
 T = TypeVar("T")

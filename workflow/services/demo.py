@@ -32,7 +32,8 @@ from workflow.core.errors import AlreadyExists
 from workflow.core.roles import Actor, Role
 from workflow.services import accounts, documents, records
 from workflow.services.cases import Service
-from workflow.store.models.cases import ApiToken, Case, User
+from workflow.store.models.accounts import ApiToken, User
+from workflow.store.models.cases import Case
 from workflow.store.models.records import Theme
 from workflow.store.unit import unit_of_work
 

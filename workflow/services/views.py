@@ -8,7 +8,8 @@ from typing import Any
 
 from workflow.core.definition import Definition
 from workflow.core.engine import TransitionOption
-from workflow.store.models.cases import Case, Deadline, Escalation, Event
+from workflow.store.models.cases import Case, Event
+from workflow.store.models.time import Deadline, Escalation
 
 #: The fields of each kind of record, as the API and the guards see them (a document's content
 #: is never among them).

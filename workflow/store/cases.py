@@ -24,7 +24,7 @@ from workflow.core.guards.registry import Records
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.services.views import record_view
-from workflow.store.models.cases import Case, CaseAgency, Deadline, Event
+from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.records import (
     Action,
     Contribution,
@@ -38,6 +38,7 @@ from workflow.store.models.records import (
     Practitioner,
     Theme,
 )
+from workflow.store.models.time import Deadline
 
 #: The kinds of record a case holds, as they are named in ``CaseSnapshot.records``.
 RECORD_KINDS = (

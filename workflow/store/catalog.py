@@ -6,7 +6,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from workflow.store.models.admin import AdminEvent
-from workflow.store.models.cases import ReviewTypeVersion
+from workflow.store.models.catalog import ReviewTypeVersion
 
 
 class CatalogRepository:

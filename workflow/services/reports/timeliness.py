@@ -30,7 +30,8 @@ from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
-from workflow.store.models.cases import Case, Deadline
+from workflow.store.models.cases import Case
+from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit
 
 if TYPE_CHECKING:

@@ -27,8 +27,10 @@ from workflow.services.record_kinds import owns
 from workflow.services.records import own_records_only
 from workflow.services.views import escalation_view
 from workflow.store.cases import append_events
-from workflow.store.models.cases import Case, Deadline, Escalation, Notice, User
+from workflow.store.models.accounts import User
+from workflow.store.models.cases import Case
 from workflow.store.models.records import Action, Contribution
+from workflow.store.models.time import Deadline, Escalation, Notice
 from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:

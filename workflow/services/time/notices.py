@@ -34,7 +34,7 @@ from workflow.services.time.sweep import (
     default_owner,
 )
 from workflow.settings import Settings
-from workflow.store.models.cases import Notice
+from workflow.store.models.time import Notice
 
 log = logging.getLogger(__name__)
 

@@ -68,8 +68,9 @@ from workflow.services.time.escalations import (
 )
 from workflow.services.views import record_view
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot
-from workflow.store.models.cases import Case, Deadline, Event
+from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action, Contribution, Finding
+from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit, unit_of_work
 
 if TYPE_CHECKING:

@@ -1,12 +1,9 @@
-"""Alembic environment: runs on the connection the product hands in (see workflow/schema.py)."""
+"""Alembic environment: runs on the connection the product hands in (workflow/store/schema.py)."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import workflow.store.models.admin
-import workflow.store.models.cases
-import workflow.store.models.learning
-import workflow.store.models.records  # noqa: F401
+import workflow.store.models  # noqa: F401  (registers every table on the metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,11 +1,8 @@
-"""The stored things: review-type versions, cases, the audit trail, deadlines, escalations,
-notices, users and API tokens. Every row that is stored carries what it needs to be read back
-exactly (UTC instants, JSON data, the schema version of its definition).
-"""
+"""The case aggregate: the case row, its agencies, its audit trail and who read it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
@@ -16,22 +13,6 @@ from workflow.store.db import UTCDateTime
 
 def _utc(**kw: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kw)
-
-
-class ReviewTypeVersion(SQLModel, table=True):
-    """One published, immutable version of a review type's definition."""
-
-    __tablename__ = "review_type_version"
-    __table_args__ = (UniqueConstraint("key", "version"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True, max_length=80)
-    version: int
-    name: str = Field(max_length=200)
-    source: str = Field(sa_type=Text)
-    schema_version: int = 1
-    published_at: datetime = _utc()
-    published_by: str = Field(max_length=120)
 
 
 _case_version = Column("version", Integer, nullable=False)
@@ -106,90 +87,3 @@ class AccessLog(SQLModel, table=True):
     at: datetime = _utc()
     actor: str = Field(max_length=120)
     action: str = Field(max_length=40)
-
-
-class Deadline(SQLModel, table=True):
-    """A time limit on a case. The row is the source of truth; the sweep claims it when due."""
-
-    __tablename__ = "deadline"
-    __table_args__ = (
-        Index("ix_deadline_due", "status", "due_at"),
-        Index("ix_deadline_case", "case_id", "name", "current"),
-        Index("ix_deadline_open", "status", "current", "due_at"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id")
-    name: str = Field(max_length=80)
-    label: str = Field(default="", max_length=200)
-    status: str = Field(default="pending", max_length=20)
-    current: bool = True
-    due_date: date
-    due_at: datetime = _utc()
-    opened_at: datetime = _utc()
-    met_at: datetime | None = _utc(default=None, nullable=True)
-    met_date: date | None = None
-    escalate_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    claimed_by: str | None = Field(default=None, max_length=120)
-    lease_expires_at: datetime | None = _utc(default=None, nullable=True)
-    attempts: int = 0
-    fired_at: datetime | None = _utc(default=None, nullable=True)
-    lateness_seconds: int | None = Field(default=None, sa_type=Integer)
-
-
-class Escalation(SQLModel, table=True):
-    __tablename__ = "escalation"
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id", index=True)
-    deadline_id: int | None = Field(default=None, foreign_key="deadline.id")
-    deadline_name: str = Field(max_length=80)
-    reason: str = Field(sa_type=Text)
-    to_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    raised_at: datetime = _utc(index=True)
-    acknowledged_by: str | None = Field(default=None, max_length=120)
-    acknowledged_at: datetime | None = _utc(default=None, nullable=True)
-
-
-class Notice(SQLModel, table=True):
-    """The outbox: a message to one person, kept until delivered."""
-
-    __tablename__ = "notice"
-    __table_args__ = (Index("ix_notice_pending", "status", "next_attempt_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    escalation_id: int | None = Field(default=None, foreign_key="escalation.id")
-    recipient: str = Field(max_length=120)
-    address: str = Field(default="", max_length=320)
-    subject: str = Field(max_length=300)
-    body: str = Field(sa_type=Text)
-    status: str = Field(default="pending", max_length=20)
-    attempts: int = 0
-    next_attempt_at: datetime = _utc()
-    claimed_by: str | None = Field(default=None, max_length=120)
-    lease_expires_at: datetime | None = _utc(default=None, nullable=True)
-    delivered_at: datetime | None = _utc(default=None, nullable=True)
-    last_error: str = Field(default="", sa_type=Text)
-
-
-class User(SQLModel, table=True):
-    __tablename__ = "user_account"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, max_length=120)
-    role: str = Field(max_length=40)
-    agencies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    email: str = Field(default="", max_length=320)
-    password_hash: str = Field(default="", max_length=300)
-    active: bool = True
-    created_at: datetime = _utc()
-
-
-class ApiToken(SQLModel, table=True):
-    __tablename__ = "api_token"
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
-    token_hash: str = Field(unique=True, max_length=128)
-    created_at: datetime = _utc()
-    last_used_at: datetime | None = _utc(default=None, nullable=True)
