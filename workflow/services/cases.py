@@ -30,7 +30,6 @@ from workflow.store.cases import (
     append_events,
     apply_outcome,
     current_deadlines,
-    load_records,
     new_reference,
     reference_prefix,
     snapshot,
@@ -38,6 +37,7 @@ from workflow.store.cases import (
 from workflow.store.models.cases import AccessLog, Case, Event
 from workflow.store.models.records import LeadAppointment
 from workflow.store.models.time import Deadline
+from workflow.store.records import load_records
 from workflow.store.unit import Store, Unit, unit_of_work
 
 log = logging.getLogger(__name__)

@@ -31,9 +31,9 @@ from workflow.core.guards.publication import (
 from workflow.core.roles import Actor, Role
 from workflow.core.values import BadValue, as_date, as_list, is_blank, lookup
 from workflow.services import access
-from workflow.store.cases import load_records
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Finding
+from workflow.store.records import load_records
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service

@@ -50,7 +50,6 @@ from workflow.services.views import record_view
 from workflow.store.cases import (
     apply_outcome,
     current_deadlines,
-    load_records,
     snapshot,
 )
 from workflow.store.models.admin import AdminEvent
@@ -65,6 +64,7 @@ from workflow.store.models.records import (
     LeadAppointment,
     Theme,
 )
+from workflow.store.records import load_records
 from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:
