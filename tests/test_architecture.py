@@ -1,0 +1,178 @@
+"""The shape of the code, held by tests: the layers and what each may import, and small modules
+and functions. A change that breaks one of these rules fails here, naming the place.
+
+- ``pyproject.toml`` ``[tool.importlinter]``: data flows one way (entry points, services, store,
+  core); nothing above the store writes SQL; the store knows no HTTP.
+- The core imports nothing that does I/O: only the standard library's pure modules, ``transitions``
+  and ``holidays``.
+- No module over 400 lines (migrations are generated, so they are left out), no function over 50
+  lines, and none whose cyclomatic complexity radon grades worse than C.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_rank, cc_visit
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = sorted(
+    p
+    for folder in ("workflow", "web")
+    for p in (REPO / folder).rglob("*.py")
+    if "migrations" not in p.parts
+)
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 50
+WORST_GRADE = "C"
+
+#: What the core may import besides itself: pure modules of the standard library, the state
+#: machine and the bank holidays.
+CORE_MAY_IMPORT = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "functools",
+    "itertools",
+    "math",
+    "re",
+    "threading",
+    "tomllib",
+    "types",
+    "typing",
+    "zoneinfo",
+    "transitions",
+    "holidays",
+    "workflow",
+}
+
+#: Places that break a size rule today, each to be split by the restructure (issue 10); the
+#: list only ever shrinks: an entry that no longer breaks its rule fails the test too.
+ALLOWED: set[str] = {
+    "web/api/learning.py: module",
+    "web/api/records.py: module",
+    "web/api/records.py:_register: length",
+    "web/app.py:create_app: length",
+    "web/pages/__init__.py:register: length",
+    "web/pages/admin.py:blueprint: length",
+    "web/pages/cases.py: module",
+    "web/pages/cases.py:_event_words: complexity",
+    "web/pages/cases.py:_event_words: length",
+    "web/pages/cases.py:case_context: complexity",
+    "web/pages/cases.py:case_context: length",
+    "web/pages/cases.py:open_case: length",
+    "web/pages/cases.py:take_step: length",
+    "web/pages/dashboard.py:index: length",
+    "web/pages/datagroups.py: module",
+    "web/pages/datagroups.py:layout: complexity",
+    "web/pages/records.py: module",
+    "web/pages/records.py:_page: length",
+    "web/pages/reports.py:bar_chart: length",
+    "workflow/cli/__init__.py: module",
+    "workflow/core/definition/compare.py:compare: length",
+    "workflow/core/definition/source.py:locate: complexity",
+    "workflow/core/migration.py:plan_case: length",
+    "workflow/services/administration.py: module",
+    "workflow/services/administration.py:_migrate_one: length",
+    "workflow/services/administration.py:migrate: length",
+    "workflow/services/cases.py: module",
+    "workflow/services/conversions.py:open_linked: length",
+    "workflow/services/dashboard.py: module",
+    "workflow/services/dashboard.py:deadlines_due: length",
+    "workflow/services/dashboard.py:open_escalations: length",
+    "workflow/services/demo.py: module",
+    "workflow/services/demo.py:_local_practice: length",
+    "workflow/services/demo.py:_notifiable: length",
+    "workflow/services/demo.py:_serious: length",
+    "workflow/services/documents.py:upload: length",
+    "workflow/services/learning.py: module",
+    "workflow/services/learning.py:_product_view: length",
+    "workflow/services/learning.py:create_product: complexity",
+    "workflow/services/learning.py:create_product: length",
+    "workflow/services/publication.py: module",
+    "workflow/services/publication.py:record_response: complexity",
+    "workflow/services/publication.py:record_response: length",
+    "workflow/services/publication.py:status: complexity",
+    "workflow/services/publication.py:status: length",
+    "workflow/services/record_kinds.py:_value: complexity",
+    "workflow/services/record_kinds.py:_value: length",
+    "workflow/services/records.py: module",
+    "workflow/services/records.py:_apply: complexity",
+    "workflow/services/records.py:_apply: length",
+    "workflow/services/reports/annual.py: module",
+    "workflow/services/reports/annual.py:_reviews: complexity",
+    "workflow/services/reports/annual.py:_reviews: length",
+    "workflow/services/reports/annual.py:annual: length",
+    "workflow/services/reports/annual.py:csv_rows: complexity",
+    "workflow/services/time/sweep.py: module",
+    "workflow/services/time/sweep.py:claim_batch: length",
+    "workflow/settings.py:load_settings: length",
+    "workflow/store/cases.py:_apply_deadline: length",
+    "workflow/store/records.py:load_records: complexity",
+    "workflow/store/records.py:load_records: length",
+}
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+def _offences() -> set[str]:
+    found = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            found.add(f"{_name(path)}: module")
+        for block in cc_visit(text):
+            # A class is measured by its methods, not as one block.
+            items = getattr(block, "methods", None)
+            for item in [block] if items is None else items:
+                where = f"{_name(path)}:{item.name}"
+                if item.endline - item.lineno + 1 > MAX_FUNCTION_LINES:
+                    found.add(f"{where}: length")
+                if cc_rank(item.complexity) > WORST_GRADE:
+                    found.add(f"{where}: complexity")
+    return found
+
+
+def test_modules_and_functions_are_small() -> None:
+    offences = _offences()
+    new = sorted(offences - ALLOWED)
+    stale = sorted(ALLOWED - offences)
+    assert not new, (
+        f"over {MAX_MODULE_LINES} lines a module, {MAX_FUNCTION_LINES} a function, or "
+        f"complexity worse than {WORST_GRADE}; split by job:\n" + "\n".join(new)
+    )
+    assert not stale, "these no longer break a rule; remove them from ALLOWED:\n" + "\n".join(stale)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in SOURCES if "core" in p.relative_to(REPO).parts[:2]], ids=_name
+)
+def test_the_core_does_no_io(path: Path) -> None:
+    assert _imports(path) <= CORE_MAY_IMPORT, sorted(_imports(path) - CORE_MAY_IMPORT)
+
+
+def test_imports_keep_the_layers() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint), "--no-cache"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
