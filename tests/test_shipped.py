@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -1012,8 +1013,9 @@ def test_notification_is_due_by_the_end_of_the_fifth_working_day(
     (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
     # 21, 22, 23, 24 Dec; 25 Dec Christmas, 26-27 the weekend, 28 Dec Boxing Day (substitute);
     # the fifth working day is Tuesday 29 Dec, which ends at midnight in London (GMT).
-    assert deadline["due_date"] == "2026-12-29"
-    assert deadline["due_at"] == "2026-12-30T00:00:00+00:00"
+    assert deadline.due_date == date(2026, 12, 29)
+    assert deadline.due_at == datetime(2026, 12, 30, 0, 0, tzinfo=UTC)
+    assert deadline.model_dump(mode="json")["due_at"] == "2026-12-30T00:00:00+00:00"
     assert deadline["status"] == "pending"
     reloaded = service.get_case(reviewer, case["id"])
     assert [d for d in reloaded["deadlines"] if d["name"] == "notification"] == [deadline]
@@ -1030,7 +1032,7 @@ def test_notification_is_due_by_the_end_of_the_fifth_working_day(
     assert by_name["notification"]["status"] == "met"
     assert by_name["decision"]["status"] == "pending"  # T2 starts when notified
     # T2 runs from the notification itself, not from the day it was recorded.
-    assert by_name["decision"]["due_date"] == "2027-01-22"
+    assert by_name["decision"].due_date == date(2027, 1, 22)
     met = [e for e in service.events(reviewer, case["id"]) if e["kind"] == "deadline_met"]
     assert met[0]["detail"] == {
         "deadline": "notification",
@@ -1045,18 +1047,18 @@ def test_notification_deadline_in_summer_ends_at_2300_utc(
     clock.set("2026-06-29T09:00:00+00:00")
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-06-26"})
     (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
-    assert deadline["due_date"] == "2026-07-03"
-    assert deadline["due_at"] == "2026-07-03T23:00:00+00:00"  # midnight BST
+    assert deadline.due_date == date(2026, 7, 3)
+    assert deadline.model_dump(mode="json")["due_at"] == "2026-07-03T23:00:00+00:00"  # midnight BST
 
 
 def test_correcting_the_date_of_awareness_moves_the_deadline(
     service: Service, reviewer: Actor
 ) -> None:
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-11-27"})
-    assert case["deadlines"][0]["due_date"] == "2026-12-04"
+    assert case.deadlines[0].due_date == date(2026, 12, 4)
     moved = service.update_data(reviewer, case["id"], {"aware_at": "2026-11-25"}, case["version"])
     (deadline,) = [d for d in moved["deadlines"] if d["name"] == "notification"]
-    assert deadline["due_date"] == "2026-12-02"
+    assert deadline.due_date == date(2026, 12, 2)
     kinds = [e["kind"] for e in service.events(reviewer, case["id"])]
     assert kinds == ["created", "deadline_opened", "data_changed", "deadline_moved"]
 
@@ -1072,9 +1074,9 @@ def test_an_scr_completion_deadline_runs_from_the_decision_to_the_action_plan(
         (Step("decide_scr", "chair", SCR_MET | RATIONALE),),
     )
     (completion,) = case["deadlines"]
-    assert (completion["name"], completion["due_date"], completion["status"]) == (
+    assert (completion.name, completion.due_date, completion.status) == (
         "completion",
-        "2027-05-30",
+        date(2027, 5, 30),
         "pending",
     )
     case = _drive(service, actors, case, REVIEW_STEPS)
@@ -1094,7 +1096,7 @@ def test_the_report_stays_published_for_twelve_months(
     case = _drive(service, actors, case, path.steps[:-1])
     assert case["state"] == "published"
     website = [d for d in case["deadlines"] if d["name"] == "website"]
-    assert [(d["due_date"], d["status"]) for d in website] == [("2027-11-30", "pending")]
+    assert [(d.due_date, d.status) for d in website] == [(date(2027, 11, 30), "pending")]
     clock.set("2027-11-29T12:00:00+00:00")
     for actor in (actors["chair"], SYSTEM_ACTOR):
         with pytest.raises(TransitionBlocked, match="blocked"):

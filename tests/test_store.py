@@ -29,6 +29,7 @@ from workflow.core.errors import (
 )
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
+from workflow.services.cases.review_types import Published
 from workflow.store.db import make_engine
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.catalog import ReviewTypeVersion
@@ -100,7 +101,7 @@ def test_a_case_reads_back_as_it_was_written(
     again = service.get_case(reviewer, view["id"])
     for key in ("data", "state", "version", "reference", "deadlines", "created_at"):
         assert again[key] == view[key], key
-    assert again["created_at"] == "2026-11-30T10:00:00+00:00"
+    assert again.model_dump(mode="json")["created_at"] == "2026-11-30T10:00:00+00:00"
 
 
 def test_an_instant_given_in_another_offset_is_the_same_instant_read_back(
@@ -117,9 +118,10 @@ def test_an_instant_given_in_another_offset_is_the_same_instant_read_back(
         assert case.created_at == clock.now  # same instant ...
         assert case.created_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # ... kept in UTC
         assert case.created_at.tzinfo is not None
-    assert service.get_case(reviewer, view["id"])["created_at"] == "2026-11-30T10:00:00+00:00"
+    again = service.get_case(reviewer, view["id"])
+    assert again.model_dump(mode="json")["created_at"] == "2026-11-30T10:00:00+00:00"
     (created, *_) = service.events(reviewer, view["id"])
-    assert created["at"] == "2026-11-30T10:00:00+00:00"
+    assert created.model_dump(mode="json")["at"] == "2026-11-30T10:00:00+00:00"
 
 
 def test_a_naive_instant_is_refused(db: Engine) -> None:
@@ -465,8 +467,8 @@ def test_published_versions_are_numbered_and_never_change(
     assert old_case["definition_version"] == 1
     changed = original.replace('label = "Notified"', 'label = "Notified (v2)"')
     assert changed != original
-    assert service.publish(admin, changed) == {"key": NI, "version": 2}
-    assert service.publish(admin, changed) == {"key": NI, "version": 3}
+    assert service.publish(admin, changed) == Published(key=NI, version=2)
+    assert service.publish(admin, changed) == Published(key=NI, version=3)
     assert service.review_type(NI)["version"] == 3
     assert service.review_type(NI, 1)["source"] == original
     assert service.review_type(NI, 2)["source"] == changed

@@ -1,210 +1,264 @@
-"""Persistence of engine outcomes: one unit of work per request, optimistic versions per case,
-an append-only audit trail, and deadlines opened, moved, met and cancelled in the same
-transaction as the case change that caused them."""
+"""The case aggregate's rows: cases, their deadlines as shown, their audit trail, who read them,
+who leads them, and the keyset pages of the cases a reader may see.
+
+``CaseRepository`` is what services use (``unit.cases``); writing an engine outcome is
+``save`` (the SQL lives in ``workflow.store.outcomes``, whose functions are re-exported here for
+the code that still calls them with a session).
+"""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import object_session
+from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.deadlines import STALL, DeadlineChange, DeadlineOp, DeadlineSnapshot
+from workflow.core.deadlines import STALL, DeadlineStatus
 from workflow.core.engine import CaseSnapshot, Outcome
-from workflow.core.errors import VersionConflict
-from workflow.core.events import EventKind, NewEvent
+from workflow.core.events import NewEvent
+from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline, record_deadline
 from workflow.core.roles import Actor
-from workflow.core.values import as_list
-from workflow.store.models.cases import Case, CaseAgency, Event
+from workflow.store.models.cases import AccessLog, Case, Event
+from workflow.store.models.records import Action, Contribution, LeadAppointment
 from workflow.store.models.time import Deadline
-from workflow.store.records import freeze, load_records
+from workflow.store.outcomes import (
+    append_events,
+    apply_outcome,
+    current_deadlines,
+    folded_agencies,
+    new_reference,
+    reference_prefix,
+    snapshot,
+)
+from workflow.store.records import load_records
+from workflow.store.scope import Scope
 
 
-def folded_agencies(data: dict[str, Any]) -> list[str]:
-    """The case's agencies, trimmed and case-folded, sorted and without repeats."""
-    return sorted({str(a).strip().casefold() for a in as_list(data.get("agencies"))} - {""})
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a list of cases is narrowed to. ``overdue_at``: only cases with a deadline that fell
+    due by then and was not met in time."""
+
+    review_type: str | None = None
+    state: str | None = None
+    overdue_at: datetime | None = None
 
 
-def _sync_agencies(session: Session, case_id: int, names: list[str]) -> None:
-    """Replace the indexed agency rows of a case (called only when its agencies changed)."""
-    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case_id))
-    session.add_all(CaseAgency(case_id=case_id, agency=a) for a in names)
+class CaseRepository:
+    """Cases (``case``) and what hangs on them: deadlines, events, reads, lead appointments."""
 
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
-def new_reference(prefix: str, now: datetime) -> str:
-    return f"{prefix}-{now.year}-{secrets.token_hex(3).upper()}"
+    # -- reading cases -------------------------------------------------------------------------
 
+    def get(self, case_id: int) -> Case | None:
+        return self._session.get(Case, case_id)
 
-def reference_prefix(key: str) -> str:
-    return "".join(part[0] for part in key.split("_") if part).upper()
+    def by_reference(self, reference: str) -> Case | None:
+        return self._session.exec(select(Case).where(col(Case.reference) == reference)).first()
 
+    def count(self) -> int:
+        return int(self._session.exec(select(func.count()).select_from(Case)).one())
 
-def current_deadlines(session: Session, case_id: int) -> list[Deadline]:
-    return list(
-        session.exec(
-            select(Deadline).where(
-                col(Deadline.case_id) == case_id, col(Deadline.current).is_(True)
-            )
+    def page(self, scope: Scope, only: CaseFilter, after: int | None, fetch: int) -> list[Case]:
+        """Up to ``fetch`` cases the scope admits, narrowed by ``only``, newest first, with ids
+        below ``after`` (keyset paging: see ``workflow.services.paging``)."""
+        query = select(Case)
+        for condition in (scope.condition(), *_narrowing(only)):
+            if condition is not None:
+                query = query.where(condition)
+        if after is not None:
+            query = query.where(col(Case.id) < after)
+        return list(self._session.exec(query.order_by(col(Case.id).desc()).limit(fetch)))
+
+    def linked_to(self, case: Case) -> list[tuple[str, Case]]:
+        """The cases linked to this one: the one it was opened from (``opened_from``), then the
+        ones it opened (``opened``), oldest first."""
+        found: list[tuple[str, Case]] = []
+        if case.linked_case_id is not None:
+            source = self.get(case.linked_case_id)
+            if source is not None:
+                found.append(("opened_from", source))
+        if case.id is not None:
+            query = select(Case).where(col(Case.linked_case_id) == case.id)
+            found += [("opened", c) for c in self._session.exec(query.order_by(col(Case.id)))]
+        return found
+
+    def records(self, case_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The case's records as the guards read them (``workflow.store.records``)."""
+        return load_records(self._session, case_id)
+
+    def snapshot(
+        self,
+        case: Case,
+        deadlines: Sequence[Deadline],
+        records: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> CaseSnapshot:
+        """The case as the engine sees it (its records read unless given)."""
+        return snapshot(case, deadlines, records)
+
+    # -- deadlines -----------------------------------------------------------------------------
+
+    def current_deadlines(self, case_id: int) -> list[Deadline]:
+        """The deadlines that take part in the engine's decisions."""
+        return current_deadlines(self._session, case_id)
+
+    def shown_deadlines(self, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+        """Every deadline of each case but its stall clock, oldest first, by case id."""
+        out: dict[int, list[Deadline]] = {}
+        if not case_ids:
+            return out
+        query = (
+            select(Deadline)
+            .where(col(Deadline.case_id).in_(case_ids), col(Deadline.name) != STALL)
+            .order_by(col(Deadline.id))
         )
-    )
+        for row in self._session.exec(query):
+            out.setdefault(row.case_id, []).append(row)
+        return out
+
+    def record_deadline_owners(self, deadlines: Iterable[Deadline]) -> dict[str, str]:
+        """The agency that owns the record behind each record deadline, by deadline name."""
+        ids: dict[str, list[int]] = {CONTRIBUTION: [], ACTION: []}
+        for d in deadlines:
+            if is_record_deadline(d.name):
+                kind, _, record_id = d.name.partition(":")
+                ids[kind].append(int(record_id))
+        owners: dict[str, str] = {}
+        if ids[CONTRIBUTION]:
+            query = select(Contribution.id, Contribution.agency)
+            for rid, agency in self._session.exec(
+                query.where(col(Contribution.id).in_(ids[CONTRIBUTION]))
+            ):
+                owners[record_deadline(CONTRIBUTION, rid)] = agency
+        if ids[ACTION]:
+            query_actions = select(Action.id, Action.owner_agency)
+            for rid, agency in self._session.exec(
+                query_actions.where(col(Action.id).in_(ids[ACTION]))
+            ):
+                owners[record_deadline(ACTION, rid)] = agency
+        return owners
+
+    # -- lead appointments ---------------------------------------------------------------------
+
+    def leads_in_force(self, case_id: int) -> list[LeadAppointment]:
+        """The case's lead appointments not ended, oldest first."""
+        return self.leads_of([case_id]).get(case_id, [])
+
+    def leads_of(self, case_ids: Sequence[int]) -> dict[int, list[LeadAppointment]]:
+        """The lead appointments in force of each case, oldest first, by case id."""
+        out: dict[int, list[LeadAppointment]] = {}
+        if not case_ids:
+            return out
+        query = (
+            select(LeadAppointment)
+            .where(
+                col(LeadAppointment.case_id).in_(case_ids),
+                col(LeadAppointment.ended_on).is_(None),
+            )
+            .order_by(col(LeadAppointment.appointed_on), col(LeadAppointment.id))
+        )
+        for row in self._session.exec(query):
+            out.setdefault(row.case_id, []).append(row)
+        return out
+
+    def appoint(self, appointment: LeadAppointment) -> LeadAppointment:
+        """Add a lead appointment (its id is set here), or write one that ended."""
+        self._session.add(appointment)
+        self._session.flush()
+        return appointment
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def save(
+        self,
+        case: Case,
+        outcome: Outcome,
+        actor: Actor,
+        now: datetime,
+        calendar: WorkingCalendar,
+        expected_version: int | None = None,
+        deadlines: Sequence[Deadline] | None = None,
+        *,
+        touch: bool = False,
+    ) -> None:
+        """Write the engine's outcome for the case (a new case is added): the row, checked
+        against ``expected_version``, its events and its deadline changes. ``deadlines``: its
+        current deadlines, when already read in this unit; ``touch``: raise the version even if
+        the row itself did not change."""
+        apply_outcome(
+            self._session,
+            case,
+            outcome,
+            actor,
+            now,
+            calendar,
+            expected_version,
+            deadlines,
+            touch=touch,
+        )
+
+    def append_events(
+        self, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
+    ) -> None:
+        """Append to the case's audit trail (append-only)."""
+        append_events(self._session, case, actor, events, now)
+
+    def flush(self) -> None:
+        """Write what is pending now (a new case gets its id), without committing."""
+        self._session.flush()
+
+    # -- the audit trail and the access log ----------------------------------------------------
+
+    def events(self, case_id: int) -> list[Event]:
+        """The case's audit trail, oldest first."""
+        query = select(Event).where(col(Event.case_id) == case_id).order_by(col(Event.seq))
+        return list(self._session.exec(query))
+
+    def log_access(self, case_ids: Iterable[int], actor: str, action: str, now: datetime) -> None:
+        """Record that ``actor`` read these cases (case data is about children)."""
+        self._session.add_all(
+            AccessLog(case_id=case_id, at=now, actor=actor, action=action) for case_id in case_ids
+        )
 
 
-def snapshot(
-    case: Case,
-    deadlines: Sequence[Deadline],
-    records: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-) -> CaseSnapshot:
-    """The case as the engine sees it. Its records are loaded through the session the case
-    belongs to unless given (a case in no session, or not yet saved, has none)."""
-    if records is None:
-        session = object_session(case)
-        if isinstance(session, Session) and case.id is not None:
-            records = load_records(session, case.id)
-    return CaseSnapshot(
-        state=case.state,
-        data=dict(case.data),
-        milestones=dict(case.milestones),
-        deadlines=tuple(
-            DeadlineSnapshot(d.id or 0, d.name, d.status, d.due_date, d.current) for d in deadlines
+def _narrowing(only: CaseFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if only.review_type:
+        conditions.append(col(Case.review_type) == only.review_type)
+    if only.state:
+        conditions.append(col(Case.state) == only.state)
+    if only.overdue_at is not None:
+        conditions.append(_overdue(only.overdue_at))
+    return conditions
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """A current deadline (not a stall clock) that was missed, or is pending and past due."""
+    return exists().where(
+        col(Deadline.case_id) == col(Case.id),
+        col(Deadline.current).is_(True),
+        col(Deadline.name) != STALL,
+        or_(
+            col(Deadline.status) == DeadlineStatus.MISSED,
+            and_(col(Deadline.status) == DeadlineStatus.PENDING, col(Deadline.due_at) <= now),
         ),
-        records=freeze(records) if records is not None else None,
     )
 
 
-def next_seq(session: Session, case_id: int) -> int:
-    top = session.exec(select(func.max(Event.seq)).where(Event.case_id == case_id)).one()
-    return int(top or 0) + 1
-
-
-def append_events(
-    session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
-) -> None:
-    assert case.id is not None
-    seq = next_seq(session, case.id)
-    for i, e in enumerate(events):
-        session.add(
-            Event(
-                case_id=case.id,
-                seq=seq + i,
-                at=now,
-                actor=actor.name,
-                actor_role=actor.role,
-                kind=e.kind,
-                trigger=e.trigger,
-                from_state=e.from_state,
-                to_state=e.to_state,
-                note=e.note,
-                detail=dict(e.detail),
-            )
-        )
-
-
-def apply_outcome(
-    session: Session,
-    case: Case,
-    outcome: Outcome,
-    actor: Actor,
-    now: datetime,
-    calendar: WorkingCalendar,
-    expected_version: int | None = None,
-    deadlines: Sequence[Deadline] | None = None,
-) -> None:
-    """Write the outcome: the case row (version-checked), its events, its deadline changes.
-
-    Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
-    session (for the snapshot the engine decided on), to save reading them again."""
-    if expected_version is not None and case.version != expected_version:
-        raise VersionConflict.stale(case.version, expected_version)
-    case.state = outcome.state
-    case.data = dict(outcome.data)
-    case.milestones = dict(outcome.milestones)
-    agencies = folded_agencies(case.data)
-    joined = "|" + "|".join(agencies) + "|" if agencies else ""
-    agencies_changed = case.id is None or joined != case.agencies
-    case.agencies = joined  # set before the one flush, so a change bumps the version once
-    # case.lead_name (who leads it, for access) follows the lead appointment: workflow.records.
-    case.updated_at = now
-    session.add(case)
-    try:
-        session.flush()  # the version check happens here, before anything else is written
-    except IntegrityError as exc:
-        raise VersionConflict("The case changed while saving; reload it and try again.") from exc
-    if agencies_changed:
-        _sync_agencies(session, case.id or 0, agencies)
-    events = list(outcome.events)
-    if deadlines is None:
-        deadlines = current_deadlines(session, case.id or 0)
-    rows = {d.id: d for d in deadlines}
-    for change in outcome.deadline_changes:
-        event = _apply_deadline(session, case, rows, change, now, calendar)
-        if event is not None:
-            events.append(event)
-    append_events(session, case, actor, events, now)
-
-
-def _apply_deadline(
-    session: Session,
-    case: Case,
-    rows: dict[int | None, Deadline],
-    change: DeadlineChange,
-    now: datetime,
-    calendar: WorkingCalendar,
-) -> NewEvent | None:
-    detail: dict[str, Any] = {"deadline": change.name}
-    audited = change.name != STALL  # a stall clock restarts on every change: not worth a line
-    if change.op == DeadlineOp.OPEN:
-        assert change.due_date is not None
-        session.add(
-            Deadline(
-                case_id=case.id or 0,
-                name=change.name,
-                label=change.label,
-                status="pending",
-                due_date=change.due_date,
-                due_at=calendar.end_of_day(change.due_date),
-                opened_at=now,
-                escalate_to=list(change.escalate_to),
-            )
-        )
-        detail["due_date"] = change.due_date.isoformat()
-        return NewEvent(EventKind.DEADLINE_OPENED, detail=detail) if audited else None
-    row = rows[change.deadline_id]
-    if change.op in (DeadlineOp.MOVE, DeadlineOp.RESTART):
-        assert change.due_date is not None
-        detail |= {"from": row.due_date.isoformat(), "to": change.due_date.isoformat()}
-        row.due_date = change.due_date
-        row.due_at = calendar.end_of_day(change.due_date)
-        row.claimed_by, row.lease_expires_at = None, None
-        session.add(row)
-        return (
-            NewEvent(EventKind.DEADLINE_MOVED, detail=detail)
-            if change.op == DeadlineOp.MOVE
-            else None
-        )
-    if change.op == DeadlineOp.MEET:
-        row.met_at = now
-        row.met_date = change.met_date
-        if row.status == "pending":
-            row.status = "met"
-        row.claimed_by, row.lease_expires_at = None, None
-        session.add(row)
-        detail["met_date"] = change.met_date.isoformat() if change.met_date else None
-        detail["on_time"] = bool(change.met_date and change.met_date <= row.due_date)
-        return NewEvent(EventKind.DEADLINE_MET, detail=detail)
-    if change.op == DeadlineOp.CANCEL:
-        was_pending = row.status == "pending"
-        if was_pending:
-            row.status = "cancelled"
-        row.current = False
-        row.claimed_by, row.lease_expires_at = None, None
-        session.add(row)
-        if audited and was_pending:
-            return NewEvent(EventKind.DEADLINE_CANCELLED, detail=detail)
-        return None
-    raise ValueError(f"unknown deadline change {change.op!r}")
+__all__ = [
+    "CaseFilter",
+    "CaseRepository",
+    "append_events",
+    "apply_outcome",
+    "current_deadlines",
+    "folded_agencies",
+    "new_reference",
+    "reference_prefix",
+    "snapshot",
+]

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
+from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
 
@@ -48,6 +49,10 @@ class Unit:
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
 
+    @cached_property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self._session)
+
 
 class Store:
     """The database the product keeps its cases in: hands out units of work."""
@@ -76,3 +81,7 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: ``Engine`` is re-exported for the services that still hand the engine on (``service.db``).
+__all__ = ["Engine", "Store", "Unit", "unit_of_work"]

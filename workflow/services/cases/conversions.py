@@ -4,7 +4,7 @@ the named data keys copied across — e.g. a notifiable incident's decision to h
 review opens the review with the incident's agencies, dates, criteria answers and rationale.
 
 The engine stays pure: it decides the step; the service (or the scheduler) opens the linked case
-in the same transaction, so the decision and the new case are saved together or not at all.
+in the same unit of work, so the decision and the new case are saved together or not at all.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-
-from sqlmodel import Session, col, select
 
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
@@ -24,15 +21,17 @@ from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.roles import Actor
 from workflow.services import access, catalog
-from workflow.store.cases import apply_outcome, new_reference, reference_prefix
+from workflow.services.cases.results import LinkedCase
+from workflow.store.cases import new_reference, reference_prefix
 from workflow.store.models.cases import Case
+from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.unit import Unit
 
 log = logging.getLogger(__name__)
 
 
 def open_linked(
-    s: Session,
+    u: Unit,
     case: Case,
     t: Transition,
     outcome: Outcome,
@@ -40,22 +39,15 @@ def open_linked(
     now: datetime,
     calendar: WorkingCalendar,
 ) -> Outcome:
-    """When ``t`` opens a linked case, open it (written in this session) and return the step's
+    """When ``t`` opens a linked case, open it (in this unit of work) and return the step's
     outcome with an audit event naming the new case; otherwise the outcome as it was."""
     if t.opens is None:
         return outcome
-    try:
-        row = catalog.row_for(Unit(s), t.opens.review_type)
-    except NotFound as exc:
-        raise InvalidInput(
-            f"'{t.trigger}' opens a {t.opens.review_type.replace('_', ' ')}, which is not a "
-            "published review type; ask an administrator to publish it.",
-            [exc.message],
-        ) from exc
+    row = _published(u, t)
     d = catalog.DEFINITIONS.parsed(row)
     access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
-    data: dict[str, Any] = {k: outcome.data[k] for k in t.opens.carry if k in outcome.data}
-    opened = engine.open_case(d, actor, data, now, calendar)
+    carried = {k: outcome.data[k] for k in t.opens.carry if k in outcome.data}
+    opened = engine.open_case(d, actor, carried, now, calendar)
     created = tuple(
         replace(e, detail={**e.detail, "opened_from": case.reference})
         if e.kind == EventKind.CREATED
@@ -74,7 +66,7 @@ def open_linked(
         created_by=actor.name,
         linked_case_id=case.id,
     )
-    apply_outcome(s, linked, replace(opened, events=created), actor, now, calendar)
+    u.cases.save(linked, replace(opened, events=created), actor, now, calendar)
     log.info("case %s: '%s' opened %s", case.reference, t.trigger, linked.reference)
     event = NewEvent(
         EventKind.CASE_OPENED,
@@ -84,29 +76,24 @@ def open_linked(
     return replace(outcome, events=(*outcome.events, event))
 
 
-def linked_cases(s: Session, actor: Actor, case: Case) -> list[dict[str, Any]]:
+def _published(u: Unit, t: Transition) -> ReviewTypeVersion:
+    assert t.opens is not None
+    try:
+        return catalog.row_for(u, t.opens.review_type)
+    except NotFound as exc:
+        raise InvalidInput(
+            f"'{t.trigger}' opens a {t.opens.review_type.replace('_', ' ')}, which is not a "
+            "published review type; ask an administrator to publish it.",
+            [exc.message],
+        ) from exc
+
+
+def linked_cases(u: Unit, actor: Actor, case: Case) -> list[LinkedCase]:
     """The cases linked to this one, both ways, that the actor may see: the case it was opened
     from (``opened_from``) and the cases it opened (``opened``)."""
-    rows: list[tuple[str, Case]] = []
-    if case.linked_case_id is not None:
-        source = s.get(Case, case.linked_case_id)
-        if source is not None:
-            rows.append(("opened_from", source))
-    if case.id is not None:
-        opened = s.exec(
-            select(Case).where(col(Case.linked_case_id) == case.id).order_by(col(Case.id))
-        )
-        rows += [("opened", c) for c in opened]
+    scope = access.scope_of(actor)
     return [
-        {
-            "relation": relation,
-            "id": c.id,
-            "reference": c.reference,
-            "review_type": c.review_type,
-            "state": c.state,
-        }
-        for relation, c in rows
-        if access.may_see(actor, c)
+        LinkedCase.of(relation, c) for relation, c in u.cases.linked_to(case) if scope.admits(c)
     ]
 
 

@@ -1,0 +1,80 @@
+"""The case as one reader is shown it: its data with the lead in force, the deadlines they may
+see, the steps open to them now (and why each is blocked), and the cases linked to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from workflow.core import engine
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.definition import Definition
+from workflow.core.record_deadlines import is_record_deadline
+from workflow.core.roles import Actor, Role
+from workflow.services.cases import lead
+from workflow.services.cases.conversions import linked_cases
+from workflow.services.cases.results import CaseSummary, CaseView, StepOption
+from workflow.services.record_kinds import owns
+from workflow.store.models.cases import Case
+from workflow.store.models.records import LeadAppointment
+from workflow.store.models.time import Deadline
+from workflow.store.unit import Unit
+
+
+def visible_deadlines(u: Unit, actor: Actor, deadlines: Sequence[Deadline]) -> list[Deadline]:
+    """The deadlines an actor may see: an agency user sees no other agency's contribution or
+    action deadline (the case's own time limits, they do)."""
+    if actor.role != Role.AGENCY.value:
+        return list(deadlines)
+    owners = u.cases.record_deadline_owners(deadlines)
+    return [
+        d
+        for d in deadlines
+        if not is_record_deadline(d.name) or owns(actor.agencies, owners.get(d.name))
+    ]
+
+
+def case_view(
+    u: Unit,
+    case: Case,
+    definition: Definition,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+    kept: dict[str, list[dict[str, Any]]] | None = None,
+) -> CaseView:
+    """The whole case for ``actor``; ``kept``: its records, when already read in this unit of
+    work and unchanged since."""
+    u.cases.flush()
+    case_id = case.id or 0
+    deadlines = visible_deadlines(u, actor, u.cases.shown_deadlines([case_id]).get(case_id, []))
+    if kept is None:
+        kept = u.cases.records(case_id)
+    # engine.options reads the state, data and records, never the deadlines: don't load them.
+    options = engine.options(definition, u.cases.snapshot(case, (), kept), actor, now, calendar)
+    fields = CaseSummary.fields_of(
+        case, definition, deadlines, lead.shown(kept["lead_appointments"])
+    )
+    return CaseView(
+        **fields,
+        linked_cases=linked_cases(u, actor, case),
+        transitions=[StepOption.of(o) for o in options],
+    )
+
+
+def case_summary(
+    u: Unit,
+    case: Case,
+    definition: Definition,
+    actor: Actor,
+    deadlines: Sequence[Deadline],
+    in_force: Sequence[LeadAppointment],
+) -> CaseSummary:
+    """The case as lists show it, from its deadlines and lead appointments already read."""
+    shown = visible_deadlines(u, actor, deadlines)
+    return CaseSummary(**CaseSummary.fields_of(case, definition, shown, lead.shown_row(in_force)))
+
+
+__all__ = ["case_summary", "case_view", "visible_deadlines"]
