@@ -75,7 +75,7 @@ def blueprint() -> Blueprint:
         actor = helpers.actor()
         types = []
         for summary in helpers.service().review_types():
-            types.append(summary | {"versions": admin().versions(actor, summary["key"])})
+            types.append(summary.model_dump() | {"versions": admin().versions(actor, summary.key)})
         return render_template(
             "admin/index.html", types=types, audit=admin().audit(actor, limit=20), nav="admin"
         )

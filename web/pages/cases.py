@@ -215,7 +215,7 @@ def case_context(
         )
         deadlines.append({**dl, "words": words, "colour": colour})
 
-    events = svc.events(who, case_id)
+    events = [e.model_dump(mode="json") for e in svc.events(who, case_id)]
     visited = {e["to_state"] for e in events if e.get("to_state")} | {d.initial}
     stages = []
     for s in d.states.values():
@@ -270,14 +270,14 @@ def _openable(role: str) -> list[queries.ReviewType]:
 
 
 def show(case_id: int) -> str:
-    case = helpers.service().get_case(helpers.actor(), case_id)
+    case = helpers.service().get_case(helpers.actor(), case_id).model_dump(mode="json")
     return render_template("pages/case.html", **case_context(case))
 
 
 def take_step(case_id: int, trigger: str) -> Any:
     svc = helpers.service()
     who = helpers.actor()
-    case = svc.get_case(who, case_id)
+    case = svc.get_case(who, case_id).model_dump(mode="json")
     d = _definition(case)
     t = d.find(trigger, case["state"])
     specs = [layout(d).spec(k) for k in t.records_date] if t else []
@@ -310,7 +310,7 @@ def take_step(case_id: int, trigger: str) -> Any:
                 }
             ]
             status = 409
-            case = svc.get_case(who, case_id)
+            case = svc.get_case(who, case_id).model_dump(mode="json")
             return _render_case(case, {}, problems, title, status)
         except (TransitionNotAllowed, InvalidInput) as exc:
             problems = [{"text": exc.message, "href": f"#step-{trigger}"}]
@@ -353,7 +353,7 @@ def _group(case: Mapping[str, Any], group_id: str) -> tuple[Definition, Group]:
 
 
 def _last_change(case_id: int) -> Mapping[str, Any] | None:
-    events = helpers.service().events(helpers.actor(), case_id)
+    events = [e.model_dump(mode="json") for e in helpers.service().events(helpers.actor(), case_id)]
     changes = [e for e in events if e["kind"] == EventKind.DATA_CHANGED]
     return changes[-1] if changes else None
 
@@ -380,7 +380,7 @@ def _attach(form: Any, group: Group, details: list[str]) -> list[str]:
 def record(case_id: int, group_id: str) -> Any:
     svc = helpers.service()
     who = helpers.actor()
-    case = svc.get_case(who, case_id)
+    case = svc.get_case(who, case_id).model_dump(mode="json")
     if who.role not in access.EDIT_DATA:
         raise PermissionDenied(
             f"A {who.role} may not change a case's data; ask someone with the role "
@@ -404,7 +404,7 @@ def record(case_id: int, group_id: str) -> Any:
     try:
         svc.update_data(who, case_id, patch, form.version())
     except VersionConflict:
-        case = svc.get_case(who, case_id)
+        case = svc.get_case(who, case_id).model_dump(mode="json")
         d, group = _group(case, group_id)
         form.expected_version.data = str(case["version"])
         conflict = {
@@ -508,7 +508,7 @@ def open_case(key: str) -> Any:
         from_id = request.args.get("from", type=int)
         prefill: dict[str, Any] = {}
         if from_id is not None:
-            source = svc.get_case(who, from_id)
+            source = svc.get_case(who, from_id).model_dump(mode="json")
             prefill["title"] = source["title"]
             prefill["linked_from"] = str(from_id)
             for spec in specs:
@@ -518,7 +518,7 @@ def open_case(key: str) -> Any:
         form = open_form(specs, required, formdata=request.form)
         if form.linked_from.data:
             try:
-                source = svc.get_case(who, int(form.linked_from.data))
+                source = svc.get_case(who, int(form.linked_from.data)).model_dump(mode="json")
             except (ValueError, NotFound):
                 source = None
         if form.validate():
@@ -561,7 +561,7 @@ def _open(
         opener: Any = svc.open_case
         result: dict[str, Any] = opener(who, key, title, data, linked_case_id=int(source["id"]))
         return result
-    return svc.open_case(who, key, title, data)
+    return svc.open_case(who, key, title, data).model_dump(mode="json")
 
 
 def _attach_open(form: Any, specs: list[Spec], exc: InvalidInput) -> list[dict[str, str]]:
@@ -624,7 +624,7 @@ def find() -> Any:
     reference = (form.reference.data or "").strip().upper()
     if reference and form.validate():
         try:
-            case = helpers.service().find_case(helpers.actor(), reference)
+            case = helpers.service().find_case(helpers.actor(), reference).model_dump(mode="json")
         except NotFound:
             form.reference.errors = [f"There is no case {reference} that you can see"]
         else:

@@ -509,7 +509,7 @@ def _render(form: RecordForm) -> list[tuple[Field, str]]:
 def records_page(case_id: int, slug: str) -> Any:
     kind = _kind(slug)
     svc, who = helpers.service(), helpers.actor()
-    case = svc.get_case(who, case_id)
+    case = svc.get_case(who, case_id).model_dump(mode="json")
     if request.method == "GET":
         return _page(case, kind, None, [])
     if who.role not in kind.edit_roles or case["final"]:
@@ -550,7 +550,7 @@ def _conflict() -> dict[str, str]:
 def change_page(case_id: int, slug: str, record_id: int) -> Any:
     kind = _kind(slug)
     svc, who = helpers.service(), helpers.actor()
-    case = svc.get_case(who, case_id)
+    case = svc.get_case(who, case_id).model_dump(mode="json")
     everything = _everything(case_id, kind)
     record = next((r for r in everything[kind.key] if r["id"] == record_id), None)
     if record is None:

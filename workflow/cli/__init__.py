@@ -35,6 +35,7 @@ from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.runtime import build_service
 from workflow.services import accounts, catalog
 from workflow.services.cases import Service
+from workflow.services.cases.review_types import Published
 from workflow.settings import Settings, load_settings
 from workflow.store import schema
 from workflow.store.unit import Unit, unit_of_work
@@ -148,7 +149,7 @@ def configure_logging() -> None:
 # -- init -----------------------------------------------------------------------------------
 
 
-def initialise(rt: Runtime) -> list[dict[str, Any]]:
+def initialise(rt: Runtime) -> list[Published]:
     """Create or upgrade the schema, then publish each definition file not yet published."""
     schema.upgrade(rt.service.db)
     return rt.service.publish_missing(rt.settings.definitions_dir)

@@ -866,7 +866,7 @@ def _drive(service: Service, plan: Plan, today: date, found: Case | None = None)
             found = s.get(Case, found.id)
     case: dict[str, Any]
     if found is None:
-        case = service.open_case(opener, plan.review_type, plan.title, dict(plan.data))
+        case = service.open_case(opener, plan.review_type, plan.title, dict(plan.data)).model_dump()
         new = True
     else:
         # Read from the row, not through get_case: nobody looked at the case, so no access is
@@ -896,7 +896,7 @@ def _drive(service: Service, plan: Plan, today: date, found: Case | None = None)
                 case["version"],
                 step.note,
                 dict(step.data),
-            )
+            ).model_dump()
     return CaseLine(plan.review_type, plan.title, case["reference"], case["state"], new)
 
 

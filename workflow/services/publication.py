@@ -36,7 +36,7 @@ from workflow.store.models.records import Finding
 from workflow.store.records import load_records
 
 if TYPE_CHECKING:
-    from workflow.services.cases import Service
+    from workflow.services.cases import CaseView, Service
 
 PUBLISH = "publish"
 DELAY_REVIEW = "delay_review"  # the timer of a delayed publication
@@ -152,7 +152,9 @@ def status(service: Service, actor: Actor, case_id: int) -> dict[str, Any]:
         else None,
         "can_publish": can_publish,
         "blocked_by": blocked,
-        "deadlines": [x for x in case["deadlines"] if x["name"] in ("website", DELAY_REVIEW)],
+        "deadlines": [
+            x.model_dump(mode="json") for x in case.deadlines if x.name in ("website", DELAY_REVIEW)
+        ],
     }
 
 
@@ -172,7 +174,7 @@ def record_response(
     case_id: int,
     expected_version: int | None,
     response: Mapping[str, Any],
-) -> dict[str, Any]:
+) -> CaseView:
     """Record the board's written response as a table: ``findings_accepted`` (finding
     numbers), ``priorities``, ``actions`` (texts or lists of texts), ``monitoring`` (how the
     effectiveness of the actions will be monitored), optionally ``findings_not_accepted`` (each
@@ -272,7 +274,7 @@ def send_advance_copies(
     recipients: Sequence[str] | None,
     sent_on: date | None = None,
     note: str = "",
-) -> dict[str, Any]:
+) -> CaseView:
     """Record that the final report went to these recipients (all the policy names when left
     out) on ``sent_on`` (today when left out)."""
     access.require_role(actor, RECORD_ROLES, "record advance copies of the report")
@@ -309,7 +311,7 @@ def send_advance_copies(
 
 def confirm_harm_check(
     service: Service, actor: Actor, case_id: int, expected_version: int | None, note: str = ""
-) -> dict[str, Any]:
+) -> CaseView:
     """The chair confirms that publication is unlikely to harm any child or vulnerable adult."""
     access.require_role(actor, HARM_CHECK_ROLES, "confirm the harm check before publication")
     today = service.calendar.local_date(service.now())
@@ -336,7 +338,7 @@ def publish(
     published_as: str = "full_report",
     withheld_reasons: str = "",
     note: str = "",
-) -> dict[str, Any]:
+) -> CaseView:
     """Publish at ``url`` on ``published_on`` (today when left out): the full report, or only a
     summary or learning brief with the reasons the full report is withheld. The definition's
     guards refuse it, with every reason, until the response, the harm check and the advance
@@ -365,7 +367,7 @@ def decide_not_to_publish(
     reasons: str,
     panel_told_on: date | None,
     note: str = "",
-) -> dict[str, Any]:
+) -> CaseView:
     """Not published: the chair's reasons, and the day they were sent to the national panel."""
     data: dict[str, Any] = {"not_published_reasons": (reasons or "").strip() or None}
     data["panel_told_at"] = panel_told_on.isoformat() if panel_told_on else None
@@ -380,7 +382,7 @@ def delay(
     reason: str,
     review_date: date,
     note: str = "",
-) -> dict[str, Any]:
+) -> CaseView:
     """Delay publication for parallel proceedings (a criminal trial, an inquest) until the chair
     reviews it on ``review_date``; the delay escalates to the chair if it is not reviewed."""
     today = service.calendar.local_date(service.now())
@@ -400,7 +402,7 @@ def review_delay(
     expected_version: int | None,
     review_date: date,
     note: str = "",
-) -> dict[str, Any]:
+) -> CaseView:
     """Keep the delay and set the next review date (moves the pending review deadline)."""
     access.require_role(actor, HARM_CHECK_ROLES, "review a delay to publication")
     today = service.calendar.local_date(service.now())
@@ -437,7 +439,7 @@ def review_delay(
 
 def resume(
     service: Service, actor: Actor, case_id: int, expected_version: int | None, note: str = ""
-) -> dict[str, Any]:
+) -> CaseView:
     return service.transition(actor, case_id, "resume_publication", expected_version, note)
 
 

@@ -58,7 +58,7 @@ from workflow.core.guards.review import action_words, contribution_words
 from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
 from workflow.core.roles import SYSTEM_ACTOR, Role
 from workflow.core.values import lookup
-from workflow.services.conversions import open_linked
+from workflow.services.cases.conversions import open_linked
 from workflow.services.time.escalations import (
     escalation_roles,
     long_date,
@@ -364,7 +364,7 @@ class Sweeper:
             )
             t = d.find(trigger, old_state)
             if t is not None:
-                outcome = open_linked(s, case, t, outcome, SYSTEM_ACTOR, now, self.calendar)
+                outcome = open_linked(Unit(s), case, t, outcome, SYSTEM_ACTOR, now, self.calendar)
         except (TransitionBlocked, TransitionNotAllowed, PermissionDenied, InvalidInput) as exc:
             reason = refused_reason(d, case, row, timer, exc)
             return self._escalate(s, case, d, row, reason, REFUSED, now, trigger)
