@@ -922,5 +922,5 @@ def test_the_openapi_document_describes_every_call(client: FlaskClient) -> None:
     assert {"trigger", "expected_version"} <= set(body["required"])
     put = spec["paths"][f"{API}/review-types/{{key}}"]["put"]
     assert "201" in put["responses"] and "403" in put["responses"]
-    case = _resolve(spec, {"$ref": "#/components/schemas/CaseOut"})
+    case = _resolve(spec, {"$ref": "#/components/schemas/CaseView"})
     assert set(case["properties"]) >= CASE_KEYS

@@ -1,4 +1,4 @@
-"""The app factory."""
+"""The app factory: one service, the JSON API under /api/v1 and the pages, on one APIFlask app."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from typing import Any
 
 from apiflask import APIFlask
 
+from web import api, pages
+from web.api.root import SPEC_PATH
+from web.pages import admin as admin_pages
+from web.pages import reports as reports_pages
 from workflow.runtime import build_service
+from workflow.services.administration import Administration
 from workflow.services.cases import Service
 from workflow.settings import Settings, load_settings
-
-API_PREFIX = "/api/v1"
 
 
 def create_app(
@@ -21,7 +24,7 @@ def create_app(
         __name__,
         title="Safeguarding case review workflow",
         version="1",
-        spec_path=f"{API_PREFIX}/openapi.json",
+        spec_path=SPEC_PATH,
         docs_path=None,  # the docs UI would load scripts from a CDN; boards run closed networks
     )
     app.config.update(
@@ -41,31 +44,9 @@ def create_app(
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    from web import pages
-    from web.api import (
-        admin as api_admin,
-    )
-    from web.api import (
-        cases as api,
-    )
-    from web.api import (
-        learning as api_learning,
-    )
-    from web.api import (
-        records as api_records,
-    )
-    from web.api import (
-        time as api_time,
-    )
-    from web.pages import admin as admin_pages
-    from web.pages import reports as reports_pages
-
+    app.extensions["workflow.admin"] = Administration(service)
     api.register(app)
-    api_admin.register(app)
-    api_records.register(app)
-    api_time.register(app)
     pages.register(app)
     admin_pages.register(app)
-    api_learning.register(app)
     reports_pages.register(app)
     return app

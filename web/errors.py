@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from apiflask import APIFlask, HTTPError
+from apiflask import APIFlask, HTTPError, Schema, fields
 from apiflask.exceptions import _ValidationError
 from apiflask.types import ResponseReturnValueType
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
+from pydantic import ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from workflow.core.errors import (
@@ -30,6 +31,7 @@ from workflow.core.errors import (
     VersionConflict,
     WorkflowError,
 )
+from workflow.services.validation import NOT_AN_OBJECT, problems
 
 SPEC_URL = "/api/v1/openapi.json"
 
@@ -61,6 +63,36 @@ CODE_OF_STATUS: dict[int, str] = {
 }
 
 VALIDATION_MESSAGE = "The request was not accepted: fix each problem listed and try again."
+
+
+# The body's schema for the OpenAPI document. A marshmallow schema, not a pydantic model,
+# because APIFlask 3.1 takes HTTP_ERROR_SCHEMA as a class it instantiates without arguments
+# (or as a plain dict it names "HTTPError"), and the document calls the one body ErrorBody.
+class ErrorInfo(Schema):
+    code = fields.String(
+        required=True,
+        metadata={
+            "description": "What went wrong, for programs: bad_request, unauthorized, forbidden, "
+            "not_found, method_not_allowed, version_conflict, already_exists, too_large, "
+            "invalid_input, invalid_definition, not_available, blocked, internal_error."
+        },
+    )
+    message = fields.String(
+        required=True, metadata={"description": "A sentence a person can act on."}
+    )
+    details = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Each problem as a sentence: each unmet requirement (blocked), each "
+            "definition problem (invalid_definition), each invalid field (invalid_input, as "
+            "'field: problem')."
+        },
+    )
+
+
+class ErrorBody(Schema):
+    error = fields.Nested(ErrorInfo, required=True)
 
 
 def error_body(code: str, message: str, details: list[str] | None = None) -> dict[str, Any]:
@@ -97,14 +129,17 @@ def _flatten(messages: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
         text = str(messages)
         if path and path[-1] == "_schema":
             if text == "Invalid input type.":
-                text = 'The request body must be a JSON object, e.g. {"key": "value"}.'
+                text = NOT_AN_OBJECT
             path = path[:-1]
         yield f"{'.'.join(path)}: {text}" if path else text
 
 
-def validation_details(detail: Any) -> list[str]:
+def validation_details(error: _ValidationError) -> list[str]:
     """Sentences like ``expected_version: Missing data for required field.``; the location
     (``json`` or ``query``) is dropped because each field lives in one place only."""
+    if isinstance(error.__cause__, ValidationError):  # a pydantic model refused the input
+        return problems(error.__cause__)
+    detail = error.detail
     out: list[str] = []
     if isinstance(detail, Mapping):
         for value in detail.values():
@@ -180,7 +215,7 @@ def process_error(error: HTTPError) -> ResponseReturnValueType:
         detail = error.detail if isinstance(error.detail, list) else []
         body = error_body(str(code), message, [str(d) for d in detail])
     elif isinstance(error, _ValidationError):
-        body = error_body("invalid_input", VALIDATION_MESSAGE, validation_details(error.detail))
+        body = error_body("invalid_input", VALIDATION_MESSAGE, validation_details(error))
     else:
         status = error.status_code
         fallback = HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_")

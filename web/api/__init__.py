@@ -1,3 +1,17 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: one parent blueprint (``web.api.root``: bearer auth, the JSON
+body rule, the error body, the OpenAPI document) and a child blueprint per area.
 
-API_PREFIX = "/api/v1"
+Helpers for the children: ``web.api.commands.case_command`` (an endpoint that changes a case),
+``workflow.services.paging`` (keyset-paged lists) and ``web.api.root.page_size``.
+"""
+
+from web.api import admin, cases, learning, records, review_types, time
+from web.api.root import API_PREFIX, api, register
+
+#: The child blueprints, one per area, in the order the document lists them.
+AREAS = (review_types, cases, records, time, learning, admin)
+
+for _area in AREAS:
+    api.register_blueprint(_area.bp)
+
+__all__ = ["API_PREFIX", "AREAS", "api", "register"]
