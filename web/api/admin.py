@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from apiflask import APIBlueprint, APIFlask, Schema, fields
+from apiflask import APIBlueprint, Schema, fields
 from flask import Response, current_app
 
-from web.api import API_PREFIX
-from web.api.auth import auth, current_actor
+from web.api.auth import current_actor
 from workflow.services.administration import Administration
 
 ADMIN = "Administration"
-bp = APIBlueprint("api_admin", __name__, url_prefix=API_PREFIX, enable_openapi=True)
+bp = APIBlueprint("admin", __name__)
 RESPONSES: dict[int, str] = {
     401: "Missing or unknown API token",
     403: "Only an administrator may do this",
@@ -23,12 +22,6 @@ RESPONSES: dict[int, str] = {
 
 def admin() -> Administration:
     return cast(Administration, current_app.extensions["workflow.admin"])
-
-
-@bp.before_request
-@bp.auth_required(auth)
-def authenticate() -> None:
-    return None
 
 
 class Source(Schema):
@@ -267,8 +260,3 @@ def migrate(key: str, body: dict[str, Any]) -> dict[str, Any]:
         body.get("cases"),
         body["dry_run"],
     )
-
-
-def register(app: APIFlask) -> None:
-    app.extensions["workflow.admin"] = Administration(app.extensions["workflow.service"])
-    app.register_blueprint(bp)

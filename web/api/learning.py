@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIBlueprint, APIFlask, Schema, fields, validators
+from apiflask import APIBlueprint, Schema, fields, validators
 from flask import Response
 
-from web.api import API_PREFIX
-from web.api.auth import auth, current_actor, current_service
-from web.api.cases import require_json_body
-from web.api.schemas import CaseOut
+from web.api.auth import current_actor, current_service
 from workflow.core.guards.publication import PUBLISHED_AS
 from workflow.services import learning, publication
+from workflow.services.cases import CaseView
 from workflow.services.reports import annual as annual_report
 
 PUBLICATION = "Publication"
@@ -39,15 +37,11 @@ CASE_CHANGE: dict[int, str] = {
 }
 READER: dict[int, str] = {**AUTH, 403: "Only a reviewer, chair or administrator may do this"}
 
-bp = APIBlueprint("api_learning", __name__, url_prefix=API_PREFIX, enable_openapi=True)
+bp = APIBlueprint("learning", __name__)
 
 
 def _doc(description: str, **extra: object) -> dict[str, object]:
     return {"description": description, **extra}
-
-
-# A body that is not declared as JSON is refused, as on the rest of the API.
-bp.before_request(require_json_body)
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -311,7 +305,6 @@ def _case_change(summary: str, description: str) -> dict[str, Any]:
 
 
 @bp.get("/cases/<int:id>/publication")
-@bp.auth_required(auth)
 @bp.output(PublicationOut, description="Where the case stands on publication")
 @bp.doc(
     summary="Publication status",
@@ -327,9 +320,8 @@ def publication_status(id: int) -> dict[str, Any]:
 
 
 @bp.put("/cases/<int:id>/publication/response")
-@bp.auth_required(auth)
 @bp.input(ResponseIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, with data.board_response")
+@bp.output(CaseView, description="The case, with data.board_response")
 @bp.doc(
     **_case_change(
         "Record the board's response",
@@ -338,7 +330,7 @@ def publication_status(id: int) -> dict[str, Any]:
         "Reviewer or chair.",
     )
 )
-def record_response(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def record_response(id: int, body: dict[str, Any]) -> CaseView:
     response = dict(body["response"])
     if response.get("agreed_on") is not None:
         response["agreed_on"] = response["agreed_on"].isoformat()
@@ -348,9 +340,8 @@ def record_response(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/advance-copies")
-@bp.auth_required(auth)
 @bp.input(AdvanceCopiesIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, with data.advance_copies")
+@bp.output(CaseView, description="The case, with data.advance_copies")
 @bp.doc(
     **_case_change(
         "Record advance copies sent",
@@ -359,7 +350,7 @@ def record_response(id: int, body: dict[str, Any]) -> dict[str, Any]:
         "each. Reviewer or chair.",
     )
 )
-def advance_copies(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def advance_copies(id: int, body: dict[str, Any]) -> CaseView:
     return publication.send_advance_copies(
         current_service(),
         current_actor(),
@@ -372,25 +363,23 @@ def advance_copies(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/harm-check")
-@bp.auth_required(auth)
 @bp.input(NoteIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, with the harm check confirmed")
+@bp.output(CaseView, description="The case, with the harm check confirmed")
 @bp.doc(
     **_case_change(
         "Confirm the harm check",
         "The chair confirms that publication is unlikely to harm any child or vulnerable adult.",
     )
 )
-def harm_check(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def harm_check(id: int, body: dict[str, Any]) -> CaseView:
     return publication.confirm_harm_check(
         current_service(), current_actor(), id, body["expected_version"], body["note"]
     )
 
 
 @bp.post("/cases/<int:id>/publication/publish")
-@bp.auth_required(auth)
 @bp.input(PublishIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, published")
+@bp.output(CaseView, description="The case, published")
 @bp.doc(
     **_case_change(
         "Publish",
@@ -399,7 +388,7 @@ def harm_check(id: int, body: dict[str, Any]) -> dict[str, Any]:
         "board's response, the harm check, or the set time after the advance copies. Chair.",
     )
 )
-def publish(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def publish(id: int, body: dict[str, Any]) -> CaseView:
     return publication.publish(
         current_service(),
         current_actor(),
@@ -414,16 +403,15 @@ def publish(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/not-published")
-@bp.auth_required(auth)
 @bp.input(NotPublishedIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, not published")
+@bp.output(CaseView, description="The case, not published")
 @bp.doc(
     **_case_change(
         "Decide not to publish",
         "The chair's reasons, and the date they were sent to the national panel. Chair.",
     )
 )
-def not_published(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def not_published(id: int, body: dict[str, Any]) -> CaseView:
     return publication.decide_not_to_publish(
         current_service(),
         current_actor(),
@@ -436,9 +424,8 @@ def not_published(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/delay")
-@bp.auth_required(auth)
 @bp.input(DelayIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, publication delayed")
+@bp.output(CaseView, description="The case, publication delayed")
 @bp.doc(
     **_case_change(
         "Delay publication",
@@ -446,7 +433,7 @@ def not_published(id: int, body: dict[str, Any]) -> dict[str, Any]:
         "escalates to the chair. Chair.",
     )
 )
-def delay(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def delay(id: int, body: dict[str, Any]) -> CaseView:
     return publication.delay(
         current_service(),
         current_actor(),
@@ -459,11 +446,10 @@ def delay(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/delay-review")
-@bp.auth_required(auth)
 @bp.input(DelayReviewIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, still delayed, with the next review date")
+@bp.output(CaseView, description="The case, still delayed, with the next review date")
 @bp.doc(**_case_change("Review a delay", "Keep the delay until the next review date. Chair."))
-def delay_review(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def delay_review(id: int, body: dict[str, Any]) -> CaseView:
     return publication.review_delay(
         current_service(),
         current_actor(),
@@ -475,11 +461,10 @@ def delay_review(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/cases/<int:id>/publication/resume")
-@bp.auth_required(auth)
 @bp.input(NoteIn, location="json", arg_name="body")
-@bp.output(CaseOut, description="The case, back in publication")
+@bp.output(CaseView, description="The case, back in publication")
 @bp.doc(**_case_change("Resume publication", "The proceedings are over. Chair."))
-def resume(id: int, body: dict[str, Any]) -> dict[str, Any]:
+def resume(id: int, body: dict[str, Any]) -> CaseView:
     return publication.resume(
         current_service(), current_actor(), id, body["expected_version"], body["note"]
     )
@@ -489,7 +474,6 @@ def resume(id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/learning-products")
-@bp.auth_required(auth)
 @bp.input(ProductQuery, location="query", arg_name="query")
 @bp.output(ProductPage, description="Learning products, newest first")
 @bp.doc(
@@ -511,7 +495,6 @@ def list_products(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/learning-products")
-@bp.auth_required(auth)
 @bp.input(ProductIn, location="json", arg_name="body")
 @bp.output(ProductOut, status_code=201, description="The learning product")
 @bp.doc(
@@ -529,7 +512,6 @@ def create_product(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/learning-products/<int:id>")
-@bp.auth_required(auth)
 @bp.output(ProductOut, description="The learning product")
 @bp.doc(
     summary="Show a learning product",
@@ -541,7 +523,6 @@ def get_product(id: int) -> dict[str, Any]:
 
 
 @bp.post("/learning-products/<int:id>/deliveries")
-@bp.auth_required(auth)
 @bp.input(DeliveryIn, location="json", arg_name="body")
 @bp.output(ProductOut, status_code=201, description="The product, with the delivery")
 @bp.doc(
@@ -568,7 +549,6 @@ def _dates_as_text(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/learning/themes")
-@bp.auth_required(auth)
 @bp.input(PeriodQuery, location="query", arg_name="query")
 @bp.output(ThemesOut, description="Themes across reviews")
 @bp.doc(
@@ -591,7 +571,6 @@ def themes(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/learning/good-practice")
-@bp.auth_required(auth)
 @bp.input(GoodPracticeQuery, location="query", arg_name="query")
 @bp.output(GoodPracticeOut, description="What good looks like")
 @bp.doc(
@@ -627,7 +606,6 @@ ANNUAL_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @bp.get("/reports/annual")
-@bp.auth_required(auth)
 @bp.input(AnnualQuery, location="query", arg_name="query")
 @bp.doc(
     summary="Annual report",
@@ -653,7 +631,3 @@ def annual(query: dict[str, Any]) -> Any:
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return report
-
-
-def register(app: APIFlask) -> None:
-    app.register_blueprint(bp)

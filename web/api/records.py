@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import quote
 
-from apiflask import APIBlueprint, APIFlask, HTTPError, Schema, fields, validators
+from apiflask import APIBlueprint, HTTPError, Schema, fields, validators
 from flask import Response, current_app, request
 
-from web import errors
-from web.api import API_PREFIX
-from web.api.auth import auth, current_actor, current_service
+from web.api.auth import current_actor, current_service
+from web.api.root import takes_form
 from workflow.services import documents, records
 from workflow.services.record_kinds import KINDS, FieldSpec, RecordKind
 from workflow.services.views import RECORD_FIELDS
@@ -26,7 +25,7 @@ RECORDS = "Records"
 DOCUMENTS = "Documents"
 THEMES = "Themes"
 
-bp = APIBlueprint("api_records", __name__, url_prefix=API_PREFIX, enable_openapi=True)
+bp = APIBlueprint("records", __name__)
 
 RESPONSES: dict[int, str] = {
     401: "Missing or unknown API token",
@@ -38,7 +37,7 @@ CHANGE_RESPONSES: dict[int, str] = {
     409: "The case changed since you read it (version_conflict)",
     413: "The body is larger than the configured size",
 }
-UPLOAD_ENDPOINT = "api_records.upload_document"
+UPLOAD_ENDPOINT = "api.records.upload_document"
 
 
 def _documents_limit() -> int:
@@ -51,25 +50,6 @@ def allow_documents() -> None:
     """An upload may be larger than other bodies: up to the document limit (plus the form)."""
     if request.endpoint == UPLOAD_ENDPOINT:
         request.max_content_length = _documents_limit() + 64 * 1024
-
-
-@bp.before_request
-@bp.auth_required(auth)
-def authenticate() -> None:
-    """Every call of this blueprint needs a valid bearer token."""
-    return None
-
-
-@bp.before_request
-def require_json_body() -> None:
-    if request.endpoint == UPLOAD_ENDPOINT:
-        return
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "")
-    has_body = bool(request.content_length) or chunked
-    if request.method in ("POST", "PUT", "PATCH") and not request.is_json and has_body:
-        raise errors.bad_request(
-            "Send the request body as JSON with the header Content-Type: application/json."
-        )
 
 
 # -- schemas, made from the record kinds ---------------------------------------------------------
@@ -396,6 +376,7 @@ class UploadIn(Schema):
 
 
 @bp.post("/cases/<int:id>/contributions/<int:contribution_id>/documents")
+@takes_form
 @bp.input(UploadIn, location="form_and_files", arg_name="form")
 @bp.output(DocumentSaved, status_code=201)
 @bp.doc(
@@ -536,7 +517,3 @@ def add_theme(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 )
 def change_theme(theme_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return records.save_theme(current_service(), current_actor(), body, theme_id)
-
-
-def register(app: APIFlask) -> None:
-    app.register_blueprint(bp)
