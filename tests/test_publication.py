@@ -310,7 +310,7 @@ def test_published_report_becomes_no_longer_published_when_the_period_ends(
     case = publication.publish(service, chair, case_id, version(service, chair, case_id), URL)
     assert (case["state"], case["data"]["published_at"]) == ("published", "2026-12-07")
     (website,) = [d for d in case["deadlines"] if d["name"] == "website"]
-    assert (website["due_date"], website["status"]) == ("2027-12-07", "pending")
+    assert (website.due_date, website.status) == (date(2027, 12, 7), "pending")
 
     # The last day of the twelve months: the report stays up.
     clock.set("2027-12-07T23:59:00+00:00")
@@ -422,13 +422,13 @@ def test_a_delay_has_a_review_date_that_escalates_to_the_chair(
     assert case["state"] == "publication_delayed"
     (review,) = [d for d in case["deadlines"] if d["name"] == "delay_review"]
     # Friday 15 January 2027: escalates if not reviewed by the end of the next working day.
-    assert (review["due_date"], review["status"]) == ("2027-01-18", "pending")
+    assert (review.due_date, review.status) == (date(2027, 1, 18), "pending")
 
     # Reviewed in time: the next review date moves the pending deadline.
     clock.set("2027-01-14T10:00:00+00:00")
     case = publication.review_delay(service, chair, case_id, case["version"], date(2027, 2, 26))
     (review,) = [d for d in case["deadlines"] if d["name"] == "delay_review"]
-    assert (review["due_date"], review["status"]) == ("2027-03-01", "pending")
+    assert (review.due_date, review.status) == (date(2027, 3, 1), "pending")
 
     # Not reviewed: the sweep escalates to the chair.
     clock.set("2027-03-02T08:00:00+00:00")
@@ -445,7 +445,7 @@ def test_a_delay_has_a_review_date_that_escalates_to_the_chair(
     )
     assert case["state"] == "publication_delayed"
     current = [d for d in case["deadlines"] if d["name"] == "delay_review"]
-    assert [(d["due_date"], d["status"]) for d in current][-1] == ("2027-05-04", "pending")
+    assert [(d.due_date, d.status) for d in current][-1] == (date(2027, 5, 4), "pending")
 
     case = publication.resume(service, chair, case_id, case["version"], "The trial has ended.")
     assert case["state"] == "publication"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -83,7 +83,9 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
         "label": "Family member " + str(added["id"]),
         "fields": ["how_explained", "invited_on", "relationship"],
     }
-    assert "Tom" not in json.dumps(service.events(SYSTEM_ACTOR, scr["id"]))
+    assert "Tom" not in json.dumps(
+        [e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr["id"])]
+    )
     changed = records.change_record(
         service,
         reviewer,
@@ -890,7 +892,7 @@ def test_deciding_on_an_scr_opens_it_linked_with_the_incidents_data(
         "decision_rationale": decision["decision_rationale"],
     }
     assert "summary" not in review["data"]  # only what the definition carries
-    assert review["linked_cases"] == [
+    assert [c.model_dump() for c in review.linked_cases] == [
         {
             "relation": "opened_from",
             "id": incident["id"],
@@ -942,7 +944,7 @@ def test_a_learning_review_decision_opens_one_and_no_review_opens_none(
     assert none["linked_cases"] == []
     assert [d["name"] for d in none["deadlines"] if d["status"] == "pending"] == ["panel_notice"]
     (notice,) = [d for d in none["deadlines"] if d["name"] == "panel_notice"]
-    assert notice["due_date"] == "2026-12-14"  # T3: 14 days
+    assert notice.due_date == date(2026, 12, 14)  # T3: 14 days
 
 
 def test_a_decision_whose_review_cannot_be_opened_is_not_saved(
@@ -1054,7 +1056,7 @@ def test_an_upload_is_hashed_kept_and_records_the_contribution_received(
     assert (listed["status"], listed["received_by"]) == ("received", police.name)
     assert [d["id"] for d in listed["documents"]] == [doc["id"]]
     assert "content" not in listed["documents"][0]
-    trail = json.dumps(service.events(SYSTEM_ACTOR, scr["id"]))
+    trail = json.dumps([e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr["id"])])
     assert "Chronology Child A" not in trail and doc["sha256"] in trail
     got = documents.download(service, reviewer, scr["id"], doc["id"])
     assert (got.content, got.content_type) == (PDF, "application/pdf")
@@ -1248,8 +1250,8 @@ def test_family_details_never_appear_in_lists_of_cases(
         not_involved_reason="Lives abroad",
     )
     page = service.list_cases(reviewer)
-    assert "Edna" not in json.dumps(page.items)
-    assert "Edna" not in json.dumps(service.get_case(reviewer, scr["id"]))
+    assert "Edna" not in page.model_dump_json()
+    assert "Edna" not in service.get_case(reviewer, scr["id"]).model_dump_json()
     with Session(service.db) as s:
         assert "Edna" not in json.dumps([e.detail for e in s.exec(select(Event))])
 

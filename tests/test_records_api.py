@@ -415,7 +415,7 @@ def test_the_openapi_document_describes_the_records(call: Call) -> None:
     assert {"get", "post"} <= set(paths["/api/v1/themes"])
     schemas = spec["components"]["schemas"]
     assert "FindingIn" in schemas and "ActionOut" in schemas
-    assert "linked_cases" in schemas["CaseOut"]["properties"]
+    assert "linked_cases" in schemas["CaseView"]["properties"]
 
 
 @pytest.mark.parametrize("who", ["police", "health"])

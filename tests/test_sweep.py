@@ -295,8 +295,8 @@ def test_correcting_the_anchor_later_moves_the_deadline_audited(
     new = deadline(service, case["id"], "notification")
     assert new.id == old.id and new.due_date == date(2026, 12, 3)
     assert new.due_at == utc("2026-12-04T00:00:00+00:00")
-    assert [d["due_date"] for d in changed["deadlines"] if d["name"] == "notification"] == [
-        "2026-12-03"
+    assert [d.due_date for d in changed.deadlines if d.name == "notification"] == [
+        date(2026, 12, 3)
     ]
     moved = events(service, case["id"], "deadline_moved")
     assert [(e.detail["from"], e.detail["to"], e.actor) for e in moved] == [
