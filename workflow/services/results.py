@@ -7,9 +7,16 @@ serialisation and the OpenAPI document), so each shape is described once.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+#: An instant as the contract writes it: ISO 8601 with its offset (``2026-12-08T00:00:00+00:00``,
+#: as ``datetime.isoformat`` writes it, where pydantic alone would write ``Z``).
+Instant = Annotated[
+    datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")
+]
 
 
 class Result(BaseModel):
