@@ -21,7 +21,8 @@ from workflow.core.guards import REGISTRY, GuardContext
 from workflow.core.roles import Actor
 from workflow.services import publication, records
 from workflow.services.cases import Service
-from workflow.services.time.sweep import FIRED, sweep
+from workflow.services.time.results import FireOutcome
+from workflow.services.time.sweep import sweep
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.time import Escalation
 from workflow.store.unit import unit_of_work
@@ -320,7 +321,9 @@ def test_published_report_becomes_no_longer_published_when_the_period_ends(
     # The period is over at the end of that day (London): the scheduler takes it down.
     clock.set("2027-12-08T00:00:00+00:00")
     fired = sweep(service)
-    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [("website", FIRED, "withdraw")]
+    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
+        ("website", FireOutcome.FIRED, "withdraw")
+    ]
     case = service.get_case(chair, case_id)
     assert (case["state"], case["state_label"]) == (
         "no_longer_published",

@@ -279,7 +279,8 @@ def _decisions(
 
 
 def _timeliness(service: Service, period: Period) -> list[dict[str, Any]]:
-    return list(reports.timeliness(service, None, period.start, period.end)["deadlines"])
+    report = reports.timeliness(service, None, period.start, period.end)
+    return [row.model_dump(mode="json") for row in report.deadlines]
 
 
 def _actions(actions: Iterable[Action], period: Period, cutoff: date) -> dict[str, Any]:
