@@ -11,21 +11,13 @@ import smtplib
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate
-from enum import StrEnum
 from typing import Any, Protocol
 
 from workflow.core.errors import InvalidInput
-from workflow.settings import Settings
+from workflow.settings import NoticeSender, Settings
 from workflow.store.notices import Outgoing
 
 log = logging.getLogger(__name__)
-
-
-class SenderKind(StrEnum):
-    """The senders config may name."""
-
-    LOG = "log"
-    SMTP = "smtp"
 
 
 class PermanentFailure(Exception):
@@ -104,12 +96,7 @@ class SmtpSender:
 
 
 def make_sender(settings: Settings) -> Sender:
-    """The sender config names."""
-    if settings.notice_sender == SenderKind.LOG:
-        return LogSender()
-    if settings.notice_sender == SenderKind.SMTP:
-        return SmtpSender(settings.smtp)
-    raise InvalidInput(
-        f"Unknown notice sender '{settings.notice_sender}' ([notices] sender or "
-        f"WORKFLOW_NOTICE_SENDER); use one of: {', '.join(SenderKind)}."
-    )
+    """The sender config names (``[notices] sender``; the settings refuse any other name)."""
+    if settings.notices.sender == NoticeSender.SMTP:
+        return SmtpSender(settings.notices.smtp.connection())
+    return LogSender()
