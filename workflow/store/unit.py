@@ -19,6 +19,9 @@ from sqlmodel import Session
 from workflow.core.errors import VersionConflict
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
+from workflow.store.learning import LearningRepository
+from workflow.store.publication import PublicationRepository
+from workflow.store.reports import ReportsReadModel
 
 
 @contextmanager
@@ -47,6 +50,18 @@ class Unit:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
+
+    @cached_property
+    def learning(self) -> LearningRepository:
+        return LearningRepository(self._session)
+
+    @cached_property
+    def publication(self) -> PublicationRepository:
+        return PublicationRepository(self._session)
+
+    @cached_property
+    def reports(self) -> ReportsReadModel:
+        return ReportsReadModel(self._session)
 
 
 class Store:
