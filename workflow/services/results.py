@@ -12,12 +12,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-#: An instant as the contract writes it: ISO 8601 with its offset (``2026-12-08T00:00:00+00:00``,
-#: as ``datetime.isoformat`` writes it, where pydantic alone would write ``Z``).
-Instant = Annotated[
-    datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")
-]
-
 
 class Result(BaseModel):
     """A value a service returns: frozen; unknown fields are refused."""
@@ -41,3 +35,10 @@ class Command(BaseModel):
     command line): frozen; unknown fields are refused."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+#: An instant, written in JSON as ``datetime.isoformat()`` does (``2026-11-30T10:00:00+00:00``),
+#: the contract's form, rather than pydantic's ``Z`` for UTC.
+Instant = Annotated[
+    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
+]

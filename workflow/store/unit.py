@@ -22,7 +22,10 @@ from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
 from workflow.store.deadlines import DeadlineRepository
 from workflow.store.escalations import EscalationRepository
+from workflow.store.learning import LearningRepository
 from workflow.store.notices import NoticeRepository
+from workflow.store.publication import PublicationRepository
+from workflow.store.reports import ReportsReadModel
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
 #: succeed: a concurrent change of the same case, or the database choosing the transaction as a
@@ -68,6 +71,18 @@ class Unit:
     @cached_property
     def notices(self) -> NoticeRepository:
         return NoticeRepository(self._session)
+
+    @cached_property
+    def learning(self) -> LearningRepository:
+        return LearningRepository(self._session)
+
+    @cached_property
+    def publication(self) -> PublicationRepository:
+        return PublicationRepository(self._session)
+
+    @cached_property
+    def reports(self) -> ReportsReadModel:
+        return ReportsReadModel(self._session)
 
 
 class Store:
