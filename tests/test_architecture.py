@@ -104,7 +104,6 @@ ALLOWED: set[str] = {
     "workflow/services/reports/annual.py:csv_rows: complexity",
     "workflow/services/time/sweep.py: module",
     "workflow/services/time/sweep.py:claim_batch: length",
-    "workflow/settings.py:load_settings: length",
     "workflow/store/cases.py:_apply_deadline: length",
     "workflow/store/records.py:load_records: complexity",
     "workflow/store/records.py:load_records: length",

@@ -335,15 +335,17 @@ def test_the_sender_is_chosen_in_config(tmp_path: Path) -> None:
     smtp = make_sender(
         settings_with(
             tmp_path,
-            notice_sender="smtp",
-            smtp={"host": "mail", "port": "2525", "from": "a@b.example"},
+            notices={
+                "sender": "smtp",
+                "smtp": {"host": "mail", "port": "2525", "from": "a@b.example"},
+            },
         )
     )
     assert isinstance(smtp, SmtpSender) and (smtp.host, smtp.port) == ("mail", 2525)
     with pytest.raises(InvalidInput, match="from"):
-        make_sender(settings_with(tmp_path, notice_sender="smtp", smtp={"host": "mail"}))
-    with pytest.raises(InvalidInput, match="log, smtp"):
-        make_sender(settings_with(tmp_path, notice_sender="pigeon"))
+        make_sender(settings_with(tmp_path, notices={"sender": "smtp", "smtp": {"host": "mail"}}))
+    with pytest.raises(InvalidInput, match="log, smtp"):  # refused where the settings are made
+        make_sender(settings_with(tmp_path, notices={"sender": "pigeon"}))
 
 
 def test_next_attempt_is_the_earliest_waiting_notice(

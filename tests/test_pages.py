@@ -167,7 +167,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         secret_key="test-secret-key-for-the-pages-0123456789",
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
-        max_failed_logins=3,
+        web={"max_failed_logins": 3},
     )
 
 

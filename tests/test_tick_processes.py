@@ -45,7 +45,7 @@ CLAIM_AND_HANG = (
     "settings = load_settings(sys.argv[1])\n"
     "service = build_service(settings)\n"
     "claimed = claim_due(service.db, datetime.fromisoformat(sys.argv[2]), 'doomed',\n"
-    "                    settings.lease_seconds, 1000)\n"
+    "                    settings.scheduler.lease_seconds, 1000)\n"
     "print(len(claimed), flush=True)\n"
     "sys.stdin.readline()  # hangs here until killed\n"
 )

@@ -12,7 +12,7 @@ from workflow.store.unit import Store
 def build_service(settings: Settings) -> Service:
     if settings.database_url.startswith("sqlite:///"):
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    calendar = WorkingCalendar(settings.closure_days)
+    calendar = WorkingCalendar(settings.calendar.closure_days)
     return Service(
         Store(make_engine(settings.database_url)), calendar, page_size=settings.page_size
     )

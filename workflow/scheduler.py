@@ -62,7 +62,7 @@ class Waker:
         self.sender = sender
         self.scheduler = scheduler
         self.clock = clock or service.now
-        self.interval = timedelta(seconds=settings.sweep_interval_seconds)
+        self.interval = timedelta(seconds=settings.scheduler.interval_seconds)
         self.owner = default_owner()
         self._lock = threading.Lock()
 
@@ -74,8 +74,8 @@ class Waker:
                 sweeper = Sweeper(
                     self.service,
                     owner=self.owner,
-                    lease_seconds=self.settings.lease_seconds,
-                    batch=self.settings.sweep_batch,
+                    lease_seconds=self.settings.scheduler.lease_seconds,
+                    batch=self.settings.scheduler.batch,
                 )
                 fired = sweeper.sweep(now)
             except Exception:  # the next wake-up tries again; the scheduler must not die
@@ -86,8 +86,8 @@ class Waker:
                     self.sender,
                     now,
                     owner=self.owner,
-                    lease_seconds=self.settings.lease_seconds,
-                    batch=self.settings.sweep_batch,
+                    lease_seconds=self.settings.scheduler.lease_seconds,
+                    batch=self.settings.scheduler.batch,
                 )
             except Exception:
                 log.exception("delivering notices failed; they stay in the outbox")
@@ -132,7 +132,7 @@ def configure(
     scheduler.add_job(
         waker,
         "interval",
-        seconds=settings.sweep_interval_seconds,
+        seconds=settings.scheduler.interval_seconds,
         id=JOB_ID,
         name="sweep deadlines and deliver notices",
         next_run_time=first_run or datetime.now(UTC),
@@ -196,7 +196,7 @@ def start_background(settings: Settings, service: Service | None = None) -> Hand
         scheduler, _ = build(settings, service)
         scheduler.start()
         _running = Handle(scheduler)
-        log.info("scheduler started: sweeping every %ss", settings.sweep_interval_seconds)
+        log.info("scheduler started: sweeping every %ss", settings.scheduler.interval_seconds)
         return _running
 
 
@@ -211,7 +211,7 @@ def run_forever(settings: Settings, service: Service | None = None) -> None:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler running: sweeping every %ss", settings.sweep_interval_seconds)
+    log.info("scheduler running: sweeping every %ss", settings.scheduler.interval_seconds)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -53,7 +53,7 @@ def register(app: APIFlask) -> None:
     # A token lasts as long as the session, so a long form is not lost to a timer.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     CSRFProtect(app)
-    auth.init_app(app, settings.max_failed_logins)
+    auth.init_app(app, settings.web.max_failed_logins)
 
     # The compiled GOV.UK CSS asks for its fonts and images at /assets/.
     assets = Blueprint(

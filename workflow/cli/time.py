@@ -102,7 +102,9 @@ def tick(ctx: click.Context, at: str | None) -> None:
     settings, service = rt.settings, rt.service
     now = parse_instant(at) if at else service.now()
     _require_schema(service)
-    sweeper = Sweeper(service, lease_seconds=settings.lease_seconds, batch=settings.sweep_batch)
+    sweeper = Sweeper(
+        service, lease_seconds=settings.scheduler.lease_seconds, batch=settings.scheduler.batch
+    )
     fired = sweeper.sweep(now)
     for item in fired:
         click.echo(json.dumps(item.as_json()))
@@ -111,8 +113,8 @@ def tick(ctx: click.Context, at: str | None) -> None:
         make_sender(settings),
         now,
         owner=sweeper.owner,
-        lease_seconds=settings.lease_seconds,
-        batch=settings.sweep_batch,
+        lease_seconds=settings.scheduler.lease_seconds,
+        batch=settings.scheduler.batch,
     )
 
 

@@ -133,12 +133,12 @@ class SmtpSender:
 
 
 def make_sender(settings: Settings) -> Sender:
-    if settings.notice_sender == "log":
+    if settings.notices.sender == "log":
         return LogSender()
-    if settings.notice_sender == "smtp":
-        return SmtpSender(settings.smtp)
+    if settings.notices.sender == "smtp":
+        return SmtpSender(settings.notices.smtp.connection())
     raise InvalidInput(
-        f"Unknown notice sender '{settings.notice_sender}' ([notices] sender or "
+        f"Unknown notice sender '{settings.notices.sender}' ([notices] sender or "
         f"WORKFLOW_NOTICE_SENDER); use one of: {', '.join(SENDERS)}."
     )
 
