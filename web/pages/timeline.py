@@ -132,9 +132,27 @@ def event_words(e: Mapping[str, Any], d: Definition, lay: Layout) -> str:
     return sentence(Told(e, e.get("detail") or {}, d, lay))
 
 
-def timeline(
-    events: Iterable[Mapping[str, Any]], d: Definition, lay: Layout
-) -> list[dict[str, Any]]:
-    """The events newest first, each with its sentence (``words``)."""
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline: what happened, when, by whom, and the note given."""
+
+    words: str
+    at: Any  # an instant (or its ISO text), shown in London time
+    actor: str
+    actor_role: str
+    note: str
+
+
+def timeline(events: Iterable[Mapping[str, Any]], d: Definition, lay: Layout) -> list[Entry]:
+    """The events newest first, each with its sentence."""
     newest_first = sorted(events, key=lambda e: -e["seq"])
-    return [{**e, "words": event_words(e, d, lay)} for e in newest_first]
+    return [
+        Entry(
+            event_words(e, d, lay),
+            e["at"],
+            e["actor"],
+            e.get("actor_role") or "",
+            e.get("note") or "",
+        )
+        for e in newest_first
+    ]
