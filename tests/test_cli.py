@@ -164,7 +164,7 @@ def test_a_database_without_schema_tells_you_to_run_init(run: Any) -> None:
         ),
         (
             "tick",
-            "[calendar]\nclosure_days = [\"24 December\"]",
+            '[calendar]\nclosure_days = ["24 December"]',
             'calendar.closure_days[0] = "24 December" is not allowed; use a list of dates, like '
             '["2026-12-24"].',
         ),
@@ -186,7 +186,7 @@ def test_a_wrong_environment_variable_is_named_instead_of_the_file(
     monkeypatch.setenv("WORKFLOW_SCHEDULER__BATCH", "0")
     result = user_error(run("tick"))
     assert result.stderr.strip() == (
-        "WORKFLOW_SCHEDULER__BATCH: scheduler.batch = \"0\" is not allowed; use a whole number "
+        'WORKFLOW_SCHEDULER__BATCH: scheduler.batch = "0" is not allowed; use a whole number '
         "of at least 1."
     )
 
