@@ -83,7 +83,7 @@ class GroupCard:
 
 @dataclass(frozen=True)
 class Linked:
-    row: board.CaseRow
+    row: board.LinkedLine
     relation: str
 
 
@@ -132,9 +132,9 @@ def case_context(
     }
 
 
-def openable(role: str) -> list[board.ReviewType]:
+def openable(role: str) -> list[board.ReviewTypeChoice]:
     """The review types a person of ``role`` may open."""
-    return [t for t in board.review_types(helpers.service().db) if role in t.definition.open_roles]
+    return [t for t in board.review_types(helpers.service()) if role in t.open_roles]
 
 
 # -- steps ------------------------------------------------------------------------------------
@@ -233,7 +233,5 @@ def _groups(
 
 
 def _linked(who: Actor, case: Mapping[str, Any]) -> list[Linked]:
-    svc = helpers.service()
-    opened_from = case.get("linked_case_id")
-    rows = board.linked_cases(svc.db, who, int(case["id"]), opened_from)
-    return [Linked(row, "Opened from" if row.id == opened_from else "Led to") for row in rows]
+    rows = board.linked_cases(helpers.service(), who, int(case["id"]), case.get("linked_case_id"))
+    return [Linked(row, "Opened from" if row.opened_from else "Led to") for row in rows]

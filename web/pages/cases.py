@@ -143,7 +143,7 @@ def _render_case(
 
 def all_cases() -> str:
     svc = helpers.service()
-    types = board.review_types(svc.db)
+    types = board.review_types(svc)
     form, review_type, state = filter_form(types)
     overdue = request.args.get("overdue") == "true"
     page = svc.list_cases(

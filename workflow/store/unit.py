@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
 from workflow.store.catalog import CatalogRepository
+from workflow.store.dashboard import DashboardRepository
 from workflow.store.db import writing
 from workflow.store.deadlines import DeadlineRepository
 from workflow.store.escalations import EscalationRepository
@@ -83,6 +84,10 @@ class Unit:
     @cached_property
     def reports(self) -> ReportsReadModel:
         return ReportsReadModel(self._session)
+
+    @cached_property
+    def dashboard(self) -> DashboardRepository:
+        return DashboardRepository(self._session)
 
 
 class Store:
