@@ -6,7 +6,7 @@ Mermaid when scripts run and stays readable as text when they do not."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from apiflask import APIFlask
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,13 +23,10 @@ from wtforms.validators import InputRequired, Length
 from web.pages import helpers
 from workflow.core.errors import DefinitionError, WorkflowError
 from workflow.core.roles import Role
-from workflow.services.administration import Administration
+from workflow.services.administration import audit, drafts, migration, review_types
+from workflow.services.administration.results import CaseRef, MigrationPlan, Preview
 
 MAX_SOURCE = 200_000
-
-
-def admin() -> Administration:
-    return cast(Administration, current_app.extensions["workflow.admin"])
 
 
 class EditorForm(FlaskForm):
@@ -72,54 +69,58 @@ def blueprint() -> Blueprint:
 
     @bp.get("/")
     def index() -> str:
-        actor = helpers.actor()
+        actor, service = helpers.actor(), helpers.service()
         types = []
-        for summary in helpers.service().review_types():
-            types.append(summary | {"versions": admin().versions(actor, summary["key"])})
+        for summary in service.review_types():
+            found = review_types.versions(service, actor, summary["key"])
+            types.append(summary | {"versions": found})
         return render_template(
-            "admin/index.html", types=types, audit=admin().audit(actor, limit=20), nav="admin"
+            "admin/index.html",
+            types=types,
+            audit=audit.entries(service, actor, limit=20),
+            nav="admin",
         )
 
     @bp.route("/review-types/<key>", methods=["GET", "POST"])
     def edit(key: str) -> Any:
-        actor = helpers.actor()
+        actor, service = helpers.actor(), helpers.service()
         form = EditorForm()
-        draft = admin().get_draft(actor, key)
+        draft = drafts.get_draft(service, actor, key)
         problems: list[dict[str, str]] = []
-        preview = draft["preview"]
+        preview: Preview = draft.preview
         if request.method == "GET":
-            form.source.data = draft["source"]
-            form.expected_version.data = draft["version"] or ""
+            form.source.data = draft.source
+            form.expected_version.data = draft.version or ""
         elif form.validate_on_submit():
             expected = int(form.expected_version.data) if form.expected_version.data else None
             try:
                 if form.discard.data:
-                    admin().discard_draft(actor, key)
+                    drafts.discard_draft(service, actor, key)
                     flash("The draft was discarded.", "success")
                     return redirect(url_for(".edit", key=key))
                 if form.check.data:
-                    preview = admin().preview(actor, key, form.source.data)
+                    preview = drafts.preview(service, actor, key, form.source.data)
                 else:
-                    saved = admin().save_draft(actor, key, form.source.data, expected)
-                    draft, preview = saved, saved["preview"]
-                    form.expected_version.data = saved["version"]
+                    saved = drafts.save_draft(service, actor, key, form.source.data, expected)
+                    draft, preview = saved, saved.preview
+                    form.expected_version.data = saved.version
                     if form.publish.data:
-                        published = admin().publish_draft(actor, key)
+                        published = drafts.publish_draft(service, actor, key)
                         flash(
-                            f"Published {key} version {published['version']}. Open cases keep "
+                            f"Published {key} version {published.version}. Open cases keep "
                             "their version; move them below if they should change.",
                             "success",
                         )
                         return redirect(url_for(".migrate", key=key))
                     flash("The draft was saved.", "success")
             except DefinitionError as exc:
-                preview = admin().preview(actor, key, form.source.data)
+                preview = drafts.preview(service, actor, key, form.source.data)
                 problems.append({"text": exc.message, "href": "#source"})
             except WorkflowError as exc:
                 problems.append({"text": exc.message, "href": "#source"})
-        for p in preview["problems"]:
-            where = f"Line {p['line']}: " if p.get("line") else ""
-            problems.append({"text": f"{where}{p['key']}: {p['message']}", "href": "#source"})
+        for p in preview.problems:
+            where = f"Line {p.line}: " if p.line else ""
+            problems.append({"text": f"{where}{p.key}: {p.message}", "href": "#source"})
         return render_template(
             "admin/edit.html",
             key=key,
@@ -127,23 +128,21 @@ def blueprint() -> Blueprint:
             draft=draft,
             preview=preview,
             problems=helpers.error_list(form, problems),
-            catalogue=admin().catalogue(actor),
+            catalogue=review_types.catalogue(actor),
             nav="admin",
         )
 
     @bp.route("/review-types/<key>/migrate", methods=["GET", "POST"])
     def migrate(key: str) -> Any:
-        actor = helpers.actor()
-        versions = admin().versions(actor, key)
-        numbers = [
-            (v["version"], f"Version {v['version']} ({v['open_cases']} open)") for v in versions
-        ]
+        actor, service = helpers.actor(), helpers.service()
+        versions = review_types.versions(service, actor, key)
+        numbers = [(v.version, f"Version {v.version} ({v.open_cases} open)") for v in versions]
         form = MigrationForm()
         form.from_version.choices = numbers
         form.to_version.choices = numbers
         if request.method == "GET":
-            form.from_version.data = versions[0]["version"]
-            form.to_version.data = versions[-1]["version"]
+            form.from_version.data = versions[0].version
+            form.to_version.data = versions[-1].version
         result = None
         problems: list[dict[str, str]] = []
         if request.method == "POST" and form.validate_on_submit():
@@ -155,20 +154,19 @@ def blueprint() -> Blueprint:
             cases = None
             if form.apply.data:
                 cases = [
-                    {"id": int(k.removeprefix("case-")), "version": int(v)}
+                    CaseRef(id=int(k.removeprefix("case-")), version=int(v))
                     for k, v in request.form.items()
                     if k.startswith("case-")
                 ]
+            plan = MigrationPlan(
+                from_version=form.from_version.data,
+                to_version=form.to_version.data,
+                state_map=state_map,
+                cases=tuple(cases) if cases is not None else None,
+                dry_run=not form.apply.data,
+            )
             try:
-                result = admin().migrate(
-                    actor,
-                    key,
-                    form.from_version.data,
-                    form.to_version.data,
-                    state_map,
-                    cases,
-                    dry_run=not form.apply.data,
-                )
+                result = migration.migrate(service, actor, key, plan)
             except WorkflowError as exc:
                 problems = [{"text": d, "href": "#from_version"} for d in exc.details] or [
                     {"text": exc.message, "href": "#from_version"}

@@ -12,7 +12,6 @@ running ``workflow demo`` again, which sets new ones) ends every session signed 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections import deque
@@ -31,14 +30,12 @@ from flask import (
     url_for,
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlmodel import Session, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.forms import SignInForm, SignOutForm
 from workflow.services import accounts
-from workflow.store.models.accounts import User
 
 log = logging.getLogger(__name__)
 
@@ -56,19 +53,15 @@ def blueprint() -> Blueprint:
 class PageUser(UserMixin):
     """The signed-in person, as flask-login keeps them for one request."""
 
-    def __init__(self, user: User) -> None:
-        self.user_id = user.id or 0
-        self.name = user.name
-        self.role = user.role
-        self.agencies = list(user.agencies or [])
-        self.fingerprint = fingerprint(user)
+    def __init__(self, account: accounts.Account) -> None:
+        self.user_id = account.id
+        self.name = account.name
+        self.role = account.role
+        self.agencies = list(account.agencies)
+        self.fingerprint = account.stamp
 
     def get_id(self) -> str:
         return f"{self.user_id}.{self.fingerprint}"
-
-
-def fingerprint(user: User) -> str:
-    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:24]
 
 
 class SignInLimiter:
@@ -134,11 +127,8 @@ def init_app(app: Flask, max_failed_logins: int) -> None:
         user_id, _, stamp = session_id.partition(".")
         if not user_id.isdigit():
             return None
-        with Session(helpers.service().db) as s:
-            user = s.get(User, int(user_id))
-            if user is None or not user.active or fingerprint(user) != stamp:
-                return None
-            return PageUser(user)
+        account = accounts.signed_in(helpers.service().store, int(user_id), stamp)
+        return PageUser(account) if account is not None else None
 
 
 def sign_in() -> Any:
@@ -159,11 +149,8 @@ def sign_in() -> Any:
             )
             status = 429
         else:
-            with Session(helpers.service().db) as s:
-                user = s.exec(select(User).where(User.name == name)).first()
-            # Hashing is slow on purpose: do it after the database is let go.
-            ok = accounts.check_password(user, form.password.data)
-            page_user = PageUser(user) if ok and user is not None else None
+            account = accounts.sign_in(helpers.service().store, name, form.password.data)
+            page_user = PageUser(account) if account is not None else None
             if page_user is None:
                 limits.failed(name, now)
                 log.info("failed sign-in for %r", name)

@@ -13,10 +13,14 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
+from workflow.store import schema
+from workflow.store.accounts import AccountsRepository
+from workflow.store.admin import AdminRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
 
@@ -48,6 +52,14 @@ class Unit:
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
 
+    @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self._session)
+
+    @cached_property
+    def admin(self) -> AdminRepository:
+        return AdminRepository(self._session)
+
 
 class Store:
     """The database the product keeps its cases in: hands out units of work."""
@@ -73,6 +85,18 @@ class Store:
         writer)."""
         with Session(self.engine, expire_on_commit=False) as session:
             yield Unit(session)
+
+    def upgrade_schema(self) -> None:
+        """Create the schema, or bring it to the newest migration; safe to run again."""
+        schema.upgrade(self.engine)
+
+    def schema_is_current(self) -> bool:
+        """Whether the schema is at the newest migration (False when there is none yet, or
+        the database cannot be reached)."""
+        try:
+            return schema.is_current(self.engine)
+        except SQLAlchemyError:
+            return False
 
     def dispose(self) -> None:
         self.engine.dispose()
