@@ -57,15 +57,11 @@ def create_app(
     from web.api import (
         time as api_time,
     )
-    from web.pages import admin as admin_pages
-    from web.pages import reports as reports_pages
 
     api.register(app)
     api_admin.register(app)
     api_records.register(app)
     api_time.register(app)
     pages.register(app)
-    admin_pages.register(app)
     api_learning.register(app)
-    reports_pages.register(app)
     return app

@@ -14,15 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from apiflask import APIFlask
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException
 
 from web.pages import helpers
-from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, WorkflowError
+from workflow.core.errors import InvalidInput, PermissionDenied, WorkflowError
 from workflow.services import learning
 from workflow.services.reports import annual as annual_report
 from workflow.services.reports.timeliness import REPORT_ROLES
@@ -185,24 +184,27 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/reports/annual.csv", view_func=annual_csv)
     bp.add_url_rule("/reports/annual.json", view_func=annual_json)
     bp.add_url_rule("/learning/themes", view_func=themes_page)
-    bp.before_request(_require_reader)
-    bp.after_request(helpers.secure_headers)
-    bp.register_error_handler(HTTPException, helpers.http_error)
-    bp.register_error_handler(NotFound, helpers.workflow_error)
-    bp.register_error_handler(PermissionDenied, helpers.workflow_error)
+    bp.before_request(_require_reader)  # after the parent's sign-in check
     bp.register_error_handler(InvalidInput, _invalid)
+    bp.record_once(_register_nav_items)
     return bp
 
 
-def _require_reader() -> Any:
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+def _register_nav_items(state: BlueprintSetupState) -> None:
+    helpers.register_nav_item(
+        state.app, "Annual report", "pages.reports_pages.annual_page", "reports", roles=REPORT_ROLES
+    )
+    helpers.register_nav_item(
+        state.app, "Themes", "pages.reports_pages.themes_page", "themes", roles=REPORT_ROLES
+    )
+
+
+def _require_reader() -> None:
     if current_user.role not in REPORT_ROLES:
         raise PermissionDenied(
             "Reports summarise every case, so only a reviewer, chair or administrator may read "
             "them."
         )
-    return None
 
 
 def _invalid(error: WorkflowError) -> tuple[str, int]:
@@ -293,16 +295,4 @@ def themes_page() -> str:
         end=end,
         review_type=review_type or "",
         nav="themes",
-    )
-
-
-def register(app: APIFlask) -> None:
-    bp = blueprint()
-    bp.enable_openapi = False  # type: ignore[attr-defined]  # pages are not in the API spec
-    app.register_blueprint(bp)
-    helpers.register_nav_item(
-        app, "Annual report", "reports_pages.annual_page", "reports", roles=REPORT_ROLES
-    )
-    helpers.register_nav_item(
-        app, "Themes", "reports_pages.themes_page", "themes", roles=REPORT_ROLES
     )
