@@ -29,7 +29,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
@@ -48,8 +48,13 @@ def blueprint() -> Blueprint:
     return bp
 
 
-class PageUser(UserMixin):
-    """The signed-in person, as flask-login keeps them for one request."""
+class PageUser:
+    """The signed-in person, as flask-login keeps them for one request (what its ``UserMixin``
+    gives, written out: a signed-in person is always authenticated and active)."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
 
     def __init__(self, account: accounts.Account) -> None:
         self.user_id = account.id
@@ -111,22 +116,25 @@ def init_app(app: Flask, max_failed_logins: int) -> None:
     manager.session_protection = "strong"
     manager.init_app(app)
 
-    @manager.unauthorized_handler
     def unauthorized() -> Response:
         if request.path != "/":
             flash("Sign in to see that page.", "info")
         target = helpers.safe_next(request.full_path.rstrip("?"))
         return redirect(url_for("pages.auth.sign_in", next=target if request.path != "/" else None))
 
+    manager.unauthorized_handler(unauthorized)
+    manager.user_loader(load_user)
     app.extensions["workflow.pages.limiter"] = SignInLimiter(max_failed_logins)
 
-    @manager.user_loader
-    def load_user(session_id: str) -> PageUser | None:
-        user_id, _, stamp = session_id.partition(".")
-        if not user_id.isdigit():
-            return None
-        account = accounts.signed_in(helpers.service().store, int(user_id), stamp)
-        return PageUser(account) if account is not None else None
+
+def load_user(session_id: str) -> PageUser | None:
+    """The person a session names, while their account is active and their password is the
+    one they signed in with."""
+    user_id, _, stamp = session_id.partition(".")
+    if not user_id.isdigit():
+        return None
+    account = accounts.signed_in(helpers.service().store, int(user_id), stamp)
+    return PageUser(account) if account is not None else None
 
 
 def sign_in() -> Any:
