@@ -26,13 +26,12 @@ from workflow.core.errors import (
 )
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services import documents, records
-from workflow.services.accounts import create_user
+from workflow.services.accounts import NewUser, add_user
 from workflow.services.cases import Service
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.sweep import sweep
 from workflow.store.models.cases import AccessLog, Event
 from workflow.store.models.time import Deadline, Escalation, Notice
-from workflow.store.unit import unit_of_work
 
 AGENCIES = ["Police", "Health"]
 SCR_MET = {
@@ -654,14 +653,15 @@ def test_an_agency_of_another_case_sees_nothing(
 
 @pytest.fixture
 def people(service: Service) -> None:
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, role, agencies in [
             ("rita", "reviewer", []),
             ("carl", "chair", []),
             ("pat", "agency", ["Police"]),
             ("hal", "agency", ["Health"]),
         ]:
-            create_user(s, name, role, agencies, "", service.now(), f"{name}@example.org")
+            new = NewUser(name=name, role=role, agencies=agencies, email=f"{name}@example.org")
+            add_user(u, new, service.now())
 
 
 def _deadline(service: Service, name: str) -> Deadline:
