@@ -20,7 +20,7 @@ from workflow.core.guards.criteria import (
     notifiable_criteria_met,
     scr_criteria_met,
 )
-from workflow.store.records import freeze
+from workflow.core.record_kinds import freeze
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 11, 30)

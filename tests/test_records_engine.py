@@ -22,7 +22,7 @@ from workflow.core.record_deadlines import (
     record_deadline,
 )
 from workflow.core.roles import Actor
-from workflow.store.records import freeze
+from workflow.core.record_kinds import freeze
 
 CAL = WorkingCalendar()
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from workflow.core.guards import REGISTRY
 from workflow.core.machine import mermaid
 from workflow.core.migration import check_state_map, plan_case
 from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
-from workflow.services import access, catalog
+from workflow.services import access, catalog, records
 from workflow.services.cases import Service
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot
 from workflow.store.models.admin import AdminEvent, Draft
@@ -349,7 +349,7 @@ class Administration:
                 plan = plan_case(
                     old,
                     new,
-                    snapshot(case, rows),
+                    snapshot(case, rows, records.guard_records(Unit(s), case_id)),
                     state_map,
                     actor,
                     now,

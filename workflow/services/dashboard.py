@@ -32,7 +32,7 @@ from workflow.core.definition import Definition
 from workflow.core.record_deadlines import ACTION_ESCALATE_TO, CONTRIBUTION_ESCALATE_TO
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
-from workflow.services.records import own_records_only
+from workflow.store.records import own_records_only
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
 from workflow.store.models.catalog import ReviewTypeVersion
@@ -289,7 +289,7 @@ def deadlines_due(
         .where(col(Deadline.current) == True, col(Deadline.name) != STALL)  # noqa: E712
     )
     if actor.role == Role.AGENCY.value:
-        base = base.where(own_records_only(actor, col(Deadline.name)))
+        base = base.where(own_records_only(actor.agencies, col(Deadline.name)))
     rows: list[Any] = []
     with Session(db) as s:
         ids = _ids(s, actor, filters, given)
@@ -374,7 +374,7 @@ def open_escalations(
         .where(col(Escalation.acknowledged_at).is_(None))
     )
     if actor.role == Role.AGENCY.value:
-        base = base.where(own_records_only(actor, col(Escalation.deadline_name)))
+        base = base.where(own_records_only(actor.agencies, col(Escalation.deadline_name)))
     cursor = _int_after(after)
     found: list[Any] = []
     exhausted = False

@@ -30,10 +30,10 @@ from workflow.core.guards.publication import (
 )
 from workflow.core.roles import Actor, Role
 from workflow.core.values import BadValue, as_date, as_list, is_blank, lookup
-from workflow.services import access
+from workflow.services import access, records
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Finding
-from workflow.store.records import load_records
+from workflow.store.unit import Unit
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -105,7 +105,7 @@ def status(service: Service, actor: Actor, case_id: int) -> dict[str, Any]:
         # As the publish call would find it, which gives the address itself.
         given = {"publication_url": data.get("publication_url") or URL_GIVEN_WHEN_PUBLISHING}
         with Session(service.db) as s:
-            found = load_records(s, case_id)
+            found = records.guard_records(Unit(s), case_id)
         snap = engine.CaseSnapshot(case["state"], {**data, **given}, records=found)
         for option in engine.options(d, snap, actor, service.now(), service.calendar, True):
             if option.trigger == PUBLISH:

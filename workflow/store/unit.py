@@ -19,6 +19,7 @@ from sqlmodel import Session
 from workflow.core.errors import VersionConflict
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
+from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 
 
 @contextmanager
@@ -47,6 +48,18 @@ class Unit:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
+
+    @cached_property
+    def records(self) -> RecordRepository:
+        return RecordRepository(self._session)
+
+    @cached_property
+    def themes(self) -> ThemeRepository:
+        return ThemeRepository(self._session)
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        return DocumentRepository(self._session)
 
 
 class Store:

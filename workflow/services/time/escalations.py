@@ -23,8 +23,8 @@ from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
 from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.accounts import actor_of
-from workflow.services.record_kinds import owns
-from workflow.services.records import own_records_only
+from workflow.core.record_kinds import owns
+from workflow.store.records import own_records_only
 from workflow.services.views import escalation_view
 from workflow.store.cases import append_events
 from workflow.store.models.accounts import User
@@ -190,7 +190,7 @@ def list_escalations(
     if scope is not None:
         query = query.where(scope)
     if actor.role == Role.AGENCY.value:
-        query = query.where(own_records_only(actor, col(Escalation.deadline_name)))
+        query = query.where(own_records_only(actor.agencies, col(Escalation.deadline_name)))
     if open_only:
         query = query.where(col(Escalation.acknowledged_at).is_(None))
     if after is not None:

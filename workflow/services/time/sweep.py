@@ -66,7 +66,7 @@ from workflow.services.time.escalations import (
     raise_escalation,
     say_lateness,
 )
-from workflow.services.views import record_view
+from workflow.services.records import guard_records, record_view
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action, Contribution, Finding
@@ -354,7 +354,9 @@ class Sweeper:
             old_state = case.state
             outcome = engine.fire(
                 d,
-                snapshot(case, current_deadlines(s, case.id or 0)),
+                snapshot(
+                    case, current_deadlines(s, case.id or 0), guard_records(Unit(s), case.id or 0)
+                ),
                 SYSTEM_ACTOR,
                 trigger,
                 {},

@@ -1,0 +1,188 @@
+"""The typed values of the records, made from the kinds of record and the table of field kinds:
+for each kind, the fields a person sends when adding one and when changing one, and the record
+as it is shown (alone, in a list, and saved with the case's new version). The JSON API uses
+these models as its schemas, so each shape is described once, by the table.
+
+A sent field is checked by its kind's ``from_json`` (a problem is a pydantic error of type
+``field_problem`` whose message completes ``<field>: <problem>``); a shown field is serialised by
+its kind's ``to_json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
+
+from workflow.core.fields import FieldKind, FieldProblem, FieldSpec, from_json, to_json
+from workflow.core.record_kinds import (
+    DOCUMENT_FIELDS,
+    KINDS,
+    THEME_FIELDS,
+    RecordKind,
+    kind_of,
+)
+from workflow.services.results import Command, Result
+
+FIELD_PROBLEM = "field_problem"
+#: Kinds whose value may be missing (None) in a record as shown.
+NULLABLE = frozenset({FieldKind.DATE, FieldKind.NUMBER, FieldKind.AMOUNT, FieldKind.INSTANT})
+VERSION_DOC = "The version of the case you last read."
+
+
+class RecordFields(Command):
+    """The fields of a kind of record a person sent (only those sent are set)."""
+
+    def values(self) -> dict[str, Any]:
+        """The fields sent, checked and converted (dates as dates)."""
+        return {n: getattr(self, n) for n in self.model_fields_set if n != "expected_version"}
+
+
+class RecordOut(Result):
+    """A record as shown: its id and the fields of its kind."""
+
+    id: int
+
+
+class SavedRecord(RecordOut):
+    """A record as saved, with the case's version after the change."""
+
+    case_version: int = Field(description="The case's version after the change.")
+
+
+class RecordList(Result):
+    """A case's records of one kind, and the case's version."""
+
+    items: Sequence[RecordOut]
+    case_version: int = Field(description="The case's version.")
+
+
+class Removed(Result):
+    removed: int = Field(description="The id of the record removed.")
+    case_version: int = Field(description="The case's version after the change.")
+
+
+def _checked(spec: FieldSpec) -> Any:
+    def check(value: Any) -> Any:
+        try:
+            return from_json(spec, value)
+        except FieldProblem as problem:
+            raise PydanticCustomError(FIELD_PROBLEM, "{problem}", {"problem": str(problem)})
+
+    return check
+
+
+def sent(spec: FieldSpec) -> Any:
+    """The annotation of a field a person sends: checked by the table."""
+    return Annotated[
+        Any, PlainValidator(_checked(spec)), WithJsonSchema(spec.rules.schema(spec))
+    ]
+
+
+def shown(spec: FieldSpec) -> Any:
+    """The annotation of a field as shown: its kind's type, serialised by the table."""
+    annotation = spec.rules.annotation
+    if spec.kind in NULLABLE and not spec.required:
+        annotation = annotation | None
+    schema = {k: v for k, v in spec.rules.schema(spec).items() if k not in ("maxLength", "enum")}
+    return Annotated[
+        annotation,
+        PlainSerializer(spec.rules.to_json, when_used="json"),
+        WithJsonSchema(schema),
+    ]
+
+
+def title(noun: str) -> str:
+    return "".join(part.capitalize() for part in noun.split())
+
+
+def input_model(
+    name: str, specs: Sequence[FieldSpec], *, adding: bool, versioned: bool = True
+) -> type[RecordFields]:
+    """The fields a person sends: when ``adding``, the required ones must be there."""
+    fields: dict[str, Any] = {
+        s.name: (sent(s), ... if adding and s.required else None) for s in specs
+    }
+    if versioned:
+        fields["expected_version"] = (StrictInt, Field(description=VERSION_DOC))
+    return create_model(name, __base__=RecordFields, **fields)
+
+
+def output_fields(specs: Sequence[FieldSpec]) -> dict[str, Any]:
+    return {s.name: (shown(s), ...) for s in specs if s.name != "id"}
+
+
+DocumentOut = create_model("DocumentOut", __base__=RecordOut, **output_fields(DOCUMENT_FIELDS))
+DocumentSaved = create_model("DocumentSaved", __base__=(DocumentOut, SavedRecord))
+ThemeOut = create_model("ThemeOut", __base__=RecordOut, **output_fields(THEME_FIELDS))
+ThemeIn = input_model("ThemeIn", THEME_FIELDS, adding=True, versioned=False)
+ThemeChange = input_model("ThemeChange", THEME_FIELDS, adding=False, versioned=False)
+
+
+class RecordModels:
+    """The models of one kind of record."""
+
+    def __init__(self, kind: RecordKind) -> None:
+        name = title(kind.noun)
+        extra: dict[str, Any] = {}
+        if kind.key == "contributions":
+            extra["documents"] = (list[DocumentOut], Field(default_factory=list))
+        self.out = create_model(
+            f"{name}Out", __base__=RecordOut, **output_fields(kind.shown), **extra
+        )
+        self.saved = create_model(f"{name}Saved", __base__=(self.out, SavedRecord))
+        self.listed = create_model(f"{name}List", __base__=RecordList, items=(list[self.out], ...))
+        # What a command carries, and the JSON API's bodies (with the version read).
+        self.adding = input_model(f"{name}Fields", kind.fields, adding=True, versioned=False)
+        self.changing = input_model(
+            f"{name}FieldsChange", kind.fields, adding=False, versioned=False
+        )
+        self.add_body = input_model(f"{name}In", kind.fields, adding=True)
+        self.change_body = input_model(f"{name}Change", kind.fields, adding=False)
+
+
+@cache
+def models_of(key: str) -> RecordModels:
+    return RecordModels(kind_of(key))
+
+
+def record_out(key: str, view: Mapping[str, Any]) -> RecordOut:
+    """A record as shown, from its values."""
+    return models_of(key).out.model_validate(dict(view))
+
+
+def record_saved(key: str, view: Mapping[str, Any], case_version: int) -> SavedRecord:
+    saved = models_of(key).saved.model_validate({**view, "case_version": case_version})
+    assert isinstance(saved, SavedRecord)
+    return saved
+
+
+def record_list(key: str, items: Sequence[Mapping[str, Any]], case_version: int) -> RecordList:
+    return models_of(key).listed.model_validate(
+        {"items": [dict(i) for i in items], "case_version": case_version}
+    )
+
+
+for _key in KINDS:
+    models_of(_key)
+
+__all__ = [
+    "DocumentOut",
+    "DocumentSaved",
+    "RecordFields",
+    "RecordList",
+    "RecordModels",
+    "RecordOut",
+    "Removed",
+    "SavedRecord",
+    "ThemeChange",
+    "ThemeIn",
+    "ThemeOut",
+    "models_of",
+    "record_list",
+    "record_out",
+    "record_saved",
+]
