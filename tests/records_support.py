@@ -1,6 +1,6 @@
 """Helpers for tests that need a review's records: add, change and list them through the use
-cases (``workflow.services.records``) with the case's current version, and the records each stage of a
-review needs for its guards to pass."""
+cases (``workflow.services.records``) with the case's current version, and the records each
+stage of a review needs for its guards to pass."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from workflow.core.definition import Definition, GuardRef
+from workflow.core.fields import FieldKind, FieldSpec
+from workflow.core.fields import shown as shown_value
 from workflow.core.guards import REGISTRY
 from workflow.core.guards.criteria import QUESTIONS
 
@@ -29,17 +31,8 @@ DATE_GUARDS = frozenset({"not_in_future", "not_before", "elapsed_since"})
 CONFIRM_GUARDS = frozenset({"confirmed"})
 
 
-class Kind:
-    DATE = "date"
-    TEXT = "text"
-    LONGTEXT = "longtext"
-    YESNO = "yesno"  # True / False
-    CONFIRM = "confirm"  # True when ticked; removed when not
-    LINES = "lines"  # a list of names, one a line; removed when empty
-    LINES_OR_NONE = "lines_or_none"  # a list, kept empty when none ("an empty list if none")
-    NUMBER = "number"
-    URL = "url"
-    CHOICE = "choice"
+#: The kinds of data the pages ask (``workflow.core.fields``).
+Kind = FieldKind
 
 
 @dataclass(frozen=True)
@@ -48,9 +41,14 @@ class Spec:
 
     path: str
     label: str
-    kind: str = Kind.TEXT
+    kind: FieldKind = FieldKind.TEXT
     hint: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def field(self) -> FieldSpec:
+        """The field as the table of field kinds knows it."""
+        return FieldSpec(self.path, self.kind, choices=self.choices)
 
     @property
     def top(self) -> str:
@@ -82,7 +80,7 @@ def _label(path: str) -> str:
     return path.split(".")[-1].replace("_", " ").capitalize()
 
 
-YES_NO = Kind.YESNO
+YES_NO = Kind.YES_NO
 DATE_LABELS = {
     "aware_at": "Date the local authority became aware",
     "notified_at": "Date notified",
@@ -125,7 +123,7 @@ KNOWN: tuple[Group, ...] = (
             Spec(
                 "decision_rationale",
                 "Decision and rationale",
-                Kind.LONGTEXT,
+                Kind.LONG_TEXT,
                 "What was decided and why, in words the family and the national panel would "
                 "understand.",
             ),
@@ -138,7 +136,7 @@ KNOWN: tuple[Group, ...] = (
             Spec(
                 "age_at_death",
                 "Age at death, in years",
-                Kind.NUMBER,
+                Kind.AMOUNT,
                 "For example 0.5 for six months.",
             ),
             Spec("stillbirth", "Was it a stillbirth?", YES_NO),
@@ -156,7 +154,7 @@ KNOWN: tuple[Group, ...] = (
                 Kind.TEXT,
                 "For example: a full review, or a proportionate review with one learning event.",
             ),
-            Spec("scoping.method", "Method", Kind.LONGTEXT, "How the review will be carried out."),
+            Spec("scoping.method", "Method", Kind.LONG_TEXT, "How the review will be carried out."),
         ),
         intro="A proportionate approach: agree the scale and method before a lead is appointed.",
     ),
@@ -183,7 +181,7 @@ KNOWN: tuple[Group, ...] = (
                 "Information from every agency involved has been gathered",
                 Kind.CONFIRM,
             ),
-            Spec("panel_outcome", "Outcome of the overview panel", Kind.LONGTEXT),
+            Spec("panel_outcome", "Outcome of the overview panel", Kind.LONG_TEXT),
             Spec(
                 "modifiable_factors",
                 "Were modifiable factors identified?",
@@ -206,7 +204,7 @@ KNOWN: tuple[Group, ...] = (
         "Publication",
         (
             Spec("report_sent_at", DATE_LABELS["report_sent_at"], Kind.DATE),
-            Spec("board_response", "The board's response to the report", Kind.LONGTEXT),
+            Spec("board_response", "The board's response to the report", Kind.LONG_TEXT),
             Spec(
                 "harm_check_confirmed",
                 "The report has been checked: it names no child and publishing it would not "
@@ -221,9 +219,9 @@ KNOWN: tuple[Group, ...] = (
                 "Leave empty to use the day it is published.",
             ),
             Spec(
-                "delay_reason", "Why publication is delayed (parallel proceedings)", Kind.LONGTEXT
+                "delay_reason", "Why publication is delayed (parallel proceedings)", Kind.LONG_TEXT
             ),
-            Spec("not_published_reasons", "Reasons for not publishing", Kind.LONGTEXT),
+            Spec("not_published_reasons", "Reasons for not publishing", Kind.LONG_TEXT),
         ),
     ),
 )
@@ -351,7 +349,7 @@ def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
         return Spec(path, DATE_LABELS.get(path, _label(path)), Kind.DATE)
     if is_confirm:
         return Spec(path, f"{_label(path)}: confirmed", Kind.CONFIRM)
-    return Spec(path, _label(path), Kind.LONGTEXT)
+    return Spec(path, _label(path), Kind.LONG_TEXT)
 
 
 @lru_cache(maxsize=256)
@@ -425,19 +423,7 @@ def lookup(data: Mapping[str, Any], path: str) -> Any:
 
 def shown(spec: Spec, value: Any) -> str:
     """A stored value in words, for summaries ('' when not recorded)."""
-    if value is None or value == "" or value == []:
-        if spec.kind == Kind.LINES_OR_NONE and value == []:
-            return "None"
-        return ""
-    if spec.kind == Kind.YESNO:
-        return "Yes" if value is True else "No" if value is False else str(value)
-    if spec.kind == Kind.CONFIRM:
-        return "Yes" if value is True else str(value)
-    if spec.kind == Kind.CHOICE:
-        return dict(spec.choices).get(str(value), str(value))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return shown_value(spec.field, value)
 
 
 def nested_patch(

@@ -177,9 +177,7 @@ _FINDING = (
     _long("what_happened", required=True),
     _long("why"),
     FieldSpec("kind", F.CHOICE, choices=FINDING_KINDS),
-    FieldSpec(
-        "themes", F.NAMES, doc="names from the themes vocabulary", options_from="themes"
-    ),
+    FieldSpec("themes", F.NAMES, doc="names from the themes vocabulary", options_from="themes"),
     FieldSpec(
         "sources", F.IDS, doc="ids of the contributions it draws on", options_from="contributions"
     ),

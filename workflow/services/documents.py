@@ -24,7 +24,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import AGENCY, EDITORS, ContributionStatus, RecordKey, kind_of, owns
 from workflow.core.roles import Actor, Role
 from workflow.services import access
-from workflow.services.records.changes import write
+from workflow.services.records.changes import Done, write
 from workflow.services.records.schemas import DocumentSaved, Removed, SavedRecord
 from workflow.services.records.shaping import view
 from workflow.services.results import Command
@@ -170,9 +170,7 @@ class UploadDocument(Command):
     max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
 
 
-def _document_events(
-    document: Document, row: Contribution, received: bool
-) -> list[NewEvent]:
+def _document_events(document: Document, row: Contribution, received: bool) -> list[NewEvent]:
     events = [
         NewEvent(
             EventKind.RECORD_ADDED,
@@ -226,7 +224,7 @@ def upload(service: Service, actor: Actor, command: UploadDocument) -> SavedReco
     content = command.content
     name, kind = check_file(command.filename, command.declared_type, content, command.max_bytes)
 
-    def work(u: Unit, case: Case, now: datetime) -> tuple[Callable[[int], SavedRecord], list[NewEvent]]:
+    def work(u: Unit, case: Case, now: datetime) -> Done[SavedRecord]:
         row = _contribution(u, actor, case, command)
         document = Document(
             contribution_id=command.contribution_id,
@@ -286,7 +284,7 @@ def remove(
             f"A {actor.role} may not remove documents; ask the reviewer or the chair."
         )
 
-    def work(u: Unit, case: Case, now: datetime) -> tuple[Callable[[int], Removed], list[NewEvent]]:
+    def work(u: Unit, case: Case, now: datetime) -> Done[Removed]:
         document = u.documents.get(document_id)
         if document is None or document.case_id != case.id:
             raise NotFound(f"There is no document {document_id} on case {case_id}.")

@@ -143,12 +143,12 @@ class RecordRepository:
 
     def of_case(self, case_id: int, *, documents: bool = False) -> CaseRecords:
         """Every record of the case. ``documents``: each contribution's documents too."""
-        order = {
+        order: dict[str, tuple[Any, ...]] = {
             RecordKey.LEAD_APPOINTMENTS: (col(LeadAppointment.appointed_on),),
             RecordKey.CONTRIBUTIONS: (col(Contribution.requested_on),),
             RecordKey.FINDINGS: (col(Finding.number),),
         }
-        rows = {key: self._rows(model, case_id, *order.get(key, ())) for key, model in TABLES.items()}
+        rows = {k: self._rows(model, case_id, *order.get(k, ())) for k, model in TABLES.items()}
         finding_ids = [f.id for f in rows[RecordKey.FINDINGS]]
         return CaseRecords(
             rows,

@@ -47,6 +47,7 @@ from workflow.services.records.shaping import (
     guard_records,
     plain_records,
     record_view,
+    snapshot_of,
 )
 from workflow.services.records.summary import ActionSummary, actions_summary
 from workflow.services.records.themes import list_themes, save_theme
@@ -63,8 +64,8 @@ __all__ = [
     "SavedRecord",
     "actions_summary",
     "add_record",
-    "appoint_from_data",
     "apply_records_change",
+    "appoint_from_data",
     "case_records",
     "change_record",
     "counts",
@@ -81,6 +82,7 @@ __all__ = [
     "remove_record",
     "require_version",
     "save_theme",
+    "snapshot_of",
     "sync_lead",
     "visible_deadlines",
     "write",

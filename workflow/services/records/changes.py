@@ -35,14 +35,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 A = TypeVar("A")
-#: The work of a change: writes records in the unit and returns the answer (given the case's
-#: new version) and the audit events.
-Work = Callable[[Unit, Case, datetime], tuple[Callable[[int], A], list[NewEvent]]]
+#: What the work of a change gives: the answer (made once the case's new version is known) and
+#: the audit events.
+Done = tuple[Callable[[int], A], list[NewEvent]]
+#: The work of a change: writes records in the unit.
+Work = Callable[[Unit, Case, datetime], Done[A]]
 
 
-def write(
-    service: Service, actor: Actor, case_id: int, expected_version: int, work: Work[A]
-) -> A:
+def write(service: Service, actor: Actor, case_id: int, expected_version: int, work: Work[A]) -> A:
     """Run ``work`` as a change to the case, in one transaction; answer with the case's new
     version."""
     now = service.now()
@@ -146,7 +146,7 @@ def add_record(service: Service, actor: Actor, command: AddRecord) -> SavedRecor
     may_edit(actor, kind, None)
     values = command.fields.values()
 
-    def work(u: Unit, case: Case, now: datetime) -> tuple[Callable[[int], SavedRecord], list[NewEvent]]:
+    def work(u: Unit, case: Case, now: datetime) -> Done[SavedRecord]:
         today = service.calendar.local_date(now)
         row = u.records.new(kind.key, case.id or 0)
         events = apply_rules(u, kind, case, row, values, actor, today, now, adding=True)
@@ -167,7 +167,7 @@ def change_record(service: Service, actor: Actor, command: ChangeRecord) -> Save
     if not values:
         raise InvalidInput(f"Send at least one field of the {kind.noun} to change.")
 
-    def work(u: Unit, case: Case, now: datetime) -> tuple[Callable[[int], SavedRecord], list[NewEvent]]:
+    def work(u: Unit, case: Case, now: datetime) -> Done[SavedRecord]:
         row = _record(u, kind, case, command.record_id, actor)
         may_edit(actor, kind, values)
         today = service.calendar.local_date(now)
@@ -189,7 +189,7 @@ def remove_record(service: Service, actor: Actor, command: RemoveRecord) -> Remo
     may_edit(actor, kind, None)
     record_id = command.record_id
 
-    def work(u: Unit, case: Case, now: datetime) -> tuple[Callable[[int], Removed], list[NewEvent]]:
+    def work(u: Unit, case: Case, now: datetime) -> Done[Removed]:
         row = _record(u, kind, case, record_id, actor)
         event = record_event(EventKind.RECORD_REMOVED, kind, row, [])
         if kind.key == RecordKey.FINDINGS:
@@ -207,6 +207,7 @@ def remove_record(service: Service, actor: Actor, command: RemoveRecord) -> Remo
 
 
 __all__ = [
+    "Done",
     "add_record",
     "apply_records_change",
     "change_record",

@@ -7,7 +7,7 @@ family or panel.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from workflow.core.errors import PermissionDenied
 from workflow.core.record_deadlines import is_record_deadline
@@ -21,7 +21,13 @@ from workflow.store.unit import Unit
 if TYPE_CHECKING:
     from workflow.services.cases import Service
 
-T = TypeVar("T")
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Named)
 
 
 def require_reader(actor: Actor, kind: RecordKind) -> None:
@@ -70,7 +76,7 @@ def visible_deadlines(u: Unit, actor: Actor, deadlines: Sequence[T]) -> list[T]:
     action deadline (the case's own time limits, they do)."""
     if actor.role != AGENCY:
         return list(deadlines)
-    names = [str(getattr(d, "name")) for d in deadlines]
+    names = [d.name for d in deadlines]
     owner = u.records.owners(n for n in names if is_record_deadline(n))
     return [
         d

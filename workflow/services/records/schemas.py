@@ -12,12 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Annotated, Any
+from types import GenericAlias
+from typing import Annotated, Any, cast
 
-from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, WithJsonSchema, create_model
+from pydantic import (
+    BaseModel,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StrictInt,
+    WithJsonSchema,
+    create_model,
+)
 from pydantic_core import PydanticCustomError
 
-from workflow.core.fields import FieldKind, FieldProblem, FieldSpec, from_json, to_json
+from workflow.core.fields import FieldKind, FieldProblem, FieldSpec, from_json, rules_of
 from workflow.core.record_kinds import (
     DOCUMENT_FIELDS,
     KINDS,
@@ -39,6 +48,12 @@ class RecordFields(Command):
     def values(self) -> dict[str, Any]:
         """The fields sent, checked and converted (dates as dates)."""
         return {n: getattr(self, n) for n in self.model_fields_set if n != "expected_version"}
+
+
+class VersionedFields(RecordFields):
+    """The fields of a record as the JSON API takes them: with the version of the case read."""
+
+    expected_version: StrictInt = Field(description=VERSION_DOC)
 
 
 class RecordOut(Result):
@@ -70,7 +85,9 @@ def _checked(spec: FieldSpec) -> Any:
         try:
             return from_json(spec, value)
         except FieldProblem as problem:
-            raise PydanticCustomError(FIELD_PROBLEM, "{problem}", {"problem": str(problem)})
+            raise PydanticCustomError(
+                FIELD_PROBLEM, "{problem}", {"problem": str(problem)}
+            ) from None
 
     return check
 
@@ -78,19 +95,21 @@ def _checked(spec: FieldSpec) -> Any:
 def sent(spec: FieldSpec) -> Any:
     """The annotation of a field a person sends: checked by the table."""
     return Annotated[
-        Any, PlainValidator(_checked(spec)), WithJsonSchema(spec.rules.schema(spec))
+        Any, PlainValidator(_checked(spec)), WithJsonSchema(rules_of(spec).schema(spec))
     ]
 
 
 def shown(spec: FieldSpec) -> Any:
     """The annotation of a field as shown: its kind's type, serialised by the table."""
-    annotation = spec.rules.annotation
+    annotation = rules_of(spec).annotation
     if spec.kind in NULLABLE and not spec.required:
         annotation = annotation | None
-    schema = {k: v for k, v in spec.rules.schema(spec).items() if k not in ("maxLength", "enum")}
+    schema = {
+        k: v for k, v in rules_of(spec).schema(spec).items() if k not in ("maxLength", "enum")
+    }
     return Annotated[
         annotation,
-        PlainSerializer(spec.rules.to_json, when_used="json"),
+        PlainSerializer(rules_of(spec).to_json, when_used="json"),
         WithJsonSchema(schema),
     ]
 
@@ -106,18 +125,30 @@ def input_model(
     fields: dict[str, Any] = {
         s.name: (sent(s), ... if adding and s.required else None) for s in specs
     }
-    if versioned:
-        fields["expected_version"] = (StrictInt, Field(description=VERSION_DOC))
-    return create_model(name, __base__=RecordFields, **fields)
+    return create_model(name, __base__=VersionedFields if versioned else RecordFields, **fields)
 
 
 def output_fields(specs: Sequence[FieldSpec]) -> dict[str, Any]:
     return {s.name: (shown(s), ...) for s in specs if s.name != "id"}
 
 
-DocumentOut = create_model("DocumentOut", __base__=RecordOut, **output_fields(DOCUMENT_FIELDS))
-DocumentSaved = create_model("DocumentSaved", __base__=(DocumentOut, SavedRecord))
-ThemeOut = create_model("ThemeOut", __base__=RecordOut, **output_fields(THEME_FIELDS))
+def _saved(model: type[RecordOut]) -> tuple[type[SavedRecord], ...]:
+    """The bases of a record as saved: as shown, with the case's new version."""
+    return cast("tuple[type[SavedRecord], ...]", (model, SavedRecord))
+
+
+def list_of(model: type[BaseModel]) -> Any:
+    """``list[model]`` for a model made at run time."""
+    return GenericAlias(list, (model,))
+
+
+DocumentOut: type[RecordOut] = create_model(
+    "DocumentOut", __base__=RecordOut, **output_fields(DOCUMENT_FIELDS)
+)
+DocumentSaved: type[SavedRecord] = create_model("DocumentSaved", __base__=_saved(DocumentOut))
+ThemeOut: type[RecordOut] = create_model(
+    "ThemeOut", __base__=RecordOut, **output_fields(THEME_FIELDS)
+)
 ThemeIn = input_model("ThemeIn", THEME_FIELDS, adding=True, versioned=False)
 ThemeChange = input_model("ThemeChange", THEME_FIELDS, adding=False, versioned=False)
 
@@ -129,12 +160,14 @@ class RecordModels:
         name = title(kind.noun)
         extra: dict[str, Any] = {}
         if kind.key == "contributions":
-            extra["documents"] = (list[DocumentOut], Field(default_factory=list))
-        self.out = create_model(
+            extra["documents"] = (list_of(DocumentOut), Field(default_factory=list))
+        self.out: type[RecordOut] = create_model(
             f"{name}Out", __base__=RecordOut, **output_fields(kind.shown), **extra
         )
-        self.saved = create_model(f"{name}Saved", __base__=(self.out, SavedRecord))
-        self.listed = create_model(f"{name}List", __base__=RecordList, items=(list[self.out], ...))
+        self.saved: type[SavedRecord] = create_model(f"{name}Saved", __base__=_saved(self.out))
+        self.listed: type[RecordList] = create_model(
+            f"{name}List", __base__=RecordList, items=(list_of(self.out), ...)
+        )
         # What a command carries, and the JSON API's bodies (with the version read).
         self.adding = input_model(f"{name}Fields", kind.fields, adding=True, versioned=False)
         self.changing = input_model(
@@ -155,9 +188,7 @@ def record_out(key: str, view: Mapping[str, Any]) -> RecordOut:
 
 
 def record_saved(key: str, view: Mapping[str, Any], case_version: int) -> SavedRecord:
-    saved = models_of(key).saved.model_validate({**view, "case_version": case_version})
-    assert isinstance(saved, SavedRecord)
-    return saved
+    return models_of(key).saved.model_validate({**view, "case_version": case_version})
 
 
 def record_list(key: str, items: Sequence[Mapping[str, Any]], case_version: int) -> RecordList:
@@ -181,6 +212,8 @@ __all__ = [
     "ThemeChange",
     "ThemeIn",
     "ThemeOut",
+    "VersionedFields",
+    "list_of",
     "models_of",
     "record_list",
     "record_out",

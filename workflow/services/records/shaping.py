@@ -10,9 +10,12 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from workflow.core.engine import CaseSnapshot
 from workflow.core.fields import FieldSpec
 from workflow.core.guards.registry import Records
 from workflow.core.record_kinds import DOCUMENT_FIELDS, KINDS, THEME_FIELDS, RecordKey, freeze
+from workflow.store.cases import snapshot
+from workflow.store.models.cases import Case
 from workflow.store.records import CaseRecords
 from workflow.store.unit import Unit
 
@@ -50,7 +53,8 @@ def plain(value: Any) -> Any:
 
 def record_view(kind: str, row: Any, **extra: Any) -> View:
     """A record as plain values (as the guards and the notices read it)."""
-    return plain(view(kind, row, **extra))
+    shown: View = plain(view(kind, row, **extra))
+    return shown
 
 
 def views(records: CaseRecords) -> dict[str, list[View]]:
@@ -108,6 +112,12 @@ def guard_records(u: Unit, case_id: int) -> Records:
     return freeze(plain_records(u, case_id))
 
 
+def snapshot_of(u: Unit, case: Case) -> CaseSnapshot:
+    """The case as the engine sees it: its current deadlines, and its records as guards do."""
+    deadlines = u.records.current_deadlines(case.id or 0)
+    return snapshot(case, deadlines, guard_records(u, case.id or 0))
+
+
 def frozen(records: Mapping[str, Sequence[View]]) -> Records:
     return freeze({k: [plain(v) for v in items] for k, items in records.items()})
 
@@ -121,6 +131,7 @@ __all__ = [
     "plain",
     "plain_records",
     "record_view",
+    "snapshot_of",
     "view",
     "views",
 ]

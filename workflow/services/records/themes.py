@@ -22,9 +22,7 @@ def _out(theme: Theme) -> RecordOut:
     return ThemeOut.model_validate(view("themes", theme))
 
 
-def list_themes(
-    service: Service, actor: Actor, include_inactive: bool = False
-) -> list[RecordOut]:
+def list_themes(service: Service, actor: Actor, include_inactive: bool = False) -> list[RecordOut]:
     with service.store.read() as u:
         return [_out(t) for t in u.themes.listed(include_inactive=include_inactive)]
 
