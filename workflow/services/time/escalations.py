@@ -20,17 +20,17 @@ from workflow.core.definition import Definition
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.events import NewEvent
 from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
+from workflow.core.record_kinds import owns
 from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.accounts import actor_of
-from workflow.core.record_kinds import owns
-from workflow.store.records import own_records_only
 from workflow.services.views import escalation_view
 from workflow.store.cases import append_events
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Action, Contribution
 from workflow.store.models.time import Deadline, Escalation, Notice
+from workflow.store.records import own_records_only
 from workflow.store.unit import unit_of_work
 
 if TYPE_CHECKING:

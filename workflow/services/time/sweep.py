@@ -59,6 +59,7 @@ from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
 from workflow.core.roles import SYSTEM_ACTOR, Role
 from workflow.core.values import lookup
 from workflow.services.conversions import open_linked
+from workflow.services.records import record_view, snapshot_of
 from workflow.services.time.escalations import (
     escalation_roles,
     long_date,
@@ -66,8 +67,7 @@ from workflow.services.time.escalations import (
     raise_escalation,
     say_lateness,
 )
-from workflow.services.records import guard_records, record_view
-from workflow.store.cases import apply_outcome, current_deadlines, snapshot
+from workflow.store.cases import apply_outcome
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action, Contribution, Finding
 from workflow.store.models.time import Deadline
@@ -354,9 +354,7 @@ class Sweeper:
             old_state = case.state
             outcome = engine.fire(
                 d,
-                snapshot(
-                    case, current_deadlines(s, case.id or 0), guard_records(Unit(s), case.id or 0)
-                ),
+                snapshot_of(Unit(s), case),
                 SYSTEM_ACTOR,
                 trigger,
                 {},
