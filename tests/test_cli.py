@@ -7,6 +7,7 @@ PostgreSQL database in ``WORKFLOW_TEST_DATABASE_URL``, emptied first).
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from workflow.core.roles import Actor
 from workflow.services import demo as demo_board
 from workflow.services.accounts import check_password, user_for_token
 from workflow.services.cases import Service
+from workflow.settings import load_settings
 from workflow.store.db import make_engine
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case, Event
@@ -136,6 +138,98 @@ def test_a_missing_config_file_is_a_message_not_a_traceback(tmp_path: Path) -> N
 def test_a_database_without_schema_tells_you_to_run_init(run: Any) -> None:
     result = user_error(run("tokens", "create", "anyone"))
     assert "workflow init" in result.stderr
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "line"),
+    [
+        (
+            "tick",
+            'page_size = "lots"',
+            'page_size = "lots" is not allowed; use a whole number of at least 1.',
+        ),
+        (
+            "init",
+            "[web]\nmax_failed_loginz = 5",
+            "web.max_failed_loginz is not a setting; [web] has: max_failed_logins, "
+            "session_cookie_secure.",
+        ),
+        (
+            "serve",
+            '[notices]\nsender = "pigeon"',
+            'notices.sender = "pigeon" is not allowed; use one of: log, smtp.',
+        ),
+        (
+            "tick",
+            '[calendar]\nclosure_days = ["24 December"]',
+            'calendar.closure_days[0] = "24 December" is not allowed; use a list of dates, like '
+            '["2026-12-24"].',
+        ),
+        ("init", 'colour = "blue"', "colour is not a setting; the file has: calendar,"),
+    ],
+)
+def test_a_wrong_setting_stops_start_up_with_one_line(
+    run: Any, config: Path, command: str, setting: str, line: str
+) -> None:
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    result = user_error(run(command))
+    assert result.stderr.splitlines() == [result.stderr.strip()]  # one line, no traceback
+    assert result.stderr.startswith(f"{config}: {line}")
+
+
+def test_a_wrong_environment_variable_is_named_instead_of_the_file(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKFLOW_SCHEDULER__BATCH", "0")
+    result = user_error(run("tick"))
+    assert result.stderr.strip() == (
+        'WORKFLOW_SCHEDULER__BATCH: scheduler.batch = "0" is not allowed; use a whole number '
+        "of at least 1."
+    )
+
+
+def test_the_secret_key_never_comes_from_the_file(run: Any, config: Path) -> None:
+    config.write_text(config.read_text(encoding="utf-8") + 'secret_key = "x"\n', encoding="utf-8")
+    result = user_error(run("init"))
+    assert result.stderr.startswith(f"{config}: secret_key does not belong in the file")
+    assert "WORKFLOW_SECRET_KEY" in result.stderr and '"x"' not in result.stderr
+
+
+def test_settings_from_the_file_then_the_environment(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + 'instance_dir = "var"\n[scheduler]\nbatch = 7\nlease_seconds = 60\n'
+        + '[notices]\nsender = "smtp"\n[notices.smtp]\nhost = "mail.example"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKFLOW_SCHEDULER__LEASE_SECONDS", "90")
+    monkeypatch.setenv("WORKFLOW_SMTP_PASSWORD", "from the environment")
+    monkeypatch.setenv("WORKFLOW_NOTICES__SMTP__FROM", "reviews@board.example")
+    settings = load_settings(config)
+    assert settings.instance_dir == config.parent / "var"  # relative to the file's folder
+    assert (settings.scheduler.batch, settings.scheduler.lease_seconds) == (7, 90)
+    assert settings.notices.smtp.connection() == {
+        "host": "mail.example",
+        "port": 25,
+        "from": "reviews@board.example",
+        "user": "",
+        "password": "from the environment",
+        "starttls": False,
+        "timeout": 10.0,
+    }
+    assert "from the environment" not in repr(settings)
+
+
+def test_without_a_secret_key_one_is_made_once_for_the_instance(config: Path) -> None:
+    first = load_settings(config).secret_key.get_secret_value()
+    kept = config.parent / "instance" / "secret_key"
+    assert kept.read_text() == first and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert load_settings(config).secret_key.get_secret_value() == first
 
 
 # -- init -----------------------------------------------------------------------------------

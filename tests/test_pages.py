@@ -167,7 +167,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         secret_key="test-secret-key-for-the-pages-0123456789",
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
-        max_failed_logins=3,
+        web={"max_failed_logins": 3},
     )
 
 
@@ -762,6 +762,68 @@ def test_pages_send_security_headers_and_assets_are_served_locally(
         r = c.get(url)
         assert r.status_code == 200, url
         r.close()
+
+
+# -- the parent blueprint: one set of rules for every page ------------------------------------
+
+CHILD_PAGES = ("/", "/cases", "/cases/new", "/admin/", "/reports/annual", "/learning/themes")
+
+
+def test_every_page_hangs_under_the_one_parent_and_keeps_its_rules(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not rule.rule.startswith(("/api/", "/static/", "/assets/"))
+    }
+    assert endpoints and all(e.startswith("pages.") for e in endpoints), sorted(endpoints)
+    case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
+    urls = (*CHILD_PAGES, f"/cases/{case['id']}", f"/cases/{case['id']}/records/findings")
+    anonymous = app.test_client()
+    for url in urls:
+        asked = anonymous.get(url)
+        assert asked.status_code == 302, url
+        assert asked.headers["Location"].startswith("/sign-in"), url
+        assert asked.headers["Cache-Control"] == "no-store", url
+    signed_in = {"ada": as_user(app, "ada"), "pat": as_user(app, "pat")}
+    for url in CHILD_PAGES:
+        for name, client in signed_in.items():
+            response = client.get(url)
+            assert response.status_code in (200, 403), (name, url, response.status_code)
+            assert response.headers["X-Frame-Options"] == "DENY", (name, url)
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+            assert response.content_type.startswith("text/html"), (name, url)
+    refused = signed_in["pat"].get("/admin/")
+    assert refused.status_code == 403 and "You cannot do that" in text_of(
+        refused.get_data(as_text=True)
+    )
+    tokenless = signed_in["ada"].post("/admin/review-types/learning_review", data={"check": "1"})
+    assert tokenless.status_code == 400
+    assert "The form could not be sent" in tokenless.get_data(as_text=True)
+
+
+def test_an_upload_may_be_larger_than_other_forms(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    made = _review_with_plan(service, people)
+    cid, chronology = made["id"], made["police_chronology"]["id"]
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # the body limit of every other form
+    pat = Browser(app, "pat")
+    contributions = pat.get(f"/cases/{cid}/records/contributions")
+    fields = dict(find_form(contributions, f"upload-{chronology}")["fields"])
+    big = b"x" * 20_000
+    too_big = pat.client.post(
+        f"/cases/{cid}/records/actions/{made['police_action']['id']}",
+        data={**fields, "completion_evidence": big.decode()},
+    )
+    assert too_big.status_code == 413
+    sent = pat.client.post(
+        f"/cases/{cid}/records/contributions/{chronology}/documents",
+        data={**fields, "file": (io.BytesIO(big), "chrono.txt", "text/plain")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:500]
 
 
 def test_unknown_group_or_case_is_a_page_not_found(

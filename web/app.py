@@ -25,13 +25,13 @@ def create_app(
         docs_path=None,  # the docs UI would load scripts from a CDN; boards run closed networks
     )
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_SECURE=settings.web.session_cookie_secure,
         REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.web.session_cookie_secure,
         SPEC_FORMAT="json",
         JSON_SORT_KEYS=False,
     )
@@ -52,20 +52,24 @@ def create_app(
         learning as api_learning,
     )
     from web.api import (
+        publication as api_publication,
+    )
+    from web.api import (
         records as api_records,
+    )
+    from web.api import (
+        reports as api_reports,
     )
     from web.api import (
         time as api_time,
     )
-    from web.pages import admin as admin_pages
-    from web.pages import reports as reports_pages
 
     api.register(app)
     api_admin.register(app)
     api_records.register(app)
     api_time.register(app)
     pages.register(app)
-    admin_pages.register(app)
+    api_publication.register(app)
     api_learning.register(app)
-    reports_pages.register(app)
+    api_reports.register(app)
     return app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from apiflask import APIFlask
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -59,16 +58,15 @@ def blueprint() -> Blueprint:
     bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 
     @bp.before_request
-    def admins_only() -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if request.method == "POST":
-            current_app.extensions["csrf"].protect()  # a POST without its token is refused
+    def admins_only() -> None:  # after the parent's sign-in and form token checks
         if current_user.role != Role.ADMIN.value:
             abort(403)
-        return None
 
-    bp.after_request(helpers.secure_headers)
+    bp.record_once(
+        lambda state: helpers.register_nav_item(
+            state.app, "Review types", "pages.admin_pages.index", "admin", roles={"admin"}
+        )
+    )
 
     @bp.get("/")
     def index() -> str:
@@ -188,10 +186,3 @@ def blueprint() -> Blueprint:
         )
 
     return bp
-
-
-def register(app: APIFlask) -> None:
-    bp = blueprint()
-    bp.enable_openapi = False  # type: ignore[attr-defined]  # pages are not in the API spec
-    app.register_blueprint(bp)
-    helpers.register_nav_item(app, "Review types", "admin_pages.index", "admin", roles={"admin"})

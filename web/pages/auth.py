@@ -32,7 +32,6 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlmodel import Session, select
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
@@ -49,7 +48,6 @@ def blueprint() -> Blueprint:
     bp = Blueprint("auth", __name__)
     bp.add_url_rule("/sign-in", view_func=sign_in, methods=["GET", "POST"])
     bp.add_url_rule("/sign-out", view_func=sign_out, methods=["POST"])
-    bp.register_error_handler(HTTPException, helpers.http_error)
     return bp
 
 
@@ -116,7 +114,7 @@ def limiter() -> SignInLimiter:
 
 def init_app(app: Flask, max_failed_logins: int) -> None:
     manager = LoginManager()
-    manager.login_view = "auth.sign_in"
+    manager.login_view = "pages.auth.sign_in"
     manager.session_protection = "strong"
     manager.init_app(app)
 
@@ -125,7 +123,7 @@ def init_app(app: Flask, max_failed_logins: int) -> None:
         if request.path != "/":
             flash("Sign in to see that page.", "info")
         target = helpers.safe_next(request.full_path.rstrip("?"))
-        return redirect(url_for("auth.sign_in", next=target if request.path != "/" else None))
+        return redirect(url_for("pages.auth.sign_in", next=target if request.path != "/" else None))
 
     app.extensions["workflow.pages.limiter"] = SignInLimiter(max_failed_logins)
 
@@ -143,7 +141,7 @@ def init_app(app: Flask, max_failed_logins: int) -> None:
 
 def sign_in() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
+        return redirect(url_for("pages.dashboard.index"))
     form = SignInForm()
     problem = ""
     status = 200
@@ -175,7 +173,7 @@ def sign_in() -> Any:
                 session.clear()  # a new session for the signed-in person: no fixation
                 login_user(page_user)
                 log.info("%s signed in", page_user.name)
-                return redirect(target or url_for("dashboard.index"))
+                return redirect(target or url_for("pages.dashboard.index"))
         form.password.data = ""
     elif form.errors:
         status = 400
@@ -192,4 +190,4 @@ def sign_out() -> Response:
         logout_user()
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("pages.auth.sign_in"))

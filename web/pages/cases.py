@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
@@ -75,9 +74,6 @@ def blueprint() -> Blueprint:
     bp.add_url_rule(
         "/cases/<int:case_id>/record/<group_id>", view_func=record, methods=["GET", "POST"]
     )
-    bp.register_error_handler(NotFound, helpers.workflow_error)
-    bp.register_error_handler(PermissionDenied, helpers.workflow_error)
-    bp.register_error_handler(HTTPException, helpers.http_error)
     return bp
 
 
@@ -322,7 +318,7 @@ def take_step(case_id: int, trigger: str) -> Any:
                 f"The case is now at {after['state_label']}.",
                 "success",
             )
-            return redirect(url_for("cases.show", case_id=case_id))
+            return redirect(url_for("pages.cases.show", case_id=case_id))
     problems = helpers.error_list(form) + problems
     return _render_case(case, {trigger: form}, problems, title, status)
 
@@ -426,7 +422,7 @@ def record(case_id: int, group_id: str) -> Any:
 
 
 def _after_record(case_id: int, group: Group) -> Response:
-    return redirect(url_for("cases.show", case_id=case_id) + f"#group-{group.id}")
+    return redirect(url_for("pages.cases.show", case_id=case_id) + f"#group-{group.id}")
 
 
 def _render_record(
@@ -531,7 +527,7 @@ def open_case(key: str) -> Any:
                 status = 400
             else:
                 flash(f"Opened {d.name.lower()} {case['reference']}.", "success")
-                return redirect(url_for("cases.show", case_id=case["id"]))
+                return redirect(url_for("pages.cases.show", case_id=case["id"]))
         else:
             status = 400
     return (
@@ -605,7 +601,7 @@ def all_cases() -> str:
     args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "after" and v}
     next_link = None
     if page.next_after is not None:
-        next_link = url_for("cases.all_cases", after=page.next_after, **args)
+        next_link = url_for("pages.cases.all_cases", after=page.next_after, **args)
     return render_template(
         "pages/cases.html",
         form=form,
@@ -614,7 +610,7 @@ def all_cases() -> str:
         names=names,
         next_link=next_link,
         first=request.args.get("after") is None,
-        first_link=url_for("cases.all_cases", **args),
+        first_link=url_for("pages.cases.all_cases", **args),
         nav="cases",
     )
 
@@ -628,7 +624,7 @@ def find() -> Any:
         except NotFound:
             form.reference.errors = [f"There is no case {reference} that you can see"]
         else:
-            return redirect(url_for("cases.show", case_id=case["id"]))
+            return redirect(url_for("pages.cases.show", case_id=case["id"]))
     elif not reference:
         form.reference.errors = ["Enter a case reference, like NI-2026-3F2A1B"]
     return (

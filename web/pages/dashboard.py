@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.forms import AcknowledgeForm, FilterForm, FindCaseForm, options
 from workflow.core.definition import Definition
-from workflow.core.errors import NotFound, PermissionDenied
 from workflow.services import dashboard as queries
 from workflow.services.time import escalations
 
@@ -25,9 +23,6 @@ def blueprint() -> Blueprint:
     bp.add_url_rule(
         "/escalations/<int:escalation_id>/acknowledge", view_func=acknowledge, methods=["POST"]
     )
-    bp.register_error_handler(HTTPException, helpers.http_error)
-    bp.register_error_handler(NotFound, helpers.workflow_error)
-    bp.register_error_handler(PermissionDenied, helpers.workflow_error)
     return bp
 
 
@@ -37,7 +32,7 @@ def acknowledge(escalation_id: int) -> Response:
     if form.validate_on_submit():
         done = escalations.acknowledge(helpers.service(), helpers.actor(), escalation_id)
         flash(f"Acknowledged the escalation on {done['case']}.", "success")
-    return redirect(url_for("dashboard.index") + "#escalations")
+    return redirect(url_for("pages.dashboard.index") + "#escalations")
 
 
 def filter_form(types: list[queries.ReviewType]) -> tuple[FilterForm, str, str]:
@@ -69,7 +64,7 @@ def _page_link(param: str, after: str | None) -> str | None:
         return None
     args: dict[str, Any] = {k: v for k, v in request.args.items() if not k.endswith("_after") and v}
     args[param] = after
-    return url_for("dashboard.index", **args) + f"#{param.removesuffix('_after')}"
+    return url_for("pages.dashboard.index", **args) + f"#{param.removesuffix('_after')}"
 
 
 def index() -> str:

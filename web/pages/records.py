@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.sansio.app import App
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
@@ -61,8 +61,6 @@ BY_SLUG = {slug: kind for kind, slug in SLUGS.items()}
 
 def blueprint() -> Blueprint:
     bp = Blueprint("records", __name__)
-    # Before the CSRF check reads the form: an upload may be larger than other forms.
-    bp.before_request(_allow_documents)
     bp.add_url_rule(
         "/cases/<int:case_id>/records/<slug>", view_func=records_page, methods=["GET", "POST"]
     )
@@ -78,35 +76,33 @@ def blueprint() -> Blueprint:
     )
     bp.add_url_rule(
         "/cases/<int:case_id>/records/contributions/<int:record_id>/documents",
-        view_func=upload,
+        # An upload may be larger than other forms.
+        view_func=helpers.larger_body(upload, _document_limit),
         methods=["POST"],
     )
     bp.add_url_rule("/cases/<int:case_id>/documents/<int:document_id>", view_func=download)
-    bp.register_error_handler(NotFound, helpers.workflow_error)
-    bp.register_error_handler(PermissionDenied, helpers.workflow_error)
-    bp.register_error_handler(HTTPException, helpers.http_error)
+    bp.record_once(lambda state: register_pages(state.app))
     return bp
 
 
 def page_of(slug: str) -> helpers.RecordPage:
     def url(case_id: int) -> str:
-        return url_for("records.records_page", case_id=case_id, slug=slug)
+        return url_for("pages.records.records_page", case_id=case_id, slug=slug)
 
     return url
 
 
-def register_pages(app: Flask) -> None:
+def register_pages(app: App) -> None:
     """Tell the case page where each kind of record is recorded."""
     for kind, slug in SLUGS.items():
         helpers.register_record_page(app, kind, page_of(slug))
 
 
-def _allow_documents() -> None:
-    if request.endpoint == "records.upload":
-        limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
-            documents.DEFAULT_MAX_DOCUMENT_BYTES
-        )
-        request.max_content_length = limit + 64 * 1024
+def _document_limit() -> int:
+    limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
+        documents.DEFAULT_MAX_DOCUMENT_BYTES
+    )
+    return limit + 64 * 1024
 
 
 def _kind(slug: str) -> RecordKind:
@@ -224,7 +220,7 @@ def _page(
                 "actions": [
                     {
                         "href": url_for(
-                            "records.change_page",
+                            "pages.records.change_page",
                             case_id=case["id"],
                             slug=SLUGS[kind.key],
                             record_id=r["id"],
@@ -291,7 +287,8 @@ def records_page(case_id: int, slug: str) -> Any:
         else:
             flash(f"Saved: {title_of(kind, saved)}.", "success")
             anchor = "#add" if request.form.get("then") == "add" else f"#record-{saved['id']}"
-            return redirect(url_for("records.records_page", case_id=case_id, slug=slug) + anchor)
+            page = url_for("pages.records.records_page", case_id=case_id, slug=slug)
+            return redirect(page + anchor)
     return _page(case, kind, form, helpers.error_list(form, problems), 400)
 
 
@@ -358,7 +355,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
 
 def _back(case_id: int, slug: str, record_id: int) -> Response:
     return redirect(
-        url_for("records.records_page", case_id=case_id, slug=slug) + f"#record-{record_id}"
+        url_for("pages.records.records_page", case_id=case_id, slug=slug) + f"#record-{record_id}"
     )
 
 
@@ -375,7 +372,7 @@ def remove(case_id: int, slug: str, record_id: int) -> Any:
         flash(" ".join([exc.message, *exc.details]), "info")
     else:
         flash(f"Removed {kind.noun} {record_id}.", "success")
-    return redirect(url_for("records.records_page", case_id=case_id, slug=slug))
+    return redirect(url_for("pages.records.records_page", case_id=case_id, slug=slug))
 
 
 def upload(case_id: int, record_id: int) -> Any:
@@ -432,7 +429,7 @@ def links(case: Mapping[str, Any]) -> list[dict[str, Any]]:
             "kind": kind,
             "title": TITLES[kind],
             "count": n,
-            "href": url_for("records.records_page", case_id=case["id"], slug=SLUGS[kind]),
+            "href": url_for("pages.records.records_page", case_id=case["id"], slug=SLUGS[kind]),
         }
         for kind, n in counts.items()
     ]

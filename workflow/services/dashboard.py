@@ -36,8 +36,8 @@ from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.time import Deadline, Escalation
-from workflow.store.records import own_records_only
 from workflow.store.unit import Unit
+from workflow.store.visibility import own_records_only
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -289,7 +289,7 @@ def deadlines_due(
         .where(col(Deadline.current) == True, col(Deadline.name) != STALL)  # noqa: E712
     )
     if actor.role == Role.AGENCY.value:
-        base = base.where(own_records_only(actor.agencies, col(Deadline.name)))
+        base = base.where(own_records_only(actor, col(Deadline.name)))
     rows: list[Any] = []
     with Session(db) as s:
         ids = _ids(s, actor, filters, given)
@@ -374,7 +374,7 @@ def open_escalations(
         .where(col(Escalation.acknowledged_at).is_(None))
     )
     if actor.role == Role.AGENCY.value:
-        base = base.where(own_records_only(actor.agencies, col(Escalation.deadline_name)))
+        base = base.where(own_records_only(actor, col(Escalation.deadline_name)))
     cursor = _int_after(after)
     found: list[Any] = []
     exhausted = False

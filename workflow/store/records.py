@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, literal, or_
+from sqlalchemy import delete, func
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, select
 
@@ -77,23 +77,6 @@ class CaseRecords:
     themes: Mapping[int, Sequence[str]] = field(default_factory=dict)
     sources: Mapping[int, Sequence[int]] = field(default_factory=dict)
     documents: Mapping[int, Sequence[DocumentInfo]] | None = None
-
-
-def own_records_only(agencies: Iterable[str], name: Any) -> Any:
-    """A SQL condition on a deadline's name (``name``, a column of deadlines or escalations):
-    not another agency's contribution or action (the case's own time limits are everyone's)."""
-    mine = [a.strip().casefold() for a in agencies if a.strip()]
-
-    def names(prefix: str, model: Any, agency: Any) -> Any:
-        return select(literal(f"{prefix}:").concat(cast(model.id, String))).where(
-            func.lower(func.trim(agency)).in_(mine)
-        )
-
-    return or_(
-        ~or_(name.like(f"{ACTION}:%"), name.like(f"{CONTRIBUTION}:%")),
-        name.in_(names(ACTION, Action, Action.owner_agency)),
-        name.in_(names(CONTRIBUTION, Contribution, Contribution.agency)),
-    )
 
 
 class RecordRepository:
@@ -343,5 +326,4 @@ __all__ = [
     "DocumentRepository",
     "RecordRepository",
     "ThemeRepository",
-    "own_records_only",
 ]

@@ -13,13 +13,25 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
+from workflow.store.deadlines import DeadlineRepository
+from workflow.store.escalations import EscalationRepository
+from workflow.store.learning import LearningRepository
+from workflow.store.notices import NoticeRepository
+from workflow.store.publication import PublicationRepository
 from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
+from workflow.store.reports import ReportsReadModel
+
+#: What may end a unit of work through no fault of its own, so that trying it again at once may
+#: succeed: a concurrent change of the same case, or the database choosing the transaction as a
+#: deadlock victim (or timing out on a lock).
+RETRYABLE: tuple[type[Exception], ...] = (VersionConflict, OperationalError)
 
 
 @contextmanager
@@ -61,6 +73,30 @@ class Unit:
     def documents(self) -> DocumentRepository:
         return DocumentRepository(self._session)
 
+    @cached_property
+    def deadlines(self) -> DeadlineRepository:
+        return DeadlineRepository(self._session)
+
+    @cached_property
+    def escalations(self) -> EscalationRepository:
+        return EscalationRepository(self._session)
+
+    @cached_property
+    def notices(self) -> NoticeRepository:
+        return NoticeRepository(self._session)
+
+    @cached_property
+    def learning(self) -> LearningRepository:
+        return LearningRepository(self._session)
+
+    @cached_property
+    def publication(self) -> PublicationRepository:
+        return PublicationRepository(self._session)
+
+    @cached_property
+    def reports(self) -> ReportsReadModel:
+        return ReportsReadModel(self._session)
+
 
 class Store:
     """The database the product keeps its cases in: hands out units of work."""
@@ -86,6 +122,15 @@ class Store:
         writer)."""
         with Session(self.engine, expire_on_commit=False) as session:
             yield Unit(session)
+
+    def schema_is_current(self) -> bool:
+        """Whether the database holds the schema of this version of the product (``workflow
+        init`` makes it so)."""
+        # Imported here: Alembic takes about a third of a second to import, and only the
+        # commands that check the schema need it, not every process that opens the store.
+        from workflow.store import schema
+
+        return schema.is_current(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
