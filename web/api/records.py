@@ -10,6 +10,7 @@ translate HTTP to the use cases of ``workflow.services.records`` and ``…docume
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -101,10 +102,8 @@ def require_json_body() -> None:
 # -- one set of calls per kind of record ---------------------------------------------------------
 
 
-def _register(kind: RecordKind) -> None:
-    models = records.models_of(kind.key)
-    path = f"/cases/<int:id>/{kind.key.replace('_', '-')}"
-    docs = describe(kind)
+def _views(kind: RecordKind) -> tuple[Callable[..., Any], ...]:
+    """The list, add, change and remove calls of one kind of record."""
 
     def list_view(id: int) -> Any:
         return records.list_records(current_service(), current_actor(), id, kind.key)
@@ -131,53 +130,49 @@ def _register(kind: RecordKind) -> None:
         )
         return records.remove_record(current_service(), current_actor(), command)
 
-    for fn, name in ((list_view, "list"), (add_view, "add"), (change_view, "change")):
+    views = (list_view, add_view, change_view, remove_view)
+    for fn, name in zip(views, CALLS, strict=True):
         fn.__name__ = f"{name}_{kind.key}"
-    remove_view.__name__ = f"remove_{kind.key}"
-    tags = [RECORDS]
+    return views
+
+
+CALLS = ("list", "add", "change", "remove")
+
+
+def _register(kind: RecordKind) -> None:
+    models = records.models_of(kind.key)
+    path = f"/cases/<int:id>/{kind.key.replace('_', '-')}"
+    one = f"{path}/<int:record_id>"
+    docs = describe(kind)
+    list_view, add_view, change_view, remove_view = _views(kind)
+
+    def doc(call: str, responses: dict[int, str]) -> Any:
+        return bp.doc(
+            summary=docs[call].summary,
+            description=docs[call].description,
+            tags=[RECORDS],
+            responses=responses,
+        )
+
+    def body(model: Any) -> Any:
+        return bp.input(model, location="json", arg_name="body")
+
     bp.get(path, endpoint=f"list_{kind.key}")(
-        bp.doc(
-            summary=docs["list"].summary,
-            description=docs["list"].description,
-            tags=tags,
-            responses=RESPONSES,
-        )(bp.output(models.listed)(list_view))
+        doc("list", RESPONSES)(bp.output(models.listed)(list_view))
     )
     bp.post(path, endpoint=f"add_{kind.key}")(
-        bp.doc(
-            summary=docs["add"].summary,
-            description=docs["add"].description,
-            tags=tags,
-            responses=CHANGE_RESPONSES,
-        )(
-            bp.output(models.saved, status_code=201)(
-                bp.input(models.add_body, location="json", arg_name="body")(add_view)
-            )
+        doc("add", CHANGE_RESPONSES)(
+            bp.output(models.saved, status_code=201)(body(models.add_body)(add_view))
         )
     )
-    bp.patch(f"{path}/<int:record_id>", endpoint=f"change_{kind.key}")(
-        bp.doc(
-            summary=docs["change"].summary,
-            description=docs["change"].description,
-            tags=tags,
-            responses=CHANGE_RESPONSES,
-        )(
-            bp.output(models.saved)(
-                bp.input(models.change_body, location="json", arg_name="body")(change_view)
-            )
+    bp.patch(one, endpoint=f"change_{kind.key}")(
+        doc("change", CHANGE_RESPONSES)(
+            bp.output(models.saved)(body(models.change_body)(change_view))
         )
     )
-    bp.delete(f"{path}/<int:record_id>", endpoint=f"remove_{kind.key}")(
-        bp.doc(
-            summary=docs["remove"].summary,
-            description=docs["remove"].description,
-            tags=tags,
-            responses=CHANGE_RESPONSES,
-        )(
-            bp.output(Removed)(
-                bp.input(VersionQuery, location="query", arg_name="query")(remove_view)
-            )
-        )
+    query = bp.input(VersionQuery, location="query", arg_name="query")
+    bp.delete(one, endpoint=f"remove_{kind.key}")(
+        doc("remove", CHANGE_RESPONSES)(bp.output(Removed)(query(remove_view)))
     )
 
 
