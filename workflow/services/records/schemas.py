@@ -23,6 +23,7 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
     create_model,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -40,10 +41,18 @@ FIELD_PROBLEM = "field_problem"
 #: Kinds whose value may be missing (None) in a record as shown.
 NULLABLE = frozenset({FieldKind.DATE, FieldKind.NUMBER, FieldKind.AMOUNT, FieldKind.INSTANT})
 VERSION_DOC = "The version of the case you last read."
+NOT_AN_OBJECT = 'The request body must be a JSON object, e.g. {"key": "value"}.'
 
 
 class RecordFields(Command):
     """The fields of a kind of record a person sent (only those sent are set)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping | BaseModel):
+            raise PydanticCustomError("not_an_object", "{message}", {"message": NOT_AN_OBJECT})
+        return data
 
     def values(self) -> dict[str, Any]:
         """The fields sent, checked and converted (dates as dates)."""
