@@ -21,13 +21,15 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS
-from workflow import cli as cli_module
-from workflow.cli import WebServer, _make_server, cli, diagram_text
+from workflow.cli import cli
+from workflow.cli import serve as serve_module
+from workflow.cli.definitions import diagram_text
+from workflow.cli.serve import WebServer, make_server
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import load, problems_in
 from workflow.core.roles import Actor
 from workflow.services import demo as demo_board
-from workflow.services.accounts import check_password, user_for_token
+from workflow.services.accounts import actor_for_token, sign_in
 from workflow.services.cases import Service
 from workflow.settings import load_settings
 from workflow.store.db import make_engine
@@ -358,8 +360,8 @@ def test_users_create_reads_the_password_from_stdin(run: Any, engine: Any) -> No
             ["Police", "Probation"],
             "pat@example.org",
         )
-        assert check_password(user, "a long password")
         assert "a long password" not in user.password_hash
+    assert sign_in(Store(engine), "Pat Police", "a long password") is not None
 
 
 def test_users_create_refuses_a_name_that_exists(run: Any, engine: Any) -> None:
@@ -369,7 +371,8 @@ def test_users_create_refuses_a_name_that_exists(run: Any, engine: Any) -> None:
     assert "rita" in result.stderr and "exists" in result.stderr
     with Session(engine) as s:
         user = s.exec(select(User).where(User.name == "rita")).one()
-        assert user.role == "reviewer" and check_password(user, "first password")
+        assert user.role == "reviewer"
+    assert sign_in(Store(engine), "rita", "first password") is not None
 
 
 @pytest.mark.parametrize(
@@ -396,7 +399,8 @@ def test_users_create_without_a_password_makes_a_token_only_user(run: Any, engin
     assert "token" in result.stderr
     with Session(engine) as s:
         user = s.exec(select(User).where(User.name == "robot")).one()
-        assert user.password_hash == "" and not check_password(user, "")
+        assert user.password_hash == ""
+    assert sign_in(Store(engine), "robot", "") is None
 
 
 def test_tokens_create_prints_one_line_that_authenticates(run: Any, engine: Any) -> None:
@@ -405,10 +409,9 @@ def test_tokens_create_prints_one_line_that_authenticates(run: Any, engine: Any)
     result = ok(run("tokens", "create", "carl"))
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].strip() == lines[0] and len(lines[0]) >= 32
-    with Session(engine) as s:
-        user = user_for_token(s, lines[0])
-        assert user is not None and user.name == "carl"
-        assert user_for_token(s, lines[0] + "x") is None
+    user = actor_for_token(Store(engine), lines[0])
+    assert user is not None and user.name == "carl"
+    assert actor_for_token(Store(engine), lines[0] + "x") is None
     again = ok(run("tokens", "create", "carl")).stdout.strip()
     assert again != lines[0]
 
@@ -443,7 +446,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["handles"].append(handle)
         return handle
 
-    monkeypatch.setattr(cli_module, "_make_server", make_server)
+    monkeypatch.setattr(serve_module, "make_server", make_server)
     monkeypatch.setattr("workflow.scheduler.start_background", start_background)
     return seen
 
@@ -481,7 +484,7 @@ def test_serve_reports_a_port_in_use(run: Any, monkeypatch: pytest.MonkeyPatch) 
     def busy(app: Any, host: str, port: int) -> Any:
         raise OSError(98, "Address already in use")
 
-    monkeypatch.setattr(cli_module, "_make_server", busy)
+    monkeypatch.setattr(serve_module, "make_server", busy)
     result = user_error(run("serve", "--no-scheduler", "--port", "8124"))
     assert "8124" in result.stderr
 
@@ -495,7 +498,7 @@ def test_the_server_is_waitress_when_installed_else_werkzeug(
     else:
         pytest.importorskip("waitress")
     app = object()
-    server = _make_server(app, "127.0.0.1", 0)
+    server = make_server(app, "127.0.0.1", 0)
     try:
         assert server.url.startswith("http://127.0.0.1:") and not server.url.endswith(":0/")
         owner = getattr(server.run, "__self__", None)
@@ -553,16 +556,16 @@ def test_demo_loads_every_stage_and_is_safe_to_run_again(run: Any, engine: Any) 
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Case)).one() == count
         assert s.exec(select(func.count()).select_from(User)).one() == users
-        new_passwords = _table(second.stdout)
-        for name, (_, password) in new_passwords.items():
-            user = s.exec(select(User).where(User.name == name)).one()
-            assert check_password(user, password)
-            assert password != passwords[name][1]
-            assert not check_password(user, passwords[name][1])
-        new_token = second.stdout.split("(reviewer):\n", 1)[1].splitlines()[0]
-        reviewer = user_for_token(s, new_token)
-        assert reviewer is not None and reviewer.role == "reviewer"
-        assert user_for_token(s, token) is None  # each run replaces the demo token
+    store = Store(engine)
+    new_passwords = _table(second.stdout)
+    for name, (_, password) in new_passwords.items():
+        assert sign_in(store, name, password) is not None
+        assert password != passwords[name][1]
+        assert sign_in(store, name, passwords[name][1]) is None
+    new_token = second.stdout.split("(reviewer):\n", 1)[1].splitlines()[0]
+    reviewer = actor_for_token(store, new_token)
+    assert reviewer is not None and reviewer.role == "reviewer"
+    assert actor_for_token(store, token) is None  # each run replaces the demo token
 
 
 def test_demo_cases_have_real_audit_trails(run: Any, engine: Any) -> None:
@@ -599,9 +602,8 @@ def test_demo_leaves_real_accounts_alone(run: Any, engine: Any) -> None:
     )
     result = user_error(run("demo"))
     assert demo_board.REVIEWER.name in result.stderr
+    assert sign_in(Store(engine), demo_board.REVIEWER.name, "the real password") is not None
     with Session(engine) as s:
-        user = s.exec(select(User).where(User.name == demo_board.REVIEWER.name)).one()
-        assert check_password(user, "the real password")
         assert s.exec(select(func.count()).select_from(Case)).one() == 0
 
 

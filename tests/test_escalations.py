@@ -20,7 +20,7 @@ from web.app import create_app
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.events import EventKind
 from workflow.core.roles import Actor
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.services.time import escalations
 from workflow.services.time.results import Acknowledgement
@@ -28,7 +28,6 @@ from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.cases import Event
 from workflow.store.models.time import Escalation, Notice
-from workflow.store.unit import unit_of_work
 
 API = "/api/v1"
 PEOPLE = {
@@ -79,10 +78,11 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def tokens(service: Service) -> dict[str, str]:
     out = {}
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for who, (name, role, agencies) in PEOPLE.items():
-            create_user(s, name, role, agencies, "", service.now(), email=f"{name}@board.example")
-            out[who] = create_token(s, name, service.now())
+            new = NewUser(name=name, role=role, agencies=agencies, email=f"{name}@board.example")
+            add_user(u, new, service.now())
+            out[who] = issue_token(u, name, service.now())
     return out
 
 

@@ -50,7 +50,7 @@ def answers(**yes: bool) -> dict[str, Any]:
     return {"criteria": {q: yes.get(q, False) for q in sorted(questions)}}
 
 
-# The review's records as the store gives them to guards (see workflow.store.load_records).
+# The review's records as the guards see them (see workflow.services.records.guard_records).
 LEAD = {
     "id": 1,
     "name": "Lena Lead",

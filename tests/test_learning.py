@@ -21,9 +21,7 @@ from workflow.core.roles import Actor
 from workflow.services import learning, records
 from workflow.services.cases import Service
 from workflow.services.learning import NewDelivery, NewProduct
-from workflow.store.models.accounts import User
 from workflow.store.models.learning import LearningAudit
-from workflow.store.unit import unit_of_work
 
 ADMIN = Actor("ada", "admin")
 REVIEWER = Actor("rita", "reviewer")
@@ -474,14 +472,14 @@ def signed_in(app: Any, service: Service, name: str, role: str) -> FlaskClient:
     """A browser signed in as ``name`` (made with a cheap password hash)."""
     from workflow.services import accounts
 
-    with unit_of_work(service.db) as s:
-        user = s.exec(select(User).where(User.name == name)).first()
+    with service.store.write() as u:
+        user = u.accounts.named(name)
         if user is None:
-            user = accounts.create_user(
-                s, name, role, ["Police"] if role == "agency" else [], "", service.now()
+            new = accounts.NewUser(
+                name=name, role=role, agencies=("Police",) if role == "agency" else ()
             )
+            user = accounts.add_user(u, new, service.now())
         user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-        s.add(user)
     client: FlaskClient = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]

@@ -177,11 +177,11 @@ FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 @pytest.fixture
 def people(service: Service) -> dict[str, Actor]:
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, (role, agencies) in PEOPLE.items():
-            user = accounts.create_user(s, name, role, agencies, "", service.now())
+            new = accounts.NewUser(name=name, role=role, agencies=agencies)
+            user = accounts.add_user(u, new, service.now())
             user.password_hash = FAST_HASH
-            s.add(user)
     return {name: Actor(name, role, agencies) for name, (role, agencies) in PEOPLE.items()}
 
 
@@ -328,10 +328,9 @@ def test_sign_out_is_a_post_with_its_token(client: FlaskClient) -> None:
 def test_a_changed_password_ends_existing_sessions(client: FlaskClient, service: Service) -> None:
     sign_in(client, "rita")
     assert client.get("/").status_code == 200
-    with unit_of_work(service.db) as s:
-        user = accounts.user_named(s, "rita")
+    with service.store.write() as u:
+        user = accounts.user_named(u, "rita")
         user.password_hash = generate_password_hash("a brand new password", "pbkdf2:sha256:1000")
-        s.add(user)
     assert client.get("/").status_code == 302
 
 

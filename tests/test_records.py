@@ -26,13 +26,12 @@ from workflow.core.errors import (
 )
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services import documents, records
-from workflow.services.accounts import create_user
+from workflow.services.accounts import NewUser, add_user
 from workflow.services.cases import Service
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.sweep import sweep
 from workflow.store.models.cases import AccessLog, Event
 from workflow.store.models.time import Deadline, Escalation, Notice
-from workflow.store.unit import unit_of_work
 
 AGENCIES = ["Police", "Health"]
 SCR_MET = {
@@ -666,14 +665,15 @@ def test_an_agency_of_another_case_sees_nothing(
 
 @pytest.fixture
 def people(service: Service) -> None:
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, role, agencies in [
             ("rita", "reviewer", []),
             ("carl", "chair", []),
             ("pat", "agency", ["Police"]),
             ("hal", "agency", ["Health"]),
         ]:
-            create_user(s, name, role, agencies, "", service.now(), f"{name}@example.org")
+            new = NewUser(name=name, role=role, agencies=agencies, email=f"{name}@example.org")
+            add_user(u, new, service.now())
 
 
 def _deadline(service: Service, name: str) -> Deadline:
@@ -1282,15 +1282,16 @@ def test_the_dashboard_shows_an_agency_only_its_own_record_deadlines_and_escalat
     from workflow.services import dashboard
 
     made = _plan(service, reviewer, scr["id"])
-    horizon = clock.now + timedelta(days=400)
-    names = {r.name for r in dashboard.deadlines_due(service.db, police, horizon).items}
+    ahead = dashboard.BoardQuery(soon=300)  # working days: further than every deadline made
+    names = {r.name for r in dashboard.board(service, police, ahead).due.items}
     assert f"action:{made['police_action']['id']}" in names
     assert f"contribution:{made['police_chronology']['id']}" in names
     assert f"action:{made['health_action']['id']}" not in names
     assert f"contribution:{made['health_chronology']['id']}" not in names
-    everything = {r.name for r in dashboard.deadlines_due(service.db, reviewer, horizon).items}
+    everything = {r.name for r in dashboard.board(service, reviewer, ahead).due.items}
     assert f"action:{made['health_action']['id']}" in everything
     clock.set("2026-12-14T09:00:00+00:00")
     sweep(service, clock.now)
-    raised = {e.deadline_name for e in dashboard.open_escalations(service.db, police).items}
+    shown = dashboard.board(service, police, dashboard.BoardQuery())
+    raised = {e.deadline_name for e in shown.escalations.items}
     assert raised == {f"contribution:{made['police_chronology']['id']}"}

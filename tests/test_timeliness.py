@@ -19,13 +19,12 @@ from workflow.cli import time as cli_time
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.roles import Actor
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.services.reports.timeliness import Lateness, tally, timeliness
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.time import Deadline
-from workflow.store.unit import unit_of_work
 
 NOTIFIABLE = {
     "abuse_or_neglect": True,
@@ -202,11 +201,11 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 def test_get_reports_timeliness(service: Service, board: Any, settings: Settings) -> None:
-    with unit_of_work(service.db) as s:
-        create_user(s, "carl", "chair", [], "", service.now())
-        create_user(s, "pat", "agency", ["Police"], "", service.now())
-        chair_token = create_token(s, "carl", service.now())
-        agency_token = create_token(s, "pat", service.now())
+    with service.store.write() as u:
+        add_user(u, NewUser(name="carl", role="chair"), service.now())
+        add_user(u, NewUser(name="pat", role="agency", agencies=("Police",)), service.now())
+        chair_token = issue_token(u, "carl", service.now())
+        agency_token = issue_token(u, "pat", service.now())
     client = create_app(settings, service=service).test_client()
     url = "/api/v1/reports/timeliness?review_type=notifiable_incident&from=2026-11-01&to=2026-11-30"
     r = client.get(url, headers={"Authorization": f"Bearer {chair_token}"})

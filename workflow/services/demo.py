@@ -25,17 +25,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
-from werkzeug.security import generate_password_hash
+from pydantic import SecretStr
+from sqlmodel import Session, col, select
 
 from workflow.core.errors import AlreadyExists
 from workflow.core.roles import Actor, Role
 from workflow.services import accounts, documents, records
 from workflow.services.cases import Service
-from workflow.store.models.accounts import ApiToken, User
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Theme
-from workflow.store.unit import unit_of_work
 
 POLICE = "Northshire Police"
 SOCIAL_CARE = "Northshire Children's Social Care"
@@ -768,12 +766,9 @@ def _load_users(service: Service) -> tuple[tuple[tuple[str, str, str], ...], str
     nothing when a name is taken by an account that is not a demo one."""
     now = service.now()
     out = []
-    with unit_of_work(service.db) as s:
-        existing = {
-            u.name: u
-            for u in s.exec(select(User).where(col(User.name).in_([u.name for u in USERS])))
-        }
-        taken = [n for n, u in existing.items() if not u.email.endswith(f"@{DEMO_DOMAIN}")]
+    with service.store.write() as u:
+        existing = accounts.accounts_named(u, [user.name for user in USERS])
+        taken = [n for n, user in existing.items() if not user.email.endswith(f"@{DEMO_DOMAIN}")]
         if taken:
             raise AlreadyExists(
                 "The demo was not loaded: its user names are taken by real accounts, whose "
@@ -782,29 +777,21 @@ def _load_users(service: Service) -> tuple[tuple[tuple[str, str, str], ...], str
             )
         for demo_user in USERS:
             password = secrets.token_urlsafe(12)
-            user = existing.get(demo_user.name)
-            if user is None:
-                accounts.create_user(
-                    s,
-                    demo_user.name,
-                    demo_user.role,
-                    demo_user.agencies,
-                    password,
-                    now,
-                    demo_user.email,
-                )
+            new = accounts.NewUser(
+                name=demo_user.name,
+                role=demo_user.role,
+                agencies=demo_user.agencies,
+                email=demo_user.email,
+                password=SecretStr(password),
+            )
+            row = existing.get(demo_user.name)
+            if row is None:
+                accounts.add_user(u, new, now)
             else:
-                user.password_hash = generate_password_hash(password)
-                user.role = demo_user.role
-                user.agencies = list(demo_user.agencies)
-                user.active = True
-                s.add(user)
+                accounts.reset_user(u, row, new)
             out.append((demo_user.name, demo_user.role, password))
-        s.flush()
-        reviewer = accounts.user_named(s, REVIEWER.name)
         # Each run replaces the reviewer's token, as it replaces every password.
-        s.exec(delete(ApiToken).where(col(ApiToken.user_id) == reviewer.id))
-        token = accounts.create_token(s, REVIEWER.name, now)
+        token = accounts.issue_token(u, REVIEWER.name, now, replacing=True)
     return tuple(out), token
 
 
