@@ -142,15 +142,15 @@ def _have(service: Service, case_id: int, kind: str) -> list[dict[str, Any]]:
 
 
 def _add(service: Service, who: DemoUser, case_id: int, kind: str, /, **fields: Any) -> Any:
-    return records.add_record(service, who.actor, case_id, kind, fields, _version(service, case_id))
+    command = records.AddRecord.of(case_id, kind, fields, _version(service, case_id))
+    return records.add_record(service, who.actor, command)
 
 
 def _change(
     service: Service, who: DemoUser, case_id: int, kind: str, record_id: int, /, **fields: Any
 ) -> Any:
-    return records.change_record(
-        service, who.actor, case_id, kind, record_id, fields, _version(service, case_id)
-    )
+    command = records.ChangeRecord.of(case_id, kind, record_id, fields, _version(service, case_id))
+    return records.change_record(service, who.actor, command)
 
 
 def _reporter(agency: str) -> DemoUser:
@@ -251,9 +251,8 @@ def _themes(service: Service) -> None:
         known = {t.name for t in s.exec(select(Theme))}
     for name, description in THEMES:
         if name not in known:
-            records.save_theme(
-                service, ADMIN_USER.actor, {"name": name, "description": description}
-            )
+            command = records.SaveTheme.of({"name": name, "description": description})
+            records.save_theme(service, ADMIN_USER.actor, command)
 
 
 def settle_and_find(service: Service, case_id: int, today: date, agencies: tuple[str, ...]) -> None:
@@ -279,16 +278,15 @@ def settle_and_find(service: Service, case_id: int, today: date, agencies: tuple
                 f"Chronology from {c['agency']}\n2024-03-02 Referral received.\n"
                 "2024-03-04 Strategy discussion held.\n"
             ).encode()
-            documents.upload(
-                service,
-                who.actor,
-                case_id,
-                c["id"],
-                "chronology.txt",
-                "text/plain",
-                text,
-                _version(service, case_id),
+            upload = documents.UploadDocument(
+                case_id=case_id,
+                contribution_id=c["id"],
+                filename="chronology.txt",
+                declared_type="text/plain",
+                content=text,
+                expected_version=_version(service, case_id),
             )
+            documents.upload(service, who.actor, upload)
         else:
             _change(
                 service,

@@ -28,6 +28,7 @@ from workflow.store.escalations import EscalationRepository
 from workflow.store.learning import LearningRepository
 from workflow.store.notices import NoticeRepository
 from workflow.store.publication import PublicationRepository
+from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 from workflow.store.reports import ReportsReadModel
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
@@ -62,6 +63,18 @@ class Unit:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
+
+    @cached_property
+    def records(self) -> RecordRepository:
+        return RecordRepository(self._session)
+
+    @cached_property
+    def themes(self) -> ThemeRepository:
+        return ThemeRepository(self._session)
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        return DocumentRepository(self._session)
 
     @cached_property
     def deadlines(self) -> DeadlineRepository:
