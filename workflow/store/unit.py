@@ -23,6 +23,7 @@ from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.db import writing
+from workflow.store.demo import DemoRepository
 
 
 @contextmanager
@@ -59,6 +60,10 @@ class Unit:
     @cached_property
     def admin(self) -> AdminRepository:
         return AdminRepository(self._session)
+
+    @cached_property
+    def demo(self) -> DemoRepository:
+        return DemoRepository(self._session)
 
 
 class Store:
