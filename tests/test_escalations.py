@@ -18,10 +18,12 @@ from sqlmodel import Session, col, select
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
 from workflow.core.errors import NotFound, PermissionDenied
+from workflow.core.events import EventKind
 from workflow.core.roles import Actor
 from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.services.time import escalations
+from workflow.services.time.results import Acknowledgement
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.cases import Event
@@ -248,7 +250,7 @@ def test_a_role_told_acknowledges_once_and_it_is_audited(
         trail = list(
             s.exec(
                 select(Event).where(
-                    Event.case_id == case["id"], Event.kind == escalations.ACKNOWLEDGED
+                    Event.case_id == case["id"], Event.kind == EventKind.ESCALATION_ACKNOWLEDGED
                 )
             )
         )
@@ -289,7 +291,9 @@ def test_acknowledge_use_case_errors(
         escalations.acknowledge(service, actor("reviewer"), esc.id or 0)
     with pytest.raises(NotFound):
         escalations.acknowledge(service, actor("police"), esc.id or 0)
-    view = escalations.acknowledge(service, actor("health"), esc.id or 0, "done")
+    view = escalations.acknowledge(
+        service, actor("health"), esc.id or 0, Acknowledgement(note="done")
+    )
     assert view["acknowledged_by"] == "hal"
 
 

@@ -714,7 +714,7 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
         "The chronology requested from Police on 2026-11-30 on case "
     )
     assert "is neither received nor waived" in escalation["reason"]
-    assert list_escalations(service, HEALTH)["items"] == []
+    assert list_escalations(service, HEALTH).items == ()
     # Received late: the deadline is met, on the day it came.
     rs.change(service, police, scr["id"], "contributions", c["id"], status="received")
     row = _deadline(service, f"contribution:{c['id']}")

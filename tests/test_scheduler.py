@@ -22,7 +22,7 @@ from workflow import scheduler as sched
 from workflow.core.roles import Actor
 from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
 from workflow.services.cases import Service
-from workflow.services.time.notices import LogSender
+from workflow.services.time.senders import LogSender
 from workflow.settings import Settings
 from workflow.store.models.accounts import User
 from workflow.store.models.time import Deadline, Notice

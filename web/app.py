@@ -52,7 +52,13 @@ def create_app(
         learning as api_learning,
     )
     from web.api import (
+        publication as api_publication,
+    )
+    from web.api import (
         records as api_records,
+    )
+    from web.api import (
+        reports as api_reports,
     )
     from web.api import (
         time as api_time,
@@ -63,5 +69,7 @@ def create_app(
     api_records.register(app)
     api_time.register(app)
     pages.register(app)
+    api_publication.register(app)
     api_learning.register(app)
+    api_reports.register(app)
     return app

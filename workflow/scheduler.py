@@ -27,8 +27,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from workflow.runtime import build_service
 from workflow.services.cases import Service
-from workflow.services.time.notices import Sender, deliver_due, make_sender, next_attempt
-from workflow.services.time.sweep import Fired, Sweeper, default_owner, next_due
+from workflow.services.time.leases import default_owner
+from workflow.services.time.notices import deliver_due, next_attempt
+from workflow.services.time.results import Fired
+from workflow.services.time.senders import Sender, make_sender
+from workflow.services.time.sweep import Sweeper, next_due
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ class Waker:
                 log.exception("the sweep failed; it will run again at the next wake-up")
             try:
                 deliver_due(
-                    self.service.db,
+                    self.service,
                     self.sender,
                     now,
                     owner=self.owner,
@@ -95,9 +98,10 @@ class Waker:
             return fired
 
     def next_due(self, now: datetime) -> datetime | None:
+        """The next instant a deadline falls due or a notice may be tried, whichever is first."""
         found = [
             x
-            for x in (next_due(self.service.db, now), next_attempt(self.service.db, now))
+            for x in (next_due(self.service, now), next_attempt(self.service, now))
             if x is not None
         ]
         return min(found) if found else None

@@ -32,12 +32,12 @@ from workflow.core.definition import Definition
 from workflow.core.record_deadlines import ACTION_ESCALATE_TO, CONTRIBUTION_ESCALATE_TO
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
-from workflow.services.records import own_records_only
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.time import Deadline, Escalation
 from workflow.store.unit import Unit
+from workflow.store.visibility import own_records_only
 
 T = TypeVar("T")
 MAX_PAGE = 100

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, delete, func, literal, or_
+from sqlalchemy import delete, func
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
@@ -167,24 +167,6 @@ def actions_summary(service: Service, actor: Actor, case_id: int) -> dict[str, A
             if a["status"] != "done" and date.fromisoformat(a["due_date"]) < today
         ],
     }
-
-
-def own_records_only(actor: Actor, name: Any) -> Any:
-    """A SQL condition on a deadline's name (``name``, a column of deadlines or escalations):
-    for an agency user, not another agency's contribution or action (the case's own time limits
-    are theirs to see)."""
-    mine = [a.strip().casefold() for a in actor.agencies if a.strip()]
-
-    def names(prefix: str, model: Any, agency: Any) -> Any:
-        return select(literal(f"{prefix}:").concat(cast(model.id, String))).where(
-            func.lower(func.trim(agency)).in_(mine)
-        )
-
-    return or_(
-        ~or_(name.like(f"{ACTION}:%"), name.like(f"{CONTRIBUTION}:%")),
-        name.in_(names(ACTION, Action, Action.owner_agency)),
-        name.in_(names(CONTRIBUTION, Contribution, Contribution.agency)),
-    )
 
 
 def visible_deadlines(s: Session, actor: Actor, deadlines: Sequence[Any]) -> list[Any]:
