@@ -1261,15 +1261,16 @@ def test_the_dashboard_shows_an_agency_only_its_own_record_deadlines_and_escalat
     from workflow.services import dashboard
 
     made = _plan(service, reviewer, scr["id"])
-    horizon = clock.now + timedelta(days=400)
-    names = {r.name for r in dashboard.deadlines_due(service.db, police, horizon).items}
+    ahead = dashboard.BoardQuery(soon=300)  # working days: further than every deadline made
+    names = {r.name for r in dashboard.board(service, police, ahead).due.items}
     assert f"action:{made['police_action']['id']}" in names
     assert f"contribution:{made['police_chronology']['id']}" in names
     assert f"action:{made['health_action']['id']}" not in names
     assert f"contribution:{made['health_chronology']['id']}" not in names
-    everything = {r.name for r in dashboard.deadlines_due(service.db, reviewer, horizon).items}
+    everything = {r.name for r in dashboard.board(service, reviewer, ahead).due.items}
     assert f"action:{made['health_action']['id']}" in everything
     clock.set("2026-12-14T09:00:00+00:00")
     sweep(service, clock.now)
-    raised = {e.deadline_name for e in dashboard.open_escalations(service.db, police).items}
+    shown = dashboard.board(service, police, dashboard.BoardQuery())
+    raised = {e.deadline_name for e in shown.escalations.items}
     assert raised == {f"contribution:{made['police_chronology']['id']}"}

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from workflow.core.errors import VersionConflict
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.catalog import CatalogRepository
+from workflow.store.dashboard import DashboardRepository
 from workflow.store.db import writing
 from workflow.store.deadlines import DeadlineRepository
 from workflow.store.demo import DemoRepository
@@ -99,6 +100,10 @@ class Unit:
     def reports(self) -> ReportsReadModel:
         return ReportsReadModel(self._session)
 
+    @cached_property
+    def dashboard(self) -> DashboardRepository:
+        return DashboardRepository(self._session)
+
 
 class Store:
     """The database the product keeps its cases in: hands out units of work."""
@@ -133,12 +138,15 @@ class Store:
 
     def schema_is_current(self) -> bool:
         """Whether the database holds the schema of this version of the product (``workflow
-        init`` makes it so)."""
+        init`` makes it so); False when there is none yet, or the database cannot be reached."""
         # Imported here: Alembic takes about a third of a second to import, and only the
         # commands that check the schema need it, not every process that opens the store.
         from workflow.store import schema
 
-        return schema.is_current(self.engine)
+        try:
+            return schema.is_current(self.engine)
+        except SQLAlchemyError:
+            return False
 
     def dispose(self) -> None:
         self.engine.dispose()
