@@ -80,7 +80,8 @@ def v(service: Service, case_id: int) -> int:
 
 
 def add(service: Service, case_id: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    return records.add_record(service, REVIEWER, case_id, kind, body, v(service, case_id))
+    command = records.AddRecord.of(case_id, kind, body, v(service, case_id))
+    return records.add_record(service, REVIEWER, command).model_dump(mode="json")
 
 
 def step(service: Service, case_id: int, trigger: str, data: dict[str, Any] | None = None) -> None:
@@ -128,7 +129,7 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     each figure's test)."""
     at(clock, "2025-01-02")
     for name in ("Neglect", "Information sharing", "Domestic abuse"):
-        records.save_theme(service, ADMIN, {"name": name})
+        records.save_theme(service, ADMIN, records.SaveTheme.of({"name": name}))
     ids: dict[str, int] = {}
 
     # SCR5: published in 2025, taken down by the scheduler twelve months later, in 2026.
@@ -169,7 +170,9 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         )
     by_due = {
         a["due_date"]: a["id"]
-        for a in records.list_records(service, REVIEWER, ids["scr1"], "actions")["items"]
+        for a in records.list_records(service, REVIEWER, ids["scr1"], "actions").model_dump(
+            mode="json"
+        )["items"]
     }
 
     # Learning reviews: one commissioned, one declined, in 2026 (and one opened in 2027).
@@ -197,11 +200,13 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     records.change_record(
         service,
         REVIEWER,
-        ids["scr1"],
-        "actions",
-        by_due["2026-05-31"],
-        {**done, "impact_evidence": "Audit: referrals now shared"},
-        v(service, ids["scr1"]),
+        records.ChangeRecord.of(
+            ids["scr1"],
+            "actions",
+            by_due["2026-05-31"],
+            {**done, "impact_evidence": "Audit: referrals now shared"},
+            v(service, ids["scr1"]),
+        ),
     )
     publish(service, clock, ids["scr1"], "2026-06-01", "2026-06-10")
     at(clock, "2026-07-01")
@@ -219,11 +224,9 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     records.change_record(
         service,
         REVIEWER,
-        ids["scr1"],
-        "actions",
-        by_due["2026-06-30"],
-        done,
-        v(service, ids["scr1"]),
+        records.ChangeRecord.of(
+            ids["scr1"], "actions", by_due["2026-06-30"], done, v(service, ids["scr1"])
+        ),
     )
 
     # SCR3: opened 2026, publication delayed.

@@ -31,7 +31,8 @@ THEMES = ("Neglect", "Information sharing", "Domestic abuse")
 def add(service: Service, case_id: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """A record added through the records use case, as the reviewer."""
     v = service.get_case(REVIEWER, case_id)["version"]
-    return records.add_record(service, REVIEWER, case_id, kind, body, v)
+    command = records.AddRecord.of(case_id, kind, body, v)
+    return records.add_record(service, REVIEWER, command).model_dump(mode="json")
 
 
 def open_review(
@@ -60,7 +61,7 @@ def seed(service: Service, clock: Clock) -> Board:
     those that contributed to A (Police). B1 (problem; Neglect): B's contributor, Social Care.
     C1 (good practice; Neglect): nobody contributed. D1 (problem; Domestic abuse)."""
     for name in THEMES:
-        records.save_theme(service, ADMIN, {"name": name})
+        records.save_theme(service, ADMIN, records.SaveTheme.of({"name": name}))
     a = open_review(service, "serious_case_review", "Child A", ["Police", "Health"])
     b = open_review(service, "serious_case_review", "Child B", ["Social Care"])
     d = open_review(service, "serious_case_review", "Child D", ["Police"])

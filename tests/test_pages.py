@@ -1289,7 +1289,9 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     findings = records.list_records(service, chair, case_id, "findings")["items"]
     assert [f["kind"] for f in findings] == ["problem", "good_practice"]
     assert findings[0]["sources"] == [chronology]
-    (done,) = records.list_records(service, chair, case_id, "actions")["items"]
+    (done,) = records.list_records(service, chair, case_id, "actions").model_dump(mode="json")[
+        "items"
+    ]
     assert {k: done[k] for k in ("finding", "owner_agency", "due_date", "status")} == {
         "finding": 1,
         "owner_agency": "Northshire Police",
@@ -1321,7 +1323,7 @@ def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key
                 spec = lay.spec(name.removeprefix("data__").replace("__", "."))
                 if spec.kind == Kind.DATE:
                     values[name] = when(date(2026, 11, 20))
-                elif spec.kind in (Kind.TEXT, Kind.LONGTEXT, Kind.LINES):
+                elif spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.LINES):
                     values[name] = "Northshire Police"
         response = submit(c, page, "open-form", values)
         assert response.status_code == 302, (t["key"], text_of(response.get_data(as_text=True)))
@@ -1372,7 +1374,8 @@ def _review_with_plan(service: Service, people: dict[str, Actor]) -> dict[str, A
 
     def add(kind: str, /, **fields: Any) -> dict[str, Any]:
         version = service.get_case(reviewer, cid)["version"]
-        return records.add_record(service, reviewer, cid, kind, fields, version)
+        command = records.AddRecord.of(cid, kind, fields, version)
+        return records.add_record(service, reviewer, command).model_dump(mode="json")
 
     add("findings", what_happened="Referral not shared", why="No route", kind="problem")
     made = {
@@ -1490,14 +1493,11 @@ def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
     cid = made["id"]
     rita = Browser(app, "rita")
     stale = rita.get(f"/cases/{cid}/records/family-members")
-    records.add_record(
-        service,
-        people["rita"],
-        cid,
-        "panel_members",
-        {"name": "Ruth", "agency": "Health"},
-        service.get_case(people["rita"], cid)["version"],
+    version = service.get_case(people["rita"], cid)["version"]
+    command = records.AddRecord.of(
+        cid, "panel_members", {"name": "Ruth", "agency": "Health"}, version
     )
+    records.add_record(service, people["rita"], command)
     response = submit(rita.client, stale, "record-form", {"relationship": "father"})
     assert response.status_code == 400
     assert "Someone else changed this case" in response.get_data(as_text=True)

@@ -61,14 +61,9 @@ def put_in_publication(
     case = service.open_case(reviewer, review_type, title, {"agencies": ["Police", "Health"]})
     for i in range(findings):
         version = service.get_case(reviewer, case["id"])["version"]
-        records.add_record(
-            service,
-            reviewer,
-            case["id"],
-            "findings",
-            {"what_happened": f"Finding {i + 1}", "why": "Because", "kind": "problem"},
-            version,
-        )
+        body = {"what_happened": f"Finding {i + 1}", "why": "Because", "kind": "problem"}
+        command = records.AddRecord.of(case["id"], "findings", body, version)
+        records.add_record(service, reviewer, command)
     with unit_of_work(service.db) as s:
         row = s.get(Case, case["id"])
         assert row is not None

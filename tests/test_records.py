@@ -68,10 +68,16 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
     added = records.add_record(
         service,
         reviewer,
-        scr["id"],
-        "family_members",
-        {"relationship": "mother", "how_explained": "Letter about her son Tom", "invited_on": None},
-        scr["version"],
+        records.AddRecord.of(
+            scr["id"],
+            "family_members",
+            {
+                "relationship": "mother",
+                "how_explained": "Letter about her son Tom",
+                "invited_on": None,
+            },
+            scr["version"],
+        ),
     )
     assert added["case_version"] == scr["version"] + 1
     assert added["relationship"] == "mother" and added["number"] == 1
@@ -86,19 +92,26 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
     changed = records.change_record(
         service,
         reviewer,
-        scr["id"],
-        "family_members",
-        added["id"],
-        {"invited_on": "2026-11-20"},
-        added["case_version"],
+        records.ChangeRecord.of(
+            scr["id"],
+            "family_members",
+            added["id"],
+            {"invited_on": "2026-11-20"},
+            added["case_version"],
+        ),
     )
     assert changed["case_version"] == added["case_version"] + 1
     (event,) = events_of(service, scr["id"], "record_changed")
     assert event["detail"]["fields"] == ["invited_on"]
     removed = records.remove_record(
-        service, reviewer, scr["id"], "family_members", added["id"], changed["case_version"]
+        service,
+        reviewer,
+        records.RemoveRecord.of(scr["id"], "family_members", added["id"], changed["case_version"]),
     )
-    assert removed == {"removed": added["id"], "case_version": changed["case_version"] + 1}
+    assert removed.model_dump() == {
+        "removed": added["id"],
+        "case_version": changed["case_version"] + 1,
+    }
     assert rs.listed(service, reviewer, scr["id"], "family_members") == []
 
 
@@ -110,14 +123,13 @@ def test_a_stale_version_is_refused_and_changes_nothing(
         records.add_record(
             service,
             reviewer,
-            scr["id"],
-            "panel_members",
-            {"name": "Ian", "agency": "Police"},
-            scr["version"],
+            records.AddRecord.of(
+                scr["id"], "panel_members", {"name": "Ian", "agency": "Police"}, scr["version"]
+            ),
         )
     assert [p["name"] for p in rs.listed(service, reviewer, scr["id"], "panel_members")] == ["Ruth"]
     with pytest.raises(InvalidInput, match="expected_version"):
-        records.add_record(service, reviewer, scr["id"], "panel_members", {"name": "x"}, None)
+        records.AddRecord.of(scr["id"], "panel_members", {"name": "x"}, None)
 
 
 def test_bad_fields_are_reported_at_once(
@@ -567,7 +579,7 @@ def test_an_agency_user_sees_only_their_agencys_actions_and_contributions(
     ):
         with pytest.raises(PermissionDenied, match="only their own agency's contributions"):
             rs.listed(service, police, scr["id"], kind)
-    summary = records.actions_summary(service, police, scr["id"])
+    summary = records.actions_summary(service, police, scr["id"]).model_dump(mode="json")
     assert (summary["total"], [a["agency"] for a in summary["by_agency"]]) == (1, ["Police"])
     shown = service.get_case(police, scr["id"])["deadlines"]
     names = {d["name"] for d in shown}
@@ -1032,9 +1044,16 @@ def _upload(
     content: bytes,
     limit: int = 1000,
 ) -> dict[str, Any]:
-    return documents.upload(
-        service, actor, case_id, cid, name, ctype, content, rs.version(service, case_id), limit
+    command = documents.UploadDocument(
+        case_id=case_id,
+        contribution_id=cid,
+        filename=name,
+        declared_type=ctype,
+        content=content,
+        expected_version=rs.version(service, case_id),
+        max_bytes=limit,
     )
+    return documents.upload(service, actor, command).model_dump(mode="json")
 
 
 def test_an_upload_is_hashed_kept_and_records_the_contribution_received(
@@ -1149,12 +1168,14 @@ def test_documents_are_served_only_to_the_review_and_the_agency_that_sent_them(
 def test_admins_keep_the_themes_and_findings_use_them(
     service: Service, admin: Actor, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
-    theme = records.save_theme(service, admin, {"name": "Neglect", "description": "Signs"})
-    records.save_theme(service, admin, {"name": "Information sharing"})
+    theme = records.save_theme(
+        service, admin, records.SaveTheme.of({"name": "Neglect", "description": "Signs"})
+    )
+    records.save_theme(service, admin, records.SaveTheme.of({"name": "Information sharing"}))
     with pytest.raises(AlreadyExists):
-        records.save_theme(service, admin, {"name": " neglect "})
+        records.save_theme(service, admin, records.SaveTheme.of({"name": " neglect "}))
     with pytest.raises(PermissionDenied):
-        records.save_theme(service, reviewer, {"name": "Escalation"})
+        records.save_theme(service, reviewer, records.SaveTheme.of({"name": "Escalation"}))
     c = _contribution(service, reviewer, scr["id"], "Police")
     finding = rs.add(
         service,
@@ -1169,7 +1190,7 @@ def test_admins_keep_the_themes_and_findings_use_them(
         ["Information sharing", "Neglect"],
         [c["id"]],
     )
-    records.save_theme(service, admin, {"active": False}, theme["id"])
+    records.save_theme(service, admin, records.SaveTheme.of({"active": False}, theme["id"]))
     assert [t["name"] for t in records.list_themes(service, reviewer)] == ["Information sharing"]
     with pytest.raises(InvalidInput) as caught:
         rs.add(
@@ -1209,7 +1230,7 @@ def test_the_action_summary_counts_progress_per_agency(
         impact_evidence="Audit",
     )
     clock.set("2027-01-18T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"])
+    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
     assert {k: summary[k] for k in ("total", "open", "done", "done_with_impact", "overdue")} == {
         "total": 2,
         "open": 1,
@@ -1218,7 +1239,7 @@ def test_the_action_summary_counts_progress_per_agency(
         "overdue": 0,
     }
     clock.set("2027-01-21T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"])
+    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
     assert summary["overdue"] == 1 and summary["percent_done"] == 50
     assert summary["overdue_actions"] == [
         {

@@ -37,7 +37,6 @@ from workflow.store.cases import (
 from workflow.store.models.cases import AccessLog, Case, Event
 from workflow.store.models.records import LeadAppointment
 from workflow.store.models.time import Deadline
-from workflow.store.records import load_records
 from workflow.store.unit import Store, Unit, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -169,7 +168,11 @@ class Service:
             opening: dict[str, Any] = {}
             if lead is not None:
                 opening["lead_appointments"] = [
-                    {"name": lead[0], "organisations": lead[1], "appointed_on": today.isoformat()}
+                    {
+                        "name": lead.name,
+                        "organisations": list(lead.organisations),
+                        "appointed_on": today.isoformat(),
+                    }
                 ]
             outcome = engine.open_case(d, actor, data, now, self.calendar, opening or None)
             case = Case(
@@ -182,11 +185,11 @@ class Service:
                 created_at=now,
                 updated_at=now,
                 created_by=actor.name,
-                lead_name=lead[0].casefold() if lead else "",
+                lead_name=lead.name.casefold() if lead else "",
             )
             apply_outcome(s, case, outcome, actor, now, self.calendar)
             if lead is not None:
-                events = records.appoint_from_data(s, case, actor, lead_value, now, today)
+                events = records.appoint_from_data(Unit(s), case, actor, lead_value, now, today)
                 append_events(s, case, actor, events, now)
             return self._view(s, case, d, actor, now)
 
@@ -249,7 +252,7 @@ class Service:
             items = []
             for case in rows:
                 d = self._definition_of(s, case)
-                shown = records.visible_deadlines(s, actor, deadlines.get(case.id or 0, []))
+                shown = records.visible_deadlines(Unit(s), actor, deadlines.get(case.id or 0, []))
                 items.append(case_view(case, d, shown, None, leads.get(case.id or 0)))
                 s.add(AccessLog(case_id=case.id or 0, at=now, actor=actor.name, action="list"))
             return Page(items, (rows[-1].id if more and rows else None))
@@ -278,7 +281,7 @@ class Service:
                 )
             lead_events = self._lead_from_data(s, case, actor, has_lead, lead_value, now)
             deadlines = current_deadlines(s, case_id)
-            kept = load_records(s, case_id)
+            kept = records.plain_records(Unit(s), case_id)
             if patch or not has_lead:
                 outcome = engine.change_data(
                     d, snapshot(case, deadlines, kept), actor, patch, now, self.calendar, note
@@ -319,7 +322,7 @@ class Service:
             has_lead = has_lead and step is not None and actor.role in step.roles
             lead_events = self._lead_from_data(s, case, actor, has_lead, lead_value, now)
             deadlines = current_deadlines(s, case_id)
-            kept = load_records(s, case_id)
+            kept = records.plain_records(Unit(s), case_id)
             old_state = case.state
             outcome = engine.fire(
                 d,
@@ -369,7 +372,7 @@ class Service:
         if not has_lead:
             return []
         today = self.calendar.local_date(now)
-        events = records.appoint_from_data(s, case, actor, value, now, today)
+        events = records.appoint_from_data(Unit(s), case, actor, value, now, today)
         s.flush()
         return events
 
@@ -377,7 +380,7 @@ class Service:
         """After the appointment changed, the case's lead (for access) follows it. Called just
         before the case is written: a query after it would flush the case too early."""
         if lead_events:
-            appointments = load_records(s, case.id or 0)["lead_appointments"]
+            appointments = records.plain_records(Unit(s), case.id or 0)["lead_appointments"]
             records.sync_lead(case, appointments)
 
     def _leads_of(self, s: Session, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -423,9 +426,9 @@ class Service:
         this unit of work and unchanged since."""
         s.flush()
         deadlines = self._deadlines_of(s, [case.id or 0]).get(case.id or 0, [])
-        deadlines = records.visible_deadlines(s, actor, deadlines)
+        deadlines = records.visible_deadlines(Unit(s), actor, deadlines)
         if kept is None:
-            kept = load_records(s, case.id or 0)
+            kept = records.plain_records(Unit(s), case.id or 0)
         # engine.options reads the state, data and records, never the deadlines: don't load them.
         options = engine.options(d, snapshot(case, (), kept), actor, now, self.calendar)
         view = case_view(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.engine import CaseSnapshot, Outcome
+from workflow.core.guards.registry import Records
 from workflow.core.roles import Actor
 from workflow.store.cases import apply_outcome, current_deadlines, snapshot
 from workflow.store.models.admin import AdminEvent, Draft
@@ -82,8 +83,12 @@ class AdminRepository:
     def current_deadlines(self, case_id: int) -> list[Deadline]:
         return current_deadlines(self._session, case_id)
 
-    def snapshot(self, case: Case, deadlines: Sequence[Deadline]) -> CaseSnapshot:
-        return snapshot(case, deadlines)
+    def snapshot(
+        self, case: Case, deadlines: Sequence[Deadline], records: Records | None
+    ) -> CaseSnapshot:
+        """The case as the engine sees it, with its records as the guards read them (shaped by
+        the records' service)."""
+        return snapshot(case, deadlines, records)
 
     def save(
         self,

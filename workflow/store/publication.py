@@ -1,16 +1,13 @@
 """What publication reads of a case beyond its view: the case row (for the access rule), the
-numbers of its findings (the board's response names them) and its records (the guards of the
-``publish`` step read them)."""
+numbers of its findings (the board's response names them); its records, as the guards of the
+``publish`` step read them, come from the records' service."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Finding
-from workflow.store.records import load_records
 
 
 class PublicationRepository:
@@ -26,7 +23,3 @@ class PublicationRepository:
         """The numbers of the case's findings."""
         query = select(Finding.number).where(col(Finding.case_id) == case_id)
         return set(self._session.exec(query))
-
-    def records(self, case_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The case's records as the guards read them."""
-        return load_records(self._session, case_id)

@@ -24,10 +24,12 @@ from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
 from workflow.store.db import writing
 from workflow.store.deadlines import DeadlineRepository
+from workflow.store.demo import DemoRepository
 from workflow.store.escalations import EscalationRepository
 from workflow.store.learning import LearningRepository
 from workflow.store.notices import NoticeRepository
 from workflow.store.publication import PublicationRepository
+from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 from workflow.store.reports import ReportsReadModel
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
@@ -64,6 +66,30 @@ class Unit:
         return CatalogRepository(self._session)
 
     @cached_property
+    def records(self) -> RecordRepository:
+        return RecordRepository(self._session)
+
+    @cached_property
+    def themes(self) -> ThemeRepository:
+        return ThemeRepository(self._session)
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        return DocumentRepository(self._session)
+
+    @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self._session)
+
+    @cached_property
+    def admin(self) -> AdminRepository:
+        return AdminRepository(self._session)
+
+    @cached_property
+    def demo(self) -> DemoRepository:
+        return DemoRepository(self._session)
+
+    @cached_property
     def deadlines(self) -> DeadlineRepository:
         return DeadlineRepository(self._session)
 
@@ -90,14 +116,6 @@ class Unit:
     @cached_property
     def dashboard(self) -> DashboardRepository:
         return DashboardRepository(self._session)
-
-    @cached_property
-    def accounts(self) -> AccountsRepository:
-        return AccountsRepository(self._session)
-
-    @cached_property
-    def admin(self) -> AdminRepository:
-        return AdminRepository(self._session)
 
 
 class Store:

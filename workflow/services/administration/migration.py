@@ -18,7 +18,7 @@ from workflow.core.definition import Definition
 from workflow.core.errors import VersionConflict
 from workflow.core.migration import check_state_map, plan_case
 from workflow.core.roles import Actor
-from workflow.services import access, catalog
+from workflow.services import access, catalog, records
 from workflow.services.administration import audit
 from workflow.services.administration.audit import ADMINS
 from workflow.services.administration.results import (
@@ -109,7 +109,7 @@ def _plan_and_apply(move: _Move, u: Unit, case: Case, expected: int | None) -> C
     planned = plan_case(
         move.old,
         move.new,
-        u.admin.snapshot(case, rows),
+        u.admin.snapshot(case, rows, records.guard_records(u, case.id or 0)),
         move.plan.state_map,
         move.actor,
         move.now,

@@ -13,6 +13,7 @@ from workflow.core.definition import Definition
 from workflow.core.guards.publication import PublishedAs, recipient_name, response_problems
 from workflow.core.roles import Actor
 from workflow.core.values import BadValue, as_date, is_blank, lookup
+from workflow.services import records
 from workflow.services.publication.policy import (
     AdvancePolicy,
     State,
@@ -120,7 +121,7 @@ def _publish_option(
         return [], False
     given = {"publication_url": data.get("publication_url") or URL_GIVEN_WHEN_PUBLISHING}
     with service.store.read() as u:
-        found = u.publication.records(case_id)
+        found = records.guard_records(u, case_id)
     snap = engine.CaseSnapshot(state, {**data, **given}, records=found)
     for option in engine.options(d, snap, actor, service.now(), service.calendar, True):
         if option.trigger == Step.PUBLISH:

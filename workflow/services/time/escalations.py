@@ -20,9 +20,9 @@ from workflow.core.definition import Definition
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_deadlines import is_record_deadline
+from workflow.core.record_kinds import owns
 from workflow.core.roles import Actor, Role
 from workflow.services import access
-from workflow.services.record_kinds import owns
 from workflow.services.time.notices import queue_notices
 from workflow.services.time.results import Acknowledgement, EscalationPage, EscalationView
 from workflow.store.cases import append_events

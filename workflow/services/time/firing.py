@@ -30,11 +30,12 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
 from workflow.core.roles import SYSTEM_ACTOR
 from workflow.services.conversions import open_linked
+from workflow.services.records import snapshot_of
 from workflow.services.time import words
 from workflow.services.time.escalations import escalation_roles, raise_escalation
 from workflow.services.time.notices import queue_notices
 from workflow.services.time.results import Fired, FireOutcome
-from workflow.store.cases import apply_outcome, current_deadlines, snapshot
+from workflow.store.cases import apply_outcome
 from workflow.store.models.cases import Case
 from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit
@@ -86,7 +87,7 @@ class Firing:
         )
         try:
             old_state = case.state
-            current = snapshot(case, current_deadlines(self.s, case.id or 0))
+            current = snapshot_of(Unit(self.s), case)
             outcome = engine.fire(
                 d, current, SYSTEM_ACTOR, trigger, {}, note, self.now, self.calendar
             )

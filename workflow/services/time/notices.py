@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from workflow.core.record_kinds import owns
 from workflow.core.roles import Role
 from workflow.services import access
 from workflow.services.accounts import actor_of
-from workflow.services.record_kinds import owns
 from workflow.services.time.leases import DEFAULT_BATCH, DEFAULT_LEASE_SECONDS, default_owner
 from workflow.services.time.results import Delivery
 from workflow.services.time.senders import PermanentFailure, Sender
