@@ -170,7 +170,7 @@ def timed_sweep(store: Store) -> tuple[float, float]:
     assert len(fired) == DUE, f"fired {len(fired)}, expected {DUE}"
     store.add(DUE, DUE_DATE)
     started = time.perf_counter()
-    claimed = claim_due(store.db, NOW, "claim-only", 300, 200)
+    claimed = claim_due(store.service, NOW, "claim-only", 300, 200)
     claim_seconds = time.perf_counter() - started
     assert len(claimed) == DUE
     with store.db.begin() as conn:  # let them go again, so they don't pile up

@@ -16,10 +16,9 @@ from flask.testing import FlaskClient
 
 from tests.conftest import DEFINITIONS
 from web.app import create_app
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.unit import unit_of_work
 
 API = "/api/v1"
 MAX_BODY = 16 * 1024  # above the largest shipped definition, so PUT works; small enough for 413
@@ -60,10 +59,10 @@ def client(app: APIFlask) -> FlaskClient:
 @pytest.fixture
 def tokens(service: Service) -> dict[str, str]:
     out = {}
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for who, (name, role, agencies) in PEOPLE.items():
-            create_user(s, name, role, agencies, "", service.now())
-            out[who] = create_token(s, name, service.now())
+            add_user(u, NewUser(name=name, role=role, agencies=agencies), service.now())
+            out[who] = issue_token(u, name, service.now())
     return out
 
 

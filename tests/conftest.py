@@ -5,6 +5,7 @@ the usual people."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -45,20 +46,42 @@ class Clock:
         self.now += timedelta(**kw)
 
 
-def _reset_postgres(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+#: The instant the template's review types are published at (the ``clock`` fixture's start).
+PUBLISHED_AT = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+def _admin_engine() -> Engine:
+    """A connection to the server's maintenance database, for creating and dropping others."""
+    url = make_url(PG_URL).set(drivername="postgresql+psycopg", database="postgres")
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _recreate(admin: Engine, name: str, template: str | None = None) -> None:
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        like = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{like}'))
+
+
+def _build(url: str) -> None:
+    """Migrate an empty database and publish the shipped review types into it."""
+    engine = make_engine(url)
+    upgrade(engine)
+    Service(Store(engine), WorkingCalendar(), lambda: PUBLISHED_AT).publish_missing(DEFINITIONS)
+    if url.startswith("sqlite"):
+        with engine.connect() as conn:  # fold the WAL into the file, so a copy is whole
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def pg_url(worker_id: str) -> str:
     """PostgreSQL URL for this test worker: each pytest-xdist worker gets a database of its own."""
-    if not PG_URL or worker_id == "master":
-        return PG_URL
+    if not PG_URL:
+        return ""
     url = make_url(PG_URL)
     name = f"{url.database}_{worker_id}"
-    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = _admin_engine()
     with admin.connect() as conn:
         found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
         if found.first() is None:
@@ -67,9 +90,26 @@ def pg_url(worker_id: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session")
+def template(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated schema with the shipped review types published, built once per test session
+    (and per worker): a SQLite file, or a PostgreSQL template database. Each test gets a copy."""
+    if pg_url:
+        name = f"{make_url(pg_url).database}_template"
+        admin = _admin_engine()
+        _recreate(admin, name)
+        admin.dispose()
+        _build(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+        return name
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _build(f"sqlite:///{path}")
+    return str(path)
+
+
 @pytest.fixture
 def db_url(tmp_path: Path, pg_url: str) -> Iterator[str]:
-    """A URL to an empty database; on PostgreSQL the public schema is dropped and remade."""
+    """A URL to a database of this test's own: on SQLite a new file, on PostgreSQL this worker's
+    database (empty unless the ``db`` fixture filled it)."""
     if pg_url:
         yield pg_url
     else:
@@ -77,11 +117,27 @@ def db_url(tmp_path: Path, pg_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+def db(db_url: str, template: str) -> Iterator[Engine]:
+    """The database at ``db_url``, a copy of the template: migrated, review types published."""
     if db_url.startswith("postgresql"):
-        _reset_postgres(engine)
-    upgrade(engine)
+        admin = _admin_engine()
+        _recreate(admin, make_url(db_url).database or "", template)
+        admin.dispose()
+    else:
+        shutil.copyfile(template, make_url(db_url).database or "")
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def empty_db(db_url: str) -> Iterator[Engine]:
+    """The database at ``db_url``, empty: no schema at all (for the tests of migrating)."""
+    if db_url.startswith("postgresql"):
+        admin = _admin_engine()
+        _recreate(admin, make_url(db_url).database or "")
+        admin.dispose()
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()
 
@@ -98,9 +154,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def service(db: Engine, calendar: WorkingCalendar, clock: Clock) -> Service:
-    svc = Service(Store(db), calendar, clock)
-    svc.publish_missing(DEFINITIONS)
-    return svc
+    return Service(Store(db), calendar, clock)
 
 
 @pytest.fixture

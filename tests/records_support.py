@@ -1,6 +1,6 @@
 """Helpers for tests that need a review's records: add, change and list them through the use
-cases (``workflow.records``) with the case's current version, and the records each stage of a
-review needs for its guards to pass."""
+cases (``workflow.services.records``) with the case's current version, and the records each
+stage of a review needs for its guards to pass."""
 
 from __future__ import annotations
 
@@ -26,25 +26,28 @@ def version(service: Service, case_id: int) -> int:
 def add(
     service: Service, actor: Actor, case_id: int, kind: str, /, **fields: Any
 ) -> dict[str, Any]:
-    return records.add_record(service, actor, case_id, kind, fields, version(service, case_id))
+    """The record added, as the API answers it (dates as ISO text)."""
+    command = records.AddRecord.of(case_id, kind, fields, version(service, case_id))
+    return records.add_record(service, actor, command).model_dump(mode="json")
 
 
 def change(
     service: Service, actor: Actor, case_id: int, kind: str, record_id: int, /, **fields: Any
 ) -> dict[str, Any]:
-    return records.change_record(
-        service, actor, case_id, kind, record_id, fields, version(service, case_id)
-    )
+    command = records.ChangeRecord.of(case_id, kind, record_id, fields, version(service, case_id))
+    return records.change_record(service, actor, command).model_dump(mode="json")
 
 
 def remove(service: Service, actor: Actor, case_id: int, kind: str, record_id: int) -> Any:
-    return records.remove_record(
-        service, actor, case_id, kind, record_id, version(service, case_id)
-    )
+    command = records.RemoveRecord.of(case_id, kind, record_id, version(service, case_id))
+    return records.remove_record(service, actor, command).model_dump(mode="json")
 
 
 def listed(service: Service, actor: Actor, case_id: int, kind: str) -> list[dict[str, Any]]:
-    return list(records.list_records(service, actor, case_id, kind)["items"])
+    """The records the actor sees, as the API answers them (dates as ISO text)."""
+    return list(
+        records.list_records(service, actor, case_id, kind).model_dump(mode="json")["items"]
+    )
 
 
 # -- what each stage needs ------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from tests.test_pages import FAST_HASH, PEOPLE, as_user, submit, text_of
 from web.app import create_app
 from workflow.core.roles import Actor
 from workflow.services import accounts
-from workflow.services.administration import Administration
+from workflow.services.administration import audit
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.unit import unit_of_work
 
 
 @pytest.fixture
@@ -31,11 +30,10 @@ def admin_app(tmp_path: Any, db_url: str, service: Service) -> Any:
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
     )
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, (role, agencies) in PEOPLE.items():
-            user = accounts.create_user(s, name, role, agencies, "", service.now())
-            user.password_hash = FAST_HASH
-            s.add(user)
+            new = accounts.NewUser(name=name, role=role, agencies=agencies)
+            accounts.add_user(u, new, service.now()).password_hash = FAST_HASH
     app = create_app(settings, service=service)
     app.config.update(TESTING=True)
     return app
@@ -87,8 +85,8 @@ def test_an_admin_edits_publishes_and_migrates_in_the_browser(
     )
     assert "Applied: version 1 to 2" in text_of(applied.get_data(as_text=True))
     assert service.get_case(reviewer, old["id"])["definition_version"] == 2
-    audit = [e["action"] for e in Administration(service).audit(Actor("ada", "admin"), LR)]
-    assert audit[:4] == ["migration_applied", "published", "draft_saved", "draft_saved"]
+    actions = [e.action for e in audit.entries(service, Actor("ada", "admin"), LR)]
+    assert actions[:4] == ["migration_applied", "published", "draft_saved", "draft_saved"]
 
 
 @pytest.mark.parametrize("name", ["rita", "carl", "Lena Lead", "pat"])

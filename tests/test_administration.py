@@ -23,7 +23,8 @@ from workflow.core.errors import (
     VersionConflict,
 )
 from workflow.core.roles import Actor
-from workflow.services.administration import Administration
+from workflow.services.administration import audit, drafts, migration, review_types
+from workflow.services.administration.results import CaseRef, MigrationPlan
 from workflow.services.cases import Service
 from workflow.store.models.cases import Case
 from workflow.store.models.time import Deadline
@@ -82,9 +83,23 @@ def find(service: Service, actor: Actor, case_id: int) -> dict:
     return service.get_case(actor, case_id)
 
 
-@pytest.fixture
-def admin_api(service: Service) -> Administration:
-    return Administration(service)
+def migrate(
+    service: Service,
+    actor: Actor,
+    from_version: int,
+    to_version: int,
+    state_map: dict[str, str],
+    cases: list[dict[str, int]] | None = None,
+    dry_run: bool = True,
+) -> Any:
+    plan = MigrationPlan(
+        from_version=from_version,
+        to_version=to_version,
+        state_map=state_map,
+        cases=tuple(CaseRef(**c) for c in cases) if cases is not None else None,
+        dry_run=dry_run,
+    )
+    return migration.migrate(service, actor, LR, plan)
 
 
 def open_lr(service: Service, reviewer: Actor, chair: Actor, lead: Actor, steps: int) -> dict:
@@ -111,13 +126,14 @@ def open_lr(service: Service, reviewer: Actor, chair: Actor, lead: Actor, steps:
 
 
 def test_an_unreachable_state_is_refused_with_its_name_and_line(
-    admin_api: Administration, admin: Actor
+    service: Service, admin: Actor
 ) -> None:
-    preview = admin_api.preview(admin, LR, UNREACHABLE)
-    assert preview["valid"] is False
-    [problem] = preview["problems"]
-    assert "'orphaned' cannot be reached" in problem["message"]
-    assert UNREACHABLE.splitlines()[problem["line"] - 1] == "[states.orphaned]"
+    preview = drafts.preview(service, admin, LR, UNREACHABLE)
+    assert preview.valid is False
+    [problem] = preview.problems
+    assert "'orphaned' cannot be reached" in problem.message
+    assert problem.line is not None
+    assert UNREACHABLE.splitlines()[problem.line - 1] == "[states.orphaned]"
 
 
 @pytest.mark.parametrize(
@@ -164,65 +180,62 @@ def test_the_comparison_names_each_change() -> None:
 
 
 def test_a_draft_keeps_its_problems_until_fixed_and_refuses_a_stale_save(
-    admin_api: Administration, admin: Actor
+    service: Service, admin: Actor
 ) -> None:
-    saved = admin_api.save_draft(admin, LR, UNREACHABLE)
-    assert saved["preview"]["valid"] is False
-    assert saved["based_on_version"] == 1
+    saved = drafts.save_draft(service, admin, LR, UNREACHABLE)
+    assert saved.preview.valid is False
+    assert saved.based_on_version == 1
     with pytest.raises(DefinitionError, match="1 problem"):
-        admin_api.publish_draft(admin, LR)
-    fixed = admin_api.save_draft(admin, LR, LR_V2, expected_version=saved["version"])
-    assert fixed["preview"]["valid"] is True
-    assert "diagram" in fixed["preview"] and "stateDiagram-v2" in fixed["preview"]["diagram"]
+        drafts.publish_draft(service, admin, LR)
+    fixed = drafts.save_draft(service, admin, LR, LR_V2, expected_version=saved.version)
+    assert fixed.preview.valid is True
+    assert fixed.preview.diagram is not None and "stateDiagram-v2" in fixed.preview.diagram
     with pytest.raises(VersionConflict):
-        admin_api.save_draft(admin, LR, LR_V1, expected_version=saved["version"])
-    assert admin_api.get_draft(admin, LR)["source"] == LR_V2
+        drafts.save_draft(service, admin, LR, LR_V1, expected_version=saved.version)
+    assert drafts.get_draft(service, admin, LR).source == LR_V2
 
 
 def test_publishing_pins_open_cases_and_new_cases_take_the_latest(
     service: Service,
-    admin_api: Administration,
     admin: Actor,
     reviewer: Actor,
     chair: Actor,
     lead: Actor,
 ) -> None:
     old = open_lr(service, reviewer, chair, lead, steps=1)
-    admin_api.save_draft(admin, LR, LR_V2)
-    assert admin_api.publish_draft(admin, LR) == {"key": LR, "version": 2}
+    drafts.save_draft(service, admin, LR, LR_V2)
+    assert drafts.publish_draft(service, admin, LR).model_dump() == {"key": LR, "version": 2}
     with pytest.raises(NotFound):  # publishing used the draft up
-        admin_api.discard_draft(admin, LR)
+        drafts.discard_draft(service, admin, LR)
     assert service.get_case(reviewer, old["id"])["definition_version"] == 1
     new = service.open_case(reviewer, LR, "Family B", {})
     assert new["definition_version"] == 2
     # The old case still runs on version 1's rules: only the chair may sign off there.
     assert service.review_type(LR)["version"] == 2
     assert service.review_type(LR, 1)["source"] == LR_V1
-    assert [v["version"] for v in admin_api.versions(admin, LR)] == [1, 2]
+    assert [v.version for v in review_types.versions(service, admin, LR)] == [1, 2]
 
 
-def test_publishing_through_service_is_audited(
-    service: Service, admin_api: Administration, admin: Actor
-) -> None:
+def test_publishing_through_service_is_audited(service: Service, admin: Actor) -> None:
     service.publish(admin, LR_V2, expected_key=LR)
-    actions = [(e["action"], e["key"], e["version"]) for e in admin_api.audit(admin, LR)]
+    actions = [(e.action, e.key, e.version) for e in audit.entries(service, admin, LR)]
     assert actions[0] == ("published", LR, 2)
     assert ("published", LR, 1) in actions  # workflow init's publication is audited too
 
 
 @pytest.mark.parametrize("role", ["reviewer", "chair", "lead_reviewer", "agency"])
-def test_only_admins_may_administer(admin_api: Administration, role: str) -> None:
+def test_only_admins_may_administer(service: Service, role: str) -> None:
     actor = Actor("someone", role, ("Police",))
     calls = [
-        lambda: admin_api.catalogue(actor),
-        lambda: admin_api.preview(actor, LR, LR_V2),
-        lambda: admin_api.save_draft(actor, LR, LR_V2),
-        lambda: admin_api.get_draft(actor, LR),
-        lambda: admin_api.discard_draft(actor, LR),
-        lambda: admin_api.publish_draft(actor, LR),
-        lambda: admin_api.versions(actor, LR),
-        lambda: admin_api.audit(actor),
-        lambda: admin_api.migrate(actor, LR, 1, 1, {}),
+        lambda: review_types.catalogue(actor),
+        lambda: drafts.preview(service, actor, LR, LR_V2),
+        lambda: drafts.save_draft(service, actor, LR, LR_V2),
+        lambda: drafts.get_draft(service, actor, LR),
+        lambda: drafts.discard_draft(service, actor, LR),
+        lambda: drafts.publish_draft(service, actor, LR),
+        lambda: review_types.versions(service, actor, LR),
+        lambda: audit.entries(service, actor),
+        lambda: migrate(service, actor, 1, 1, {}),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
@@ -230,16 +243,14 @@ def test_only_admins_may_administer(admin_api: Administration, role: str) -> Non
 
 
 def test_the_catalogue_lists_guards_with_their_parameters_and_roles(
-    admin_api: Administration, admin: Actor
+    service: Service, admin: Actor
 ) -> None:
-    catalogue = admin_api.catalogue(admin)
-    guards = {g["name"]: g for g in catalogue["guards"]}
-    assert [p["name"] for p in guards["elapsed_since"]["params"]] == ["field", "duration"]
-    assert (
-        "records.lead_appointments[].organisations" in guards["lead_reviewer_independent"]["reads"]
-    )
-    assert guards["involvement_recorded"]["doc"]
-    assert "system" in catalogue["roles"] and "admin" in catalogue["roles"]
+    catalogue = review_types.catalogue(admin)
+    guards = {g.name: g for g in catalogue.guards}
+    assert [p.name for p in guards["elapsed_since"].params] == ["field", "duration"]
+    assert "records.lead_appointments[].organisations" in guards["lead_reviewer_independent"].reads
+    assert guards["involvement_recorded"].doc
+    assert "system" in catalogue.roles and "admin" in catalogue.roles
 
 
 # -- migration of open cases ----------------------------------------------------------------------
@@ -263,7 +274,6 @@ def _state_of_things(service: Service, case_id: int) -> dict[str, Any]:
 
 def test_a_dry_run_and_the_applied_migration_agree_exactly(
     service: Service,
-    admin_api: Administration,
     admin: Actor,
     reviewer: Actor,
     chair: Actor,
@@ -275,15 +285,15 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
     service.publish(admin, LR_V2, expected_key=LR)
     clock.advance(days=1)
     with pytest.raises(InvalidInput, match="monitoring"):
-        admin_api.migrate(admin, LR, 1, 2, {})  # 'monitoring' has no home in version 2
+        migrate(service, admin, 1, 2, {})  # 'monitoring' has no home in version 2
     state_map = {"monitoring": "monitoring_actions"}
     before = {c: _state_of_things(service, c) for c in (in_findings["id"], monitoring["id"])}
-    plan = admin_api.migrate(admin, LR, 1, 2, state_map)
-    assert plan["dry_run"] is True
+    plan = migrate(service, admin, 1, 2, state_map)
+    assert plan.dry_run is True
     assert {c: _state_of_things(service, c) for c in before} == before  # nothing changed
-    by_id = {c["id"]: c for c in plan["cases"]}
-    assert by_id[monitoring["id"]]["to_state"] == "monitoring_actions"
-    moved = by_id[in_findings["id"]]["deadlines"]
+    by_id = {c.id: c for c in plan.cases}
+    assert by_id[monitoring["id"]].to_state == "monitoring_actions"
+    moved = [d.model_dump(mode="json") for d in by_id[in_findings["id"]].deadlines or ()]
     assert moved == [
         {
             "op": "move",
@@ -292,20 +302,20 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
             "due_date": "2027-03-30",
         }
     ]
-    assert "agree_findings" in by_id[in_findings["id"]]["blocked"]
-    applied = admin_api.migrate(
+    assert "agree_findings" in (by_id[in_findings["id"]].blocked or {})
+    applied = migrate(
+        service,
         admin,
-        LR,
         1,
         2,
         state_map,
-        cases=[{"id": c["id"], "version": c["version"]} for c in plan["cases"]],
+        cases=[{"id": c.id, "version": c.version or 0} for c in plan.cases],
         dry_run=False,
     )
-    assert [c["outcome"] for c in applied["cases"]] == ["migrated", "migrated"]
-    for planned in plan["cases"]:
-        after = _state_of_things(service, planned["id"])
-        assert after["state"] == planned["to_state"]
+    assert [c.outcome for c in applied.cases] == ["migrated", "migrated"]
+    for planned in plan.cases:
+        after = _state_of_things(service, planned.id)
+        assert after["state"] == planned.to_state
         assert after["version"] == 2
     assert _state_of_things(service, in_findings["id"])["deadlines"] == [
         ("completion", "pending", "2027-03-30")
@@ -314,13 +324,12 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
     assert events[-2]["kind"] == "migrated"
     assert events[-2]["detail"]["state_map"] == state_map
     assert events[-1]["kind"] == "deadline_moved"
-    actions = [e["action"] for e in admin_api.audit(admin, LR)]
+    actions = [e.action for e in audit.entries(service, admin, LR)]
     assert actions[0] == "migration_applied"
 
 
 def test_a_case_changed_since_the_dry_run_is_skipped_not_overwritten(
     service: Service,
-    admin_api: Administration,
     admin: Actor,
     reviewer: Actor,
     chair: Actor,
@@ -328,21 +337,21 @@ def test_a_case_changed_since_the_dry_run_is_skipped_not_overwritten(
 ) -> None:
     case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
     service.publish(admin, LR_V2, expected_key=LR)
-    plan = admin_api.migrate(admin, LR, 1, 2, {})
+    plan = migrate(service, admin, 1, 2, {})
     moved_on = service.transition(
         lead, case["id"], "agree_findings", case["version"], data=FINDINGS
     )
-    result = admin_api.migrate(
+    result = migrate(
+        service,
         admin,
-        LR,
         1,
         2,
         {},
-        cases=[{"id": case["id"], "version": plan["cases"][0]["version"]}],
+        cases=[{"id": case["id"], "version": plan.cases[0].version}],
         dry_run=False,
     )
-    [only] = result["cases"]
-    assert only["outcome"] == "skipped" and "dry run" in only["reason"]
+    [only] = result.cases
+    assert only.outcome == "skipped" and "dry run" in (only.reason or "")
     after = service.get_case(reviewer, case["id"])
     assert (after["definition_version"], after["state"], after["version"]) == (
         1,
@@ -353,7 +362,6 @@ def test_a_case_changed_since_the_dry_run_is_skipped_not_overwritten(
 
 def test_a_migration_racing_a_reviewers_step_loses_cleanly(
     service: Service,
-    admin_api: Administration,
     admin: Actor,
     reviewer: Actor,
     chair: Actor,
@@ -361,8 +369,8 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
 ) -> None:
     case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
     service.publish(admin, LR_V2, expected_key=LR)
-    plan = admin_api.migrate(admin, LR, 1, 2, {})
-    cases = [{"id": case["id"], "version": plan["cases"][0]["version"]}]
+    plan = migrate(service, admin, 1, 2, {})
+    cases = [{"id": case["id"], "version": plan.cases[0].version}]
     outcomes: dict[str, Any] = {}
     barrier = threading.Barrier(2)
 
@@ -375,13 +383,12 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
         except VersionConflict:
             outcomes["step"] = "conflict"
 
-    def migrate() -> None:
+    def move() -> None:
         barrier.wait()
-        outcomes["migration"] = admin_api.migrate(admin, LR, 1, 2, {}, cases=cases, dry_run=False)[
-            "cases"
-        ][0]["outcome"]
+        moved = migrate(service, admin, 1, 2, {}, cases=cases, dry_run=False)
+        outcomes["migration"] = moved.cases[0].outcome
 
-    threads = [threading.Thread(target=step), threading.Thread(target=migrate)]
+    threads = [threading.Thread(target=step), threading.Thread(target=move)]
     for t in threads:
         t.start()
     for t in threads:

@@ -23,6 +23,16 @@ from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.roles import Actor
 from workflow.services import learning, publication, records
 from workflow.services.cases import Service
+from workflow.services.learning import NewProduct
+from workflow.services.publication import (
+    BoardResponse,
+    ConfirmHarmCheck,
+    DecideNotToPublish,
+    DelayPublication,
+    Publish,
+    RecordResponse,
+    SendAdvanceCopies,
+)
 from workflow.services.reports import annual as annual_report
 from workflow.services.reports import timeliness as reports
 from workflow.services.time.sweep import sweep
@@ -70,7 +80,8 @@ def v(service: Service, case_id: int) -> int:
 
 
 def add(service: Service, case_id: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    return records.add_record(service, REVIEWER, case_id, kind, body, v(service, case_id))
+    command = records.AddRecord.of(case_id, kind, body, v(service, case_id))
+    return records.add_record(service, REVIEWER, command).model_dump(mode="json")
 
 
 def step(service: Service, case_id: int, trigger: str, data: dict[str, Any] | None = None) -> None:
@@ -79,18 +90,23 @@ def step(service: Service, case_id: int, trigger: str, data: dict[str, Any] | No
 
 def publish(service: Service, clock: Clock, case_id: int, sent: str, day: str) -> None:
     at(clock, sent)
+    response = BoardResponse(**{**RESPONSE, "findings_accepted": [1]})
     publication.record_response(
-        service, REVIEWER, case_id, v(service, case_id), {**RESPONSE, "findings_accepted": [1]}
-    )
-    publication.send_advance_copies(service, REVIEWER, case_id, v(service, case_id), None)
-    publication.confirm_harm_check(service, CHAIR, case_id, v(service, case_id))
-    at(clock, day)
-    publication.publish(
         service,
-        CHAIR,
+        REVIEWER,
         case_id,
-        v(service, case_id),
-        f"https://board.example/reviews/{SENTINEL.lower().replace(' ', '-')}",
+        RecordResponse(expected_version=v(service, case_id), response=response),
+    )
+    publication.send_advance_copies(
+        service, REVIEWER, case_id, SendAdvanceCopies(expected_version=v(service, case_id))
+    )
+    publication.confirm_harm_check(
+        service, CHAIR, case_id, ConfirmHarmCheck(expected_version=v(service, case_id))
+    )
+    at(clock, day)
+    url = f"https://board.example/reviews/{SENTINEL.lower().replace(' ', '-')}"
+    publication.publish(
+        service, CHAIR, case_id, Publish(expected_version=v(service, case_id), url=url)
     )
 
 
@@ -113,7 +129,7 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     each figure's test)."""
     at(clock, "2025-01-02")
     for name in ("Neglect", "Information sharing", "Domestic abuse"):
-        records.save_theme(service, ADMIN, {"name": name})
+        records.save_theme(service, ADMIN, records.SaveTheme.of({"name": name}))
     ids: dict[str, int] = {}
 
     # SCR5: published in 2025, taken down by the scheduler twelve months later, in 2026.
@@ -154,7 +170,9 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         )
     by_due = {
         a["due_date"]: a["id"]
-        for a in records.list_records(service, REVIEWER, ids["scr1"], "actions")["items"]
+        for a in records.list_records(service, REVIEWER, ids["scr1"], "actions").model_dump(
+            mode="json"
+        )["items"]
     }
 
     # Learning reviews: one commissioned, one declined, in 2026 (and one opened in 2027).
@@ -182,11 +200,13 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     records.change_record(
         service,
         REVIEWER,
-        ids["scr1"],
-        "actions",
-        by_due["2026-05-31"],
-        {**done, "impact_evidence": "Audit: referrals now shared"},
-        v(service, ids["scr1"]),
+        records.ChangeRecord.of(
+            ids["scr1"],
+            "actions",
+            by_due["2026-05-31"],
+            {**done, "impact_evidence": "Audit: referrals now shared"},
+            v(service, ids["scr1"]),
+        ),
     )
     publish(service, clock, ids["scr1"], "2026-06-01", "2026-06-10")
     at(clock, "2026-07-01")
@@ -194,19 +214,19 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         service,
         CHAIR,
         ids["scr2"],
-        v(service, ids["scr2"]),
-        f"{SENTINEL}'s siblings",
-        date(2026, 7, 1),
+        DecideNotToPublish(
+            expected_version=v(service, ids["scr2"]),
+            reasons=f"{SENTINEL}'s siblings",
+            panel_told_on=date(2026, 7, 1),
+        ),
     )
     at(clock, "2026-07-10")
     records.change_record(
         service,
         REVIEWER,
-        ids["scr1"],
-        "actions",
-        by_due["2026-06-30"],
-        done,
-        v(service, ids["scr1"]),
+        records.ChangeRecord.of(
+            ids["scr1"], "actions", by_due["2026-06-30"], done, v(service, ids["scr1"])
+        ),
     )
 
     # SCR3: opened 2026, publication delayed.
@@ -218,9 +238,11 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         service,
         CHAIR,
         ids["scr3"],
-        v(service, ids["scr3"]),
-        f"Trial of {SENTINEL}'s father",
-        date(2027, 3, 1),
+        DelayPublication(
+            expected_version=v(service, ids["scr3"]),
+            reason=f"Trial of {SENTINEL}'s father",
+            review_date=date(2027, 3, 1),
+        ),
     )
 
     publish(service, clock, ids["lpr1"], "2026-10-01", "2026-10-15")
@@ -233,29 +255,33 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     learning.create_product(
         service,
         REVIEWER,
-        {
-            "kind": "bulletin",
-            "title": f"What {SENTINEL} taught us",
-            "cases": [refs["scr1"]],
-            "deliveries": [
-                {"delivered_on": "2026-03-10", "reach": 40, "agencies_reached": ["Police"]}
-            ],
-        },
+        NewProduct.model_validate(
+            {
+                "kind": "bulletin",
+                "title": f"What {SENTINEL} taught us",
+                "cases": [refs["scr1"]],
+                "deliveries": [
+                    {"delivered_on": "2026-03-10", "reach": 40, "agencies_reached": ["Police"]}
+                ],
+            }
+        ),
     )
     learning.create_product(
         service,
         REVIEWER,
-        {
-            "kind": "thematic_presentation",
-            "title": "Neglect across reviews",
-            "cases": [refs["scr1"], refs["scr2"], refs["scr5"]],
-            "themes": ["Neglect"],
-            "audience_agencies": ["Health"],
-            "deliveries": [
-                {"delivered_on": "2026-12-01", "reach": 25},
-                {"delivered_on": "2027-01-10", "reach": 30, "agencies_reached": ["Education"]},
-            ],
-        },
+        NewProduct.model_validate(
+            {
+                "kind": "thematic_presentation",
+                "title": "Neglect across reviews",
+                "cases": [refs["scr1"], refs["scr2"], refs["scr5"]],
+                "themes": ["Neglect"],
+                "audience_agencies": ["Health"],
+                "deliveries": [
+                    {"delivered_on": "2026-12-01", "reach": 25},
+                    {"delivered_on": "2027-01-10", "reach": 30, "agencies_reached": ["Education"]},
+                ],
+            }
+        ),
     )
     return ids
 
@@ -268,7 +294,8 @@ def year(service: Service, clock: Clock) -> dict[str, int]:
 
 
 def report(service: Service, **kw: Any) -> dict[str, Any]:
-    return annual_report.annual(service, CHAIR, 2026, **kw)
+    """The 2026 report as the JSON API gives it."""
+    return annual_report.annual(service, CHAIR, 2026, **kw).model_dump(mode="json")
 
 
 def reviews_of(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -347,10 +374,10 @@ def test_decisions_and_timeliness_against_each_limit(
     labels = {(d["review_type"], d["trigger"]): d["label"] for d in r["decisions"]}
     assert labels[("serious_case_review", "sign_off_action_plan")] == "Sign off the action plan"
     # The same figures as the timeliness report for the year, limit by limit.
-    assert (
-        r["timeliness"]
-        == reports.timeliness(service, None, date(2026, 1, 1), date(2026, 12, 31))["deadlines"]
-    )
+    assert r["timeliness"] == [
+        row.model_dump(mode="json")
+        for row in reports.timeliness(service, None, date(2026, 1, 1), date(2026, 12, 31)).deadlines
+    ]
     website = next(t for t in r["timeliness"] if t["deadline"] == "website")
     assert (website["limit"], website["met_on_time"], website["total"]) == ("T6", 1, 1)
     limits = {t["limit"] for t in r["timeliness"]}
@@ -483,7 +510,7 @@ def no_child_named(text: str, where: str) -> None:
 
 
 def test_csv_rows_match_the_json(service: Service, year: dict[str, int]) -> None:
-    r = report(service)
+    r = annual_report.annual(service, CHAIR, 2026)
     text = annual_report.to_csv(r)
     lines = text.splitlines()
     assert lines[0] == "section,review_type,item,measure,value"
@@ -501,13 +528,15 @@ def test_the_api_serves_json_and_csv_and_names_no_child(
     at(clock, "2027-01-15")
     r = call("chair", "get", "/reports/annual?year=2026")
     assert r.status_code == 200
-    assert r.json == annual_report.annual(service, CHAIR, 2026)
+    assert r.json == annual_report.annual(service, CHAIR, 2026).model_dump(mode="json")
     no_child_named(r.get_data(as_text=True), "the JSON")
     csv = call("reviewer", "get", "/reports/annual?year=2026&format=csv")
     assert csv.status_code == 200
     assert csv.mimetype == "text/csv"
     assert 'filename="annual-report-2026.csv"' in csv.headers["Content-Disposition"]
-    assert csv.get_data(as_text=True) == annual_report.to_csv(r.json)
+    assert csv.get_data(as_text=True) == annual_report.to_csv(
+        annual_report.AnnualReport.model_validate(r.json)
+    )
     no_child_named(csv.get_data(as_text=True), "the CSV")
     assert (
         call("admin", "get", "/reports/annual?year=2026&start_month=4").json["period"]["label"]
@@ -542,7 +571,7 @@ def test_the_printable_page_has_charts_and_names_no_child(
         no_child_named(download.get_data(as_text=True), path)
     assert json.loads(
         chair.get("/reports/annual.json?year=2026").get_data()
-    ) == annual_report.annual(service, CHAIR, 2026)
+    ) == annual_report.annual(service, CHAIR, 2026).model_dump(mode="json")
     assert chair.get("/reports/annual?year=soon").status_code == 400
     assert signed_in(app, service, "pat", "agency").get("/reports/annual").status_code == 403
 
@@ -568,7 +597,7 @@ def test_the_command_writes_the_same_files(
         for n in ("annual-report-2025.json", "annual-report-2025.csv", "annual-report-2025.html")
     ]
     written = json.loads((out / "annual-report-2025.json").read_text(encoding="utf-8"))
-    expected = annual_report.annual(service, None, 2025)
+    expected = annual_report.annual(service, None, 2025).model_dump(mode="json")
     for r in (written, expected):
         r["period"].pop("as_of")
     assert written == expected
@@ -591,7 +620,7 @@ def test_the_demo_boards_report_matches_its_records(service: Service) -> None:
 
     demo.load(service)
     today = service.calendar.local_date(service.now())
-    r = annual_report.annual(service, CHAIR, today.year)
+    r = annual_report.annual(service, CHAIR, today.year).model_dump(mode="json")
     with Session(service.db) as s:
         cases = list(s.exec(select(Case)))
         chair_steps = Counter(

@@ -34,7 +34,6 @@ from workflow.services.cases import Service
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.time import Deadline
-from workflow.store.unit import unit_of_work
 
 CRITERIA = {
     "abuse_or_neglect": True,
@@ -155,8 +154,8 @@ def test_the_token_of_a_deactivated_user_gets_401(
     call: Call, service: Service, tokens: dict[str, str]
 ) -> None:
     assert call("reviewer", "get", "/cases").status_code == 200
-    with unit_of_work(service.db) as s:
-        user_named(s, "rita").active = False
+    with service.store.write() as u:
+        user_named(u, "rita").active = False
     assert_error(call("reviewer", "get", "/cases"), 401, "unauthorized")
 
 

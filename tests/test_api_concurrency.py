@@ -20,10 +20,9 @@ from werkzeug.serving import make_server
 
 from tests.conftest import DEFINITIONS
 from web.app import create_app
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.unit import unit_of_work
 
 WRITERS = 8
 CRITERIA = {
@@ -65,9 +64,9 @@ def server(db_url: str, tmp_path: Path, service: Service) -> Iterator[Server]:
         instance_dir=tmp_path / "instance",
     )
     app = create_app(settings, service=service)
-    with unit_of_work(service.db) as s:
-        create_user(s, "rita", "reviewer", [], "", service.now())
-        token = create_token(s, "rita", service.now())
+    with service.store.write() as u:
+        add_user(u, NewUser(name="rita", role="reviewer"), service.now())
+        token = issue_token(u, "rita", service.now())
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

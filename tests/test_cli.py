@@ -7,6 +7,7 @@ PostgreSQL database in ``WORKFLOW_TEST_DATABASE_URL``, emptied first).
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,18 +17,22 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from freezegun import freeze_time
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from tests.conftest import DEFINITIONS
-from workflow import cli as cli_module
-from workflow.cli import WebServer, _make_server, cli, diagram_text
+from workflow.cli import cli
+from workflow.cli import serve as serve_module
+from workflow.cli.definitions import diagram_text
+from workflow.cli.serve import WebServer, make_server
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import load, problems_in
 from workflow.core.roles import Actor
 from workflow.services import demo as demo_board
-from workflow.services.accounts import check_password, user_for_token
+from workflow.services.accounts import actor_for_token, sign_in
 from workflow.services.cases import Service
+from workflow.settings import load_settings
 from workflow.store.db import make_engine
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case, Event
@@ -136,6 +141,98 @@ def test_a_missing_config_file_is_a_message_not_a_traceback(tmp_path: Path) -> N
 def test_a_database_without_schema_tells_you_to_run_init(run: Any) -> None:
     result = user_error(run("tokens", "create", "anyone"))
     assert "workflow init" in result.stderr
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "line"),
+    [
+        (
+            "tick",
+            'page_size = "lots"',
+            'page_size = "lots" is not allowed; use a whole number of at least 1.',
+        ),
+        (
+            "init",
+            "[web]\nmax_failed_loginz = 5",
+            "web.max_failed_loginz is not a setting; [web] has: max_failed_logins, "
+            "session_cookie_secure.",
+        ),
+        (
+            "serve",
+            '[notices]\nsender = "pigeon"',
+            'notices.sender = "pigeon" is not allowed; use one of: log, smtp.',
+        ),
+        (
+            "tick",
+            '[calendar]\nclosure_days = ["24 December"]',
+            'calendar.closure_days[0] = "24 December" is not allowed; use a list of dates, like '
+            '["2026-12-24"].',
+        ),
+        ("init", 'colour = "blue"', "colour is not a setting; the file has: calendar,"),
+    ],
+)
+def test_a_wrong_setting_stops_start_up_with_one_line(
+    run: Any, config: Path, command: str, setting: str, line: str
+) -> None:
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    result = user_error(run(command))
+    assert result.stderr.splitlines() == [result.stderr.strip()]  # one line, no traceback
+    assert result.stderr.startswith(f"{config}: {line}")
+
+
+def test_a_wrong_environment_variable_is_named_instead_of_the_file(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKFLOW_SCHEDULER__BATCH", "0")
+    result = user_error(run("tick"))
+    assert result.stderr.strip() == (
+        'WORKFLOW_SCHEDULER__BATCH: scheduler.batch = "0" is not allowed; use a whole number '
+        "of at least 1."
+    )
+
+
+def test_the_secret_key_never_comes_from_the_file(run: Any, config: Path) -> None:
+    config.write_text(config.read_text(encoding="utf-8") + 'secret_key = "x"\n', encoding="utf-8")
+    result = user_error(run("init"))
+    assert result.stderr.startswith(f"{config}: secret_key does not belong in the file")
+    assert "WORKFLOW_SECRET_KEY" in result.stderr and '"x"' not in result.stderr
+
+
+def test_settings_from_the_file_then_the_environment(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + 'instance_dir = "var"\n[scheduler]\nbatch = 7\nlease_seconds = 60\n'
+        + '[notices]\nsender = "smtp"\n[notices.smtp]\nhost = "mail.example"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKFLOW_SCHEDULER__LEASE_SECONDS", "90")
+    monkeypatch.setenv("WORKFLOW_SMTP_PASSWORD", "from the environment")
+    monkeypatch.setenv("WORKFLOW_NOTICES__SMTP__FROM", "reviews@board.example")
+    settings = load_settings(config)
+    assert settings.instance_dir == config.parent / "var"  # relative to the file's folder
+    assert (settings.scheduler.batch, settings.scheduler.lease_seconds) == (7, 90)
+    assert settings.notices.smtp.connection() == {
+        "host": "mail.example",
+        "port": 25,
+        "from": "reviews@board.example",
+        "user": "",
+        "password": "from the environment",
+        "starttls": False,
+        "timeout": 10.0,
+    }
+    assert "from the environment" not in repr(settings)
+
+
+def test_without_a_secret_key_one_is_made_once_for_the_instance(config: Path) -> None:
+    first = load_settings(config).secret_key.get_secret_value()
+    kept = config.parent / "instance" / "secret_key"
+    assert kept.read_text() == first and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert load_settings(config).secret_key.get_secret_value() == first
 
 
 # -- init -----------------------------------------------------------------------------------
@@ -264,8 +361,8 @@ def test_users_create_reads_the_password_from_stdin(run: Any, engine: Any) -> No
             ["Police", "Probation"],
             "pat@example.org",
         )
-        assert check_password(user, "a long password")
         assert "a long password" not in user.password_hash
+    assert sign_in(Store(engine), "Pat Police", "a long password") is not None
 
 
 def test_users_create_refuses_a_name_that_exists(run: Any, engine: Any) -> None:
@@ -275,7 +372,8 @@ def test_users_create_refuses_a_name_that_exists(run: Any, engine: Any) -> None:
     assert "rita" in result.stderr and "exists" in result.stderr
     with Session(engine) as s:
         user = s.exec(select(User).where(User.name == "rita")).one()
-        assert user.role == "reviewer" and check_password(user, "first password")
+        assert user.role == "reviewer"
+    assert sign_in(Store(engine), "rita", "first password") is not None
 
 
 @pytest.mark.parametrize(
@@ -302,7 +400,8 @@ def test_users_create_without_a_password_makes_a_token_only_user(run: Any, engin
     assert "token" in result.stderr
     with Session(engine) as s:
         user = s.exec(select(User).where(User.name == "robot")).one()
-        assert user.password_hash == "" and not check_password(user, "")
+        assert user.password_hash == ""
+    assert sign_in(Store(engine), "robot", "") is None
 
 
 def test_tokens_create_prints_one_line_that_authenticates(run: Any, engine: Any) -> None:
@@ -311,10 +410,9 @@ def test_tokens_create_prints_one_line_that_authenticates(run: Any, engine: Any)
     result = ok(run("tokens", "create", "carl"))
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].strip() == lines[0] and len(lines[0]) >= 32
-    with Session(engine) as s:
-        user = user_for_token(s, lines[0])
-        assert user is not None and user.name == "carl"
-        assert user_for_token(s, lines[0] + "x") is None
+    user = actor_for_token(Store(engine), lines[0])
+    assert user is not None and user.name == "carl"
+    assert actor_for_token(Store(engine), lines[0] + "x") is None
     again = ok(run("tokens", "create", "carl")).stdout.strip()
     assert again != lines[0]
 
@@ -349,7 +447,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["handles"].append(handle)
         return handle
 
-    monkeypatch.setattr(cli_module, "_make_server", make_server)
+    monkeypatch.setattr(serve_module, "make_server", make_server)
     monkeypatch.setattr("workflow.scheduler.start_background", start_background)
     return seen
 
@@ -387,7 +485,7 @@ def test_serve_reports_a_port_in_use(run: Any, monkeypatch: pytest.MonkeyPatch) 
     def busy(app: Any, host: str, port: int) -> Any:
         raise OSError(98, "Address already in use")
 
-    monkeypatch.setattr(cli_module, "_make_server", busy)
+    monkeypatch.setattr(serve_module, "make_server", busy)
     result = user_error(run("serve", "--no-scheduler", "--port", "8124"))
     assert "8124" in result.stderr
 
@@ -401,7 +499,7 @@ def test_the_server_is_waitress_when_installed_else_werkzeug(
     else:
         pytest.importorskip("waitress")
     app = object()
-    server = _make_server(app, "127.0.0.1", 0)
+    server = make_server(app, "127.0.0.1", 0)
     try:
         assert server.url.startswith("http://127.0.0.1:") and not server.url.endswith(":0/")
         owner = getattr(server.run, "__self__", None)
@@ -459,16 +557,16 @@ def test_demo_loads_every_stage_and_is_safe_to_run_again(run: Any, engine: Any) 
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Case)).one() == count
         assert s.exec(select(func.count()).select_from(User)).one() == users
-        new_passwords = _table(second.stdout)
-        for name, (_, password) in new_passwords.items():
-            user = s.exec(select(User).where(User.name == name)).one()
-            assert check_password(user, password)
-            assert password != passwords[name][1]
-            assert not check_password(user, passwords[name][1])
-        new_token = second.stdout.split("(reviewer):\n", 1)[1].splitlines()[0]
-        reviewer = user_for_token(s, new_token)
-        assert reviewer is not None and reviewer.role == "reviewer"
-        assert user_for_token(s, token) is None  # each run replaces the demo token
+    store = Store(engine)
+    new_passwords = _table(second.stdout)
+    for name, (_, password) in new_passwords.items():
+        assert sign_in(store, name, password) is not None
+        assert password != passwords[name][1]
+        assert sign_in(store, name, passwords[name][1]) is None
+    new_token = second.stdout.split("(reviewer):\n", 1)[1].splitlines()[0]
+    reviewer = actor_for_token(store, new_token)
+    assert reviewer is not None and reviewer.role == "reviewer"
+    assert actor_for_token(store, token) is None  # each run replaces the demo token
 
 
 def test_demo_cases_have_real_audit_trails(run: Any, engine: Any) -> None:
@@ -505,9 +603,8 @@ def test_demo_leaves_real_accounts_alone(run: Any, engine: Any) -> None:
     )
     result = user_error(run("demo"))
     assert demo_board.REVIEWER.name in result.stderr
+    assert sign_in(Store(engine), demo_board.REVIEWER.name, "the real password") is not None
     with Session(engine) as s:
-        user = s.exec(select(User).where(User.name == demo_board.REVIEWER.name)).one()
-        assert check_password(user, "the real password")
         assert s.exec(select(func.count()).select_from(Case)).one() == 0
 
 
@@ -520,13 +617,15 @@ def test_demo_moves_on_a_case_left_part_way(run: Any, engine: Any) -> None:
         "Sibling group M",
         {"demo": True, "agencies": ["Northshire Police"]},
     )
-    ok(run("demo"))
+    # The board's dates are relative to its day: the test and the command agree on which.
+    with freeze_time("2026-11-30 10:00:00", tick=True):
+        ok(run("demo"))
     with Session(engine) as s:
         rows = s.exec(select(Case).where(Case.title == "Sibling group M")).all()
         total = s.exec(select(func.count()).select_from(Case)).one()
     assert [(c.id, c.state) for c in rows] == [(part_way["id"], "no_longer_published")]
     assert total == demo_board.expected_cases(
-        Service(Store(engine), WorkingCalendar()), date.today()
+        Service(Store(engine), WorkingCalendar()), date(2026, 11, 30)
     )
 
 

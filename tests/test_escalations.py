@@ -18,15 +18,16 @@ from sqlmodel import Session, col, select
 from tests.conftest import DEFINITIONS, Clock
 from web.app import create_app
 from workflow.core.errors import NotFound, PermissionDenied
+from workflow.core.events import EventKind
 from workflow.core.roles import Actor
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
 from workflow.services.time import escalations
+from workflow.services.time.results import Acknowledgement
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.cases import Event
 from workflow.store.models.time import Escalation, Notice
-from workflow.store.unit import unit_of_work
 
 API = "/api/v1"
 PEOPLE = {
@@ -77,10 +78,11 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def tokens(service: Service) -> dict[str, str]:
     out = {}
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for who, (name, role, agencies) in PEOPLE.items():
-            create_user(s, name, role, agencies, "", service.now(), email=f"{name}@board.example")
-            out[who] = create_token(s, name, service.now())
+            new = NewUser(name=name, role=role, agencies=agencies, email=f"{name}@board.example")
+            add_user(u, new, service.now())
+            out[who] = issue_token(u, name, service.now())
     return out
 
 
@@ -221,6 +223,16 @@ def test_escalations_are_paged_by_key(
     assert third["next_after"] is None
 
 
+def test_unknown_query_parameters_are_ignored(
+    call: Call, agency_cases: dict[str, dict[str, Any]]
+) -> None:
+    r = call("chair", "get", "/escalations?open=true&utm_source=mail")
+    assert r.status_code == 200, r.json
+    assert len(r.json["items"]) == 2
+    bad = call("chair", "get", "/escalations?limit=0")
+    assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_input"
+
+
 def test_escalations_need_a_token(call: Call) -> None:
     r = call("", "get", "/escalations")
     assert r.status_code == 401
@@ -248,7 +260,7 @@ def test_a_role_told_acknowledges_once_and_it_is_audited(
         trail = list(
             s.exec(
                 select(Event).where(
-                    Event.case_id == case["id"], Event.kind == escalations.ACKNOWLEDGED
+                    Event.case_id == case["id"], Event.kind == EventKind.ESCALATION_ACKNOWLEDGED
                 )
             )
         )
@@ -289,7 +301,9 @@ def test_acknowledge_use_case_errors(
         escalations.acknowledge(service, actor("reviewer"), esc.id or 0)
     with pytest.raises(NotFound):
         escalations.acknowledge(service, actor("police"), esc.id or 0)
-    view = escalations.acknowledge(service, actor("health"), esc.id or 0, "done")
+    view = escalations.acknowledge(
+        service, actor("health"), esc.id or 0, Acknowledgement(note="done")
+    )
     assert view["acknowledged_by"] == "hal"
 
 

@@ -20,7 +20,7 @@ from workflow.core.guards.criteria import (
     notifiable_criteria_met,
     scr_criteria_met,
 )
-from workflow.store.records import freeze
+from workflow.core.record_kinds import freeze
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 11, 30)
@@ -50,7 +50,7 @@ def answers(**yes: bool) -> dict[str, Any]:
     return {"criteria": {q: yes.get(q, False) for q in sorted(questions)}}
 
 
-# The review's records as the store gives them to guards (see workflow.store.load_records).
+# The review's records as the guards see them (see workflow.services.records.guard_records).
 LEAD = {
     "id": 1,
     "name": "Lena Lead",

@@ -23,15 +23,13 @@ from workflow.core.errors import InvalidInput
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.services.time.notices import (
-    LogSender,
     Outgoing,
-    SmtpSender,
     backoff,
     claim_notices,
     deliver_due,
-    make_sender,
     next_attempt,
 )
+from workflow.services.time.senders import LogSender, SmtpSender, make_sender
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.accounts import User
@@ -88,14 +86,14 @@ def test_the_log_sender_delivers_each_notice_once(
 ) -> None:
     assert [(n.recipient, n.status) for n in outbox] == [("rita", "pending"), ("carl", "pending")]
     with caplog.at_level(logging.INFO, logger="workflow.services.time.notices"):
-        done = deliver_due(service.db, LogSender(), T0)
+        done = deliver_due(service, LogSender(), T0)
     assert sorted(done.delivered) == ids(outbox)
     assert all("Escalation on case" in r.getMessage() for r in caplog.records)
     after = notices(service)
     assert [(n.status, n.delivered_at, n.attempts, n.claimed_by) for n in after] == [
         ("delivered", T0, 1, None)
     ] * 2
-    assert deliver_due(service.db, LogSender(), T0 + timedelta(days=1)).delivered == []
+    assert deliver_due(service, LogSender(), T0 + timedelta(days=1)).delivered == ()
 
 
 def test_a_failing_sender_is_retried_with_backoff_until_delivered(
@@ -103,8 +101,8 @@ def test_a_failing_sender_is_retried_with_backoff_until_delivered(
 ) -> None:
     sender = FlakySender(failures=3)
     now = T0
-    first = deliver_due(service.db, sender, now)
-    assert sorted(first.retrying) == ids(outbox) and first.delivered == []
+    first = deliver_due(service, sender, now)
+    assert sorted(first.retrying) == ids(outbox) and first.delivered == ()
     for n in notices(service):
         assert (n.status, n.attempts, n.next_attempt_at) == (
             "pending",
@@ -113,14 +111,14 @@ def test_a_failing_sender_is_retried_with_backoff_until_delivered(
         )
         assert "ConnectionRefusedError" in n.last_error
     # Not before the backoff is over.
-    assert deliver_due(service.db, sender, now + timedelta(seconds=59)).retrying == []
+    assert deliver_due(service, sender, now + timedelta(seconds=59)).retrying == ()
     waits = []
     while not sender.sent or len(sender.sent) < len(outbox):
-        due = next_attempt(service.db, now)
+        due = next_attempt(service, now)
         assert due is not None
         waits.append(due - now)
         now = due
-        deliver_due(service.db, sender, now)
+        deliver_due(service, sender, now)
     assert waits == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
     assert sorted(sender.sent) == ids(outbox)  # once each
     assert all(t == 4 for t in sender.tries.values())
@@ -146,14 +144,14 @@ def test_backoff_doubles_up_to_an_hour() -> None:
 def test_a_dead_senders_claims_are_sent_after_the_lease(
     service: Service, outbox: list[Notice]
 ) -> None:
-    claimed = claim_notices(service.db, T0, "dead", lease_seconds=300)
+    claimed = claim_notices(service, T0, "dead", lease_seconds=300)
     assert sorted(n.id for n in claimed) == ids(outbox)
     sender = FlakySender(failures=0)
-    deliver_due(service.db, sender, T0 + timedelta(seconds=299))
+    deliver_due(service, sender, T0 + timedelta(seconds=299))
     assert sender.sent == []
-    deliver_due(service.db, sender, T0 + timedelta(seconds=300))
+    deliver_due(service, sender, T0 + timedelta(seconds=300))
     assert sorted(sender.sent) == ids(outbox)
-    deliver_due(service.db, sender, T0 + timedelta(hours=1))
+    deliver_due(service, sender, T0 + timedelta(hours=1))
     assert len(sender.sent) == len(outbox)
 
 
@@ -261,7 +259,7 @@ def smtp_sender(port: int) -> SmtpSender:
 def test_smtp_delivers_through_a_real_server(
     service: Service, outbox: list[Notice], smtp_server: SmtpServer
 ) -> None:
-    done = deliver_due(service.db, smtp_sender(smtp_server.port), T0)
+    done = deliver_due(service, smtp_sender(smtp_server.port), T0)
     assert sorted(done.delivered) == ids(outbox)
     assert sorted(r for _, rcpts in smtp_server.envelopes for r in rcpts) == [
         "carl@board.example",
@@ -280,15 +278,15 @@ def test_smtp_down_then_busy_then_up_never_loses_a_notice(
     service: Service, outbox: list[Notice], smtp_server: SmtpServer
 ) -> None:
     sender = smtp_sender(closed_port())
-    assert len(deliver_due(service.db, sender, T0).retrying) == 2  # connection refused
+    assert len(deliver_due(service, sender, T0).retrying) == 2  # connection refused
     assert all(n.status == "pending" and n.last_error for n in notices(service))
     sender.port = smtp_server.port
     smtp_server.busy = 2  # the server is back but answers 451 to both
     later = T0 + timedelta(minutes=1)
-    assert len(deliver_due(service.db, sender, later).retrying) == 2
+    assert len(deliver_due(service, sender, later).retrying) == 2
     assert smtp_server.messages == []
     assert [n.next_attempt_at for n in notices(service)] == [later + timedelta(minutes=2)] * 2
-    done = deliver_due(service.db, sender, later + timedelta(minutes=2))
+    done = deliver_due(service, sender, later + timedelta(minutes=2))
     assert sorted(done.delivered) == ids(outbox)
     assert len(smtp_server.messages) == 2
     assert [(n.status, n.attempts) for n in notices(service)] == [("delivered", 3)] * 2
@@ -298,18 +296,16 @@ def test_a_permanent_refusal_is_kept_as_failed_not_retried(
     service: Service, outbox: list[Notice], smtp_server: SmtpServer
 ) -> None:
     smtp_server.unknown_users.add("carl@board.example")
-    done = deliver_due(service.db, smtp_sender(smtp_server.port), T0)
+    done = deliver_due(service, smtp_sender(smtp_server.port), T0)
     rita, carl = notices(service)
     assert (rita.status, carl.status) == ("delivered", "failed")
-    assert done.failed == [carl.id]
+    assert done.failed == (carl.id,)
     assert "550" in carl.last_error
-    assert (
-        deliver_due(service.db, smtp_sender(smtp_server.port), T0 + timedelta(days=2)).failed == []
-    )
+    assert deliver_due(service, smtp_sender(smtp_server.port), T0 + timedelta(days=2)).failed == ()
 
 
 def test_a_notice_without_an_address_fails_under_smtp(smtp_server: SmtpServer) -> None:
-    from workflow.services.time.notices import PermanentFailure
+    from workflow.services.time.senders import PermanentFailure
 
     with pytest.raises(PermanentFailure, match="no e-mail address"):
         smtp_sender(smtp_server.port).send(Outgoing(1, "nobody", "", "s", "b", 1))
@@ -335,20 +331,22 @@ def test_the_sender_is_chosen_in_config(tmp_path: Path) -> None:
     smtp = make_sender(
         settings_with(
             tmp_path,
-            notice_sender="smtp",
-            smtp={"host": "mail", "port": "2525", "from": "a@b.example"},
+            notices={
+                "sender": "smtp",
+                "smtp": {"host": "mail", "port": "2525", "from": "a@b.example"},
+            },
         )
     )
     assert isinstance(smtp, SmtpSender) and (smtp.host, smtp.port) == ("mail", 2525)
     with pytest.raises(InvalidInput, match="from"):
-        make_sender(settings_with(tmp_path, notice_sender="smtp", smtp={"host": "mail"}))
-    with pytest.raises(InvalidInput, match="log, smtp"):
-        make_sender(settings_with(tmp_path, notice_sender="pigeon"))
+        make_sender(settings_with(tmp_path, notices={"sender": "smtp", "smtp": {"host": "mail"}}))
+    with pytest.raises(InvalidInput, match="log, smtp"):  # refused where the settings are made
+        make_sender(settings_with(tmp_path, notices={"sender": "pigeon"}))
 
 
 def test_next_attempt_is_the_earliest_waiting_notice(
     service: Service, outbox: list[Notice]
 ) -> None:
-    assert next_attempt(service.db, T0) is None  # due now, not in the future
-    deliver_due(service.db, FlakySender(failures=1), T0)
-    assert next_attempt(service.db, T0) == T0 + timedelta(minutes=1)
+    assert next_attempt(service, T0) is None  # due now, not in the future
+    deliver_due(service, FlakySender(failures=1), T0)
+    assert next_attempt(service, T0) == T0 + timedelta(minutes=1)

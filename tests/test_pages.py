@@ -167,7 +167,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         secret_key="test-secret-key-for-the-pages-0123456789",
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
-        max_failed_logins=3,
+        web={"max_failed_logins": 3},
     )
 
 
@@ -177,11 +177,11 @@ FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 @pytest.fixture
 def people(service: Service) -> dict[str, Actor]:
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, (role, agencies) in PEOPLE.items():
-            user = accounts.create_user(s, name, role, agencies, "", service.now())
+            new = accounts.NewUser(name=name, role=role, agencies=agencies)
+            user = accounts.add_user(u, new, service.now())
             user.password_hash = FAST_HASH
-            s.add(user)
     return {name: Actor(name, role, agencies) for name, (role, agencies) in PEOPLE.items()}
 
 
@@ -328,10 +328,9 @@ def test_sign_out_is_a_post_with_its_token(client: FlaskClient) -> None:
 def test_a_changed_password_ends_existing_sessions(client: FlaskClient, service: Service) -> None:
     sign_in(client, "rita")
     assert client.get("/").status_code == 200
-    with unit_of_work(service.db) as s:
-        user = accounts.user_named(s, "rita")
+    with service.store.write() as u:
+        user = accounts.user_named(u, "rita")
         user.password_hash = generate_password_hash("a brand new password", "pbkdf2:sha256:1000")
-        s.add(user)
     assert client.get("/").status_code == 302
 
 
@@ -762,6 +761,68 @@ def test_pages_send_security_headers_and_assets_are_served_locally(
         r = c.get(url)
         assert r.status_code == 200, url
         r.close()
+
+
+# -- the parent blueprint: one set of rules for every page ------------------------------------
+
+CHILD_PAGES = ("/", "/cases", "/cases/new", "/admin/", "/reports/annual", "/learning/themes")
+
+
+def test_every_page_hangs_under_the_one_parent_and_keeps_its_rules(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not rule.rule.startswith(("/api/", "/static/", "/assets/"))
+    }
+    assert endpoints and all(e.startswith("pages.") for e in endpoints), sorted(endpoints)
+    case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
+    urls = (*CHILD_PAGES, f"/cases/{case['id']}", f"/cases/{case['id']}/records/findings")
+    anonymous = app.test_client()
+    for url in urls:
+        asked = anonymous.get(url)
+        assert asked.status_code == 302, url
+        assert asked.headers["Location"].startswith("/sign-in"), url
+        assert asked.headers["Cache-Control"] == "no-store", url
+    signed_in = {"ada": as_user(app, "ada"), "pat": as_user(app, "pat")}
+    for url in CHILD_PAGES:
+        for name, client in signed_in.items():
+            response = client.get(url)
+            assert response.status_code in (200, 403), (name, url, response.status_code)
+            assert response.headers["X-Frame-Options"] == "DENY", (name, url)
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+            assert response.content_type.startswith("text/html"), (name, url)
+    refused = signed_in["pat"].get("/admin/")
+    assert refused.status_code == 403 and "You cannot do that" in text_of(
+        refused.get_data(as_text=True)
+    )
+    tokenless = signed_in["ada"].post("/admin/review-types/learning_review", data={"check": "1"})
+    assert tokenless.status_code == 400
+    assert "The form could not be sent" in tokenless.get_data(as_text=True)
+
+
+def test_an_upload_may_be_larger_than_other_forms(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    made = _review_with_plan(service, people)
+    cid, chronology = made["id"], made["police_chronology"]["id"]
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # the body limit of every other form
+    pat = Browser(app, "pat")
+    contributions = pat.get(f"/cases/{cid}/records/contributions")
+    fields = dict(find_form(contributions, f"upload-{chronology}")["fields"])
+    big = b"x" * 20_000
+    too_big = pat.client.post(
+        f"/cases/{cid}/records/actions/{made['police_action']['id']}",
+        data={**fields, "completion_evidence": big.decode()},
+    )
+    assert too_big.status_code == 413
+    sent = pat.client.post(
+        f"/cases/{cid}/records/contributions/{chronology}/documents",
+        data={**fields, "file": (io.BytesIO(big), "chrono.txt", "text/plain")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:500]
 
 
 def test_unknown_group_or_case_is_a_page_not_found(
@@ -1228,7 +1289,9 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     findings = records.list_records(service, chair, case_id, "findings")["items"]
     assert [f["kind"] for f in findings] == ["problem", "good_practice"]
     assert findings[0]["sources"] == [chronology]
-    (done,) = records.list_records(service, chair, case_id, "actions")["items"]
+    (done,) = records.list_records(service, chair, case_id, "actions").model_dump(mode="json")[
+        "items"
+    ]
     assert {k: done[k] for k in ("finding", "owner_agency", "due_date", "status")} == {
         "finding": 1,
         "owner_agency": "Northshire Police",
@@ -1260,7 +1323,7 @@ def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key
                 spec = lay.spec(name.removeprefix("data__").replace("__", "."))
                 if spec.kind == Kind.DATE:
                     values[name] = when(date(2026, 11, 20))
-                elif spec.kind in (Kind.TEXT, Kind.LONGTEXT, Kind.LINES):
+                elif spec.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.LINES):
                     values[name] = "Northshire Police"
         response = submit(c, page, "open-form", values)
         assert response.status_code == 302, (t["key"], text_of(response.get_data(as_text=True)))
@@ -1311,7 +1374,8 @@ def _review_with_plan(service: Service, people: dict[str, Actor]) -> dict[str, A
 
     def add(kind: str, /, **fields: Any) -> dict[str, Any]:
         version = service.get_case(reviewer, cid)["version"]
-        return records.add_record(service, reviewer, cid, kind, fields, version)
+        command = records.AddRecord.of(cid, kind, fields, version)
+        return records.add_record(service, reviewer, command).model_dump(mode="json")
 
     add("findings", what_happened="Referral not shared", why="No route", kind="problem")
     made = {
@@ -1429,14 +1493,11 @@ def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
     cid = made["id"]
     rita = Browser(app, "rita")
     stale = rita.get(f"/cases/{cid}/records/family-members")
-    records.add_record(
-        service,
-        people["rita"],
-        cid,
-        "panel_members",
-        {"name": "Ruth", "agency": "Health"},
-        service.get_case(people["rita"], cid)["version"],
+    version = service.get_case(people["rita"], cid)["version"]
+    command = records.AddRecord.of(
+        cid, "panel_members", {"name": "Ruth", "agency": "Health"}, version
     )
+    records.add_record(service, people["rita"], command)
     response = submit(rita.client, stale, "record-form", {"relationship": "father"})
     assert response.status_code == 400
     assert "Someone else changed this case" in response.get_data(as_text=True)

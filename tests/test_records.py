@@ -26,13 +26,12 @@ from workflow.core.errors import (
 )
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services import documents, records
-from workflow.services.accounts import create_user
+from workflow.services.accounts import NewUser, add_user
 from workflow.services.cases import Service
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.sweep import sweep
 from workflow.store.models.cases import AccessLog, Event
 from workflow.store.models.time import Deadline, Escalation, Notice
-from workflow.store.unit import unit_of_work
 
 AGENCIES = ["Police", "Health"]
 SCR_MET = {
@@ -69,10 +68,16 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
     added = records.add_record(
         service,
         reviewer,
-        scr["id"],
-        "family_members",
-        {"relationship": "mother", "how_explained": "Letter about her son Tom", "invited_on": None},
-        scr["version"],
+        records.AddRecord.of(
+            scr["id"],
+            "family_members",
+            {
+                "relationship": "mother",
+                "how_explained": "Letter about her son Tom",
+                "invited_on": None,
+            },
+            scr["version"],
+        ),
     )
     assert added["case_version"] == scr["version"] + 1
     assert added["relationship"] == "mother" and added["number"] == 1
@@ -89,19 +94,26 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
     changed = records.change_record(
         service,
         reviewer,
-        scr["id"],
-        "family_members",
-        added["id"],
-        {"invited_on": "2026-11-20"},
-        added["case_version"],
+        records.ChangeRecord.of(
+            scr["id"],
+            "family_members",
+            added["id"],
+            {"invited_on": "2026-11-20"},
+            added["case_version"],
+        ),
     )
     assert changed["case_version"] == added["case_version"] + 1
     (event,) = events_of(service, scr["id"], "record_changed")
     assert event["detail"]["fields"] == ["invited_on"]
     removed = records.remove_record(
-        service, reviewer, scr["id"], "family_members", added["id"], changed["case_version"]
+        service,
+        reviewer,
+        records.RemoveRecord.of(scr["id"], "family_members", added["id"], changed["case_version"]),
     )
-    assert removed == {"removed": added["id"], "case_version": changed["case_version"] + 1}
+    assert removed.model_dump() == {
+        "removed": added["id"],
+        "case_version": changed["case_version"] + 1,
+    }
     assert rs.listed(service, reviewer, scr["id"], "family_members") == []
 
 
@@ -113,14 +125,13 @@ def test_a_stale_version_is_refused_and_changes_nothing(
         records.add_record(
             service,
             reviewer,
-            scr["id"],
-            "panel_members",
-            {"name": "Ian", "agency": "Police"},
-            scr["version"],
+            records.AddRecord.of(
+                scr["id"], "panel_members", {"name": "Ian", "agency": "Police"}, scr["version"]
+            ),
         )
     assert [p["name"] for p in rs.listed(service, reviewer, scr["id"], "panel_members")] == ["Ruth"]
     with pytest.raises(InvalidInput, match="expected_version"):
-        records.add_record(service, reviewer, scr["id"], "panel_members", {"name": "x"}, None)
+        records.AddRecord.of(scr["id"], "panel_members", {"name": "x"}, None)
 
 
 def test_bad_fields_are_reported_at_once(
@@ -570,7 +581,7 @@ def test_an_agency_user_sees_only_their_agencys_actions_and_contributions(
     ):
         with pytest.raises(PermissionDenied, match="only their own agency's contributions"):
             rs.listed(service, police, scr["id"], kind)
-    summary = records.actions_summary(service, police, scr["id"])
+    summary = records.actions_summary(service, police, scr["id"]).model_dump(mode="json")
     assert (summary["total"], [a["agency"] for a in summary["by_agency"]]) == (1, ["Police"])
     shown = service.get_case(police, scr["id"])["deadlines"]
     names = {d["name"] for d in shown}
@@ -656,14 +667,15 @@ def test_an_agency_of_another_case_sees_nothing(
 
 @pytest.fixture
 def people(service: Service) -> None:
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, role, agencies in [
             ("rita", "reviewer", []),
             ("carl", "chair", []),
             ("pat", "agency", ["Police"]),
             ("hal", "agency", ["Health"]),
         ]:
-            create_user(s, name, role, agencies, "", service.now(), f"{name}@example.org")
+            new = NewUser(name=name, role=role, agencies=agencies, email=f"{name}@example.org")
+            add_user(u, new, service.now())
 
 
 def _deadline(service: Service, name: str) -> Deadline:
@@ -716,7 +728,7 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
         "The chronology requested from Police on 2026-11-30 on case "
     )
     assert "is neither received nor waived" in escalation["reason"]
-    assert list_escalations(service, HEALTH)["items"] == []
+    assert list_escalations(service, HEALTH).items == ()
     # Received late: the deadline is met, on the day it came.
     rs.change(service, police, scr["id"], "contributions", c["id"], status="received")
     row = _deadline(service, f"contribution:{c['id']}")
@@ -1034,9 +1046,16 @@ def _upload(
     content: bytes,
     limit: int = 1000,
 ) -> dict[str, Any]:
-    return documents.upload(
-        service, actor, case_id, cid, name, ctype, content, rs.version(service, case_id), limit
+    command = documents.UploadDocument(
+        case_id=case_id,
+        contribution_id=cid,
+        filename=name,
+        declared_type=ctype,
+        content=content,
+        expected_version=rs.version(service, case_id),
+        max_bytes=limit,
     )
+    return documents.upload(service, actor, command).model_dump(mode="json")
 
 
 def test_an_upload_is_hashed_kept_and_records_the_contribution_received(
@@ -1151,12 +1170,14 @@ def test_documents_are_served_only_to_the_review_and_the_agency_that_sent_them(
 def test_admins_keep_the_themes_and_findings_use_them(
     service: Service, admin: Actor, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
-    theme = records.save_theme(service, admin, {"name": "Neglect", "description": "Signs"})
-    records.save_theme(service, admin, {"name": "Information sharing"})
+    theme = records.save_theme(
+        service, admin, records.SaveTheme.of({"name": "Neglect", "description": "Signs"})
+    )
+    records.save_theme(service, admin, records.SaveTheme.of({"name": "Information sharing"}))
     with pytest.raises(AlreadyExists):
-        records.save_theme(service, admin, {"name": " neglect "})
+        records.save_theme(service, admin, records.SaveTheme.of({"name": " neglect "}))
     with pytest.raises(PermissionDenied):
-        records.save_theme(service, reviewer, {"name": "Escalation"})
+        records.save_theme(service, reviewer, records.SaveTheme.of({"name": "Escalation"}))
     c = _contribution(service, reviewer, scr["id"], "Police")
     finding = rs.add(
         service,
@@ -1171,7 +1192,7 @@ def test_admins_keep_the_themes_and_findings_use_them(
         ["Information sharing", "Neglect"],
         [c["id"]],
     )
-    records.save_theme(service, admin, {"active": False}, theme["id"])
+    records.save_theme(service, admin, records.SaveTheme.of({"active": False}, theme["id"]))
     assert [t["name"] for t in records.list_themes(service, reviewer)] == ["Information sharing"]
     with pytest.raises(InvalidInput) as caught:
         rs.add(
@@ -1211,7 +1232,7 @@ def test_the_action_summary_counts_progress_per_agency(
         impact_evidence="Audit",
     )
     clock.set("2027-01-18T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"])
+    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
     assert {k: summary[k] for k in ("total", "open", "done", "done_with_impact", "overdue")} == {
         "total": 2,
         "open": 1,
@@ -1220,7 +1241,7 @@ def test_the_action_summary_counts_progress_per_agency(
         "overdue": 0,
     }
     clock.set("2027-01-21T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"])
+    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
     assert summary["overdue"] == 1 and summary["percent_done"] == 50
     assert summary["overdue_actions"] == [
         {
@@ -1263,15 +1284,16 @@ def test_the_dashboard_shows_an_agency_only_its_own_record_deadlines_and_escalat
     from workflow.services import dashboard
 
     made = _plan(service, reviewer, scr["id"])
-    horizon = clock.now + timedelta(days=400)
-    names = {r.name for r in dashboard.deadlines_due(service.db, police, horizon).items}
+    ahead = dashboard.BoardQuery(soon=300)  # working days: further than every deadline made
+    names = {r.name for r in dashboard.board(service, police, ahead).due.items}
     assert f"action:{made['police_action']['id']}" in names
     assert f"contribution:{made['police_chronology']['id']}" in names
     assert f"action:{made['health_action']['id']}" not in names
     assert f"contribution:{made['health_chronology']['id']}" not in names
-    everything = {r.name for r in dashboard.deadlines_due(service.db, reviewer, horizon).items}
+    everything = {r.name for r in dashboard.board(service, reviewer, ahead).due.items}
     assert f"action:{made['health_action']['id']}" in everything
     clock.set("2026-12-14T09:00:00+00:00")
     sweep(service, clock.now)
-    raised = {e.deadline_name for e in dashboard.open_escalations(service.db, police).items}
+    shown = dashboard.board(service, police, dashboard.BoardQuery())
+    raised = {e.deadline_name for e in shown.escalations.items}
     assert raised == {f"contribution:{made['police_chronology']['id']}"}

@@ -414,7 +414,8 @@ def test_the_openapi_document_describes_the_records(call: Call) -> None:
     assert "413" in upload["responses"]
     assert {"get", "post"} <= set(paths["/api/v1/themes"])
     schemas = spec["components"]["schemas"]
-    assert "FindingIn" in schemas and "ActionOut" in schemas
+    # A record as shown is nested in its list's schema (pydantic's $defs): "ActionList.ActionOut".
+    assert "FindingIn" in schemas and any(n.split(".")[-1] == "ActionOut" for n in schemas)
     assert "linked_cases" in schemas["CaseView"]["properties"]
 
 
@@ -451,3 +452,33 @@ def test_linked_cases_are_shown_to_agencies_involved(call: Call, who: str) -> No
     seen = _ok(call(who, "get", f"/cases/{link['id']}"))
     assert seen["linked_cases"][0]["reference"] == incident["reference"]
     assert seen["data"]["agencies"] == AGENCIES
+
+
+def test_each_field_is_checked_by_its_kind_and_a_body_must_be_an_object(call: Call) -> None:
+    cid = _open(call)["id"]
+    version = _version(call, cid)
+    r = call(
+        "reviewer",
+        "post",
+        f"/cases/{cid}/findings",
+        json={"what_happened": 7, "number": 0, "sources": ["a"], "expected_version": version},
+    )
+    assert assert_error(r, 422, "invalid_input")["details"] == [
+        "number: must be a whole number from 1",
+        "sources: must be a list of record ids",
+        "what_happened: must be text",
+    ]
+    r = call("reviewer", "patch", f"/cases/{cid}/findings/1", json=[1, 2])
+    assert assert_error(r, 422, "invalid_input")["details"] == [
+        'The request body must be a JSON object, e.g. {"key": "value"}.'
+    ]
+    r = call(
+        "reviewer",
+        "post",
+        f"/cases/{cid}/panel-members",
+        json={"name": "Ian", "agency": "Police", "expected_version": "1"},
+    )
+    assert [d.split(":")[0] for d in assert_error(r, 422, "invalid_input")["details"]] == [
+        "expected_version"
+    ]
+    assert _version(call, cid) == version

@@ -21,8 +21,8 @@ from workflow.core.record_deadlines import (
     plan_record_deadlines,
     record_deadline,
 )
+from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
-from workflow.store.records import freeze
 
 CAL = WorkingCalendar()
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

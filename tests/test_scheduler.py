@@ -22,7 +22,7 @@ from workflow import scheduler as sched
 from workflow.core.roles import Actor
 from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
 from workflow.services.cases import Service
-from workflow.services.time.notices import LogSender
+from workflow.services.time.senders import LogSender
 from workflow.settings import Settings
 from workflow.store.models.accounts import User
 from workflow.store.models.time import Deadline, Notice
@@ -40,9 +40,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         secret_key=secrets.token_hex(16),
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
-        sweep_interval_seconds=3600,
-        lease_seconds=120,
-        sweep_batch=50,
+        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": 50},
     )
 
 
@@ -62,7 +60,7 @@ def test_one_interval_job_in_memory_that_never_misfires(
     assert [j.id for j in jobs] == [JOB_ID]
     job = jobs[0]
     assert isinstance(job.trigger, IntervalTrigger)
-    assert job.trigger.interval == timedelta(seconds=settings.sweep_interval_seconds)
+    assert job.trigger.interval == timedelta(seconds=settings.scheduler.interval_seconds)
     assert job.misfire_grace_time is None
     assert job.coalesce is True
     assert job.max_instances == 1

@@ -9,7 +9,9 @@ import workflow.store.models
 from workflow.store.schema import is_current, upgrade
 
 
-def test_migrations_match_the_models(db: Engine) -> None:
+def test_migrations_match_the_models(empty_db: Engine) -> None:
+    db = empty_db
+    upgrade(db)
     assert workflow.store.models.cases.Case.__tablename__ in SQLModel.metadata.tables
     with db.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})

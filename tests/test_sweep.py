@@ -14,16 +14,8 @@ from tests import records_support as rs
 from tests.conftest import Clock
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import Service
-from workflow.services.time.sweep import (
-    ESCALATED,
-    FIRED,
-    REFUSED,
-    STALLED,
-    Sweeper,
-    claim_due,
-    next_due,
-    sweep,
-)
+from workflow.services.time.results import FireOutcome
+from workflow.services.time.sweep import Sweeper, claim_due, next_due, sweep
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.time import Deadline, Escalation, Notice
@@ -124,7 +116,11 @@ def test_T1_missed_escalates_to_reviewer_and_chair_as_the_scheduler(
     fired = [f for f in sweep(service, at) if f.deadline == "notification"]
     assert len(fired) == 1
     f = fired[0]
-    assert (f.case, f.outcome, f.to_roles) == (case["reference"], ESCALATED, ("reviewer", "chair"))
+    assert (f.case, f.outcome, f.to_roles) == (
+        case["reference"],
+        FireOutcome.ESCALATED,
+        ("reviewer", "chair"),
+    )
     assert f.due_at == utc("2026-11-28T00:00:00+00:00")
     assert f.fired_at == at
     assert f.lateness_seconds == 2 * 86400 + 10 * 3600
@@ -231,7 +227,7 @@ def test_a_deadline_met_after_it_was_claimed_does_not_fire(
 ) -> None:
     case = open_incident(service, reviewer, criteria=YES_NOTIFIABLE)
     due = deadline(service, case["id"], "notification").due_at
-    claimed = claim_due(service.db, due, "sweeper-1", lease_seconds=300)
+    claimed = claim_due(service, due, "sweeper-1", lease_seconds=300)
     assert (deadline(service, case["id"], "notification").id, case["id"]) in claimed
     service.transition(reviewer, case["id"], "notify", case["version"])  # a person, first
     sweeper = Sweeper(service, owner="sweeper-1")
@@ -249,7 +245,7 @@ def test_a_dead_sweepers_claims_fire_once_after_the_lease(
 ) -> None:
     cases = [open_incident(service, reviewer, "2026-11-20") for _ in range(3)]
     now = utc("2026-11-30T10:00:00+00:00")
-    claimed = claim_due(service.db, now, "dead-sweeper", lease_seconds=300)
+    claimed = claim_due(service, now, "dead-sweeper", lease_seconds=300)
     assert sorted(c for _, c in claimed) == sorted(c["id"] for c in cases)
     # It dies here. Before the lease expires nobody else may fire them ...
     assert sweep(service, now + timedelta(seconds=60)) == []
@@ -267,10 +263,10 @@ def test_a_dead_sweepers_claims_fire_once_after_the_lease(
 def test_a_claim_is_exclusive_while_its_lease_lasts(service: Service, reviewer: Actor) -> None:
     open_incident(service, reviewer, "2026-11-20")
     now = utc("2026-11-30T10:00:00+00:00")
-    first = claim_due(service.db, now, "a", lease_seconds=300)
+    first = claim_due(service, now, "a", lease_seconds=300)
     assert len(first) == 1
-    assert claim_due(service.db, now, "b", lease_seconds=300) == []
-    assert claim_due(service.db, now + timedelta(seconds=300), "b") == first  # lease over
+    assert claim_due(service, now, "b", lease_seconds=300) == []
+    assert claim_due(service, now + timedelta(seconds=300), "b") == first  # lease over
     # The first owner lost it: finishing its claim fires nothing.
     assert Sweeper(service, owner="a").fire_claimed(first[0][0], first[0][1], now) is None
     assert Sweeper(service, owner="b").fire_claimed(first[0][0], first[0][1], now) is not None
@@ -331,7 +327,7 @@ def test_a_stall_escalates_then_repeats_until_someone_acts(
     stall = deadline(service, case["id"], "stall")
     assert stall.due_date == date(2026, 12, 7)  # referral: 5 working days without progress
     fired = [f for f in sweep(service, stall.due_at) if f.deadline == "stall"]
-    assert [(f.outcome, f.to_roles) for f in fired] == [(STALLED, ("reviewer",))]
+    assert [(f.outcome, f.to_roles) for f in fired] == [(FireOutcome.STALLED, ("reviewer",))]
     with Session(service.db) as s:
         rows = list(
             s.exec(select(Deadline).where(Deadline.name == "stall").order_by(col(Deadline.id)))
@@ -346,7 +342,7 @@ def test_a_stall_escalates_then_repeats_until_someone_acts(
     # Nobody acts: it repeats, once per interval.
     assert sweep(service, rows[1].due_at - timedelta(seconds=1)) == []
     again = sweep(service, rows[1].due_at)
-    assert [(f.deadline, f.outcome) for f in again] == [("stall", STALLED)]
+    assert [(f.deadline, f.outcome) for f in again] == [("stall", FireOutcome.STALLED)]
     third = deadline(service, case["id"], "stall")
     assert (third.status, third.due_date) == ("pending", date(2026, 12, 11))
 
@@ -434,7 +430,9 @@ def test_T6_fires_withdraw_as_the_scheduler(
     assert website.due_date == date(2027, 11, 30)  # 12 months from publication (30 Nov 2026)
     assert sweep(service, website.due_at - timedelta(seconds=1)) == []
     fired = sweep(service, website.due_at + timedelta(minutes=5))
-    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [("website", FIRED, "withdraw")]
+    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
+        ("website", FireOutcome.FIRED, "withdraw")
+    ]
     after = service.get_case(chair, case["id"])
     assert after["state"] == "no_longer_published"
     assert after["version"] == case["version"] + 1
@@ -484,7 +482,9 @@ def test_a_step_the_guards_refuse_escalates_with_the_reasons(
     case = service.open_case(chair, "lapse_test", "Child C", {"start": "2026-11-30"})
     row = deadline(service, case["id"], "expiry")
     fired = sweep(service, row.due_at)
-    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [("expiry", REFUSED, "lapse")]
+    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
+        ("expiry", FireOutcome.REFUSED, "lapse")
+    ]
     # No escalate_to: the people who could take the step themselves are told.
     assert fired[0].to_roles == ("chair",)
     after = service.get_case(chair, case["id"])
@@ -506,7 +506,7 @@ def test_a_step_the_guards_allow_is_taken(service: Service, admin: Actor, chair:
     )
     row = deadline(service, case["id"], "expiry")
     fired = sweep(service, row.due_at)
-    assert [(f.outcome, f.trigger) for f in fired] == [(FIRED, "lapse")]
+    assert [(f.outcome, f.trigger) for f in fired] == [(FireOutcome.FIRED, "lapse")]
     assert service.get_case(chair, case["id"])["state"] == "lapsed"
 
 
@@ -521,7 +521,7 @@ def test_a_step_taken_also_tells_the_roles_the_timer_names(
         chair, "lapse_test", "Child E", {"start": "2026-11-30", "lapse_reason": "expired"}
     )
     fired = sweep(service, deadline(service, case["id"], "expiry").due_at)
-    assert [(f.outcome, f.to_roles) for f in fired] == [(FIRED, ("chair",))]
+    assert [(f.outcome, f.to_roles) for f in fired] == [(FireOutcome.FIRED, ("chair",))]
     assert deadline(service, case["id"], "expiry").status == "met"
     with Session(service.db) as s:
         assert list(s.exec(select(Escalation))) == []  # nothing went wrong: no escalation
@@ -537,12 +537,12 @@ def test_next_due_is_the_earliest_future_due_instant_or_lease(
     service: Service, reviewer: Actor
 ) -> None:
     now = utc("2026-11-30T10:00:00+00:00")
-    assert next_due(service.db, now) is None
+    assert next_due(service, now) is None
     case = open_incident(service, reviewer)
-    assert next_due(service.db, now) == deadline(service, case["id"], "notification").due_at
+    assert next_due(service, now) == deadline(service, case["id"], "notification").due_at
     open_incident(service, reviewer, "2026-11-20")  # already due
-    claim_due(service.db, now, "other", lease_seconds=120)
-    assert next_due(service.db, now) == now + timedelta(seconds=120)
+    claim_due(service, now, "other", lease_seconds=120)
+    assert next_due(service, now) == now + timedelta(seconds=120)
 
 
 @pytest.mark.parametrize(
@@ -557,7 +557,7 @@ def test_next_due_is_the_earliest_future_due_instant_or_lease(
     ],
 )
 def test_lateness_in_words(seconds: int, words: str) -> None:
-    from workflow.services.time.escalations import say_lateness
+    from workflow.services.time.words import say_lateness
 
     assert say_lateness(seconds) == words
 

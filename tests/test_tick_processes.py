@@ -44,8 +44,8 @@ CLAIM_AND_HANG = (
     "from workflow.services.time.sweep import claim_due\n"
     "settings = load_settings(sys.argv[1])\n"
     "service = build_service(settings)\n"
-    "claimed = claim_due(service.db, datetime.fromisoformat(sys.argv[2]), 'doomed',\n"
-    "                    settings.lease_seconds, 1000)\n"
+    "claimed = claim_due(service, datetime.fromisoformat(sys.argv[2]), 'doomed',\n"
+    "                    settings.scheduler.lease_seconds, 1000)\n"
     "print(len(claimed), flush=True)\n"
     "sys.stdin.readline()  # hangs here until killed\n"
 )

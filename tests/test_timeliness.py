@@ -19,13 +19,12 @@ from workflow.cli import time as cli_time
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.roles import Actor
-from workflow.services.accounts import create_token, create_user
+from workflow.services.accounts import NewUser, add_user, issue_token
 from workflow.services.cases import Service
-from workflow.services.reports.timeliness import tally, timeliness
+from workflow.services.reports.timeliness import Lateness, tally, timeliness
 from workflow.services.time.sweep import sweep
 from workflow.settings import Settings
 from workflow.store.models.time import Deadline
-from workflow.store.unit import unit_of_work
 
 NOTIFIABLE = {
     "abuse_or_neglect": True,
@@ -80,7 +79,7 @@ def board(service: Service, reviewer: Actor, clock: Clock) -> dict[str, dict[str
     return cases
 
 
-def kind(report: dict[str, Any], name: str) -> dict[str, Any]:
+def kind(report: Any, name: str) -> Any:
     found = [k for k in report["deadlines"] if k["deadline"] == name]
     assert len(found) == 1, report
     return found[0]
@@ -88,11 +87,7 @@ def kind(report: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_each_deadline_is_counted_in_its_kind(service: Service, board: Any) -> None:
     report = timeliness(service, "notifiable_incident", *NOVEMBER)
-    assert (report["review_type"], report["from"], report["to"]) == (
-        "notifiable_incident",
-        "2026-11-01",
-        "2026-11-30",
-    )
+    assert (report.review_type, report.from_, report.to) == ("notifiable_incident", *NOVEMBER)
     assert [k["deadline"] for k in report["deadlines"]] == ["notification"]  # no stall
     t1 = kind(report, "notification")
     assert (t1["label"], t1["limit"]) == ("Notify Ofsted and the board", "T1")
@@ -107,7 +102,7 @@ def test_each_deadline_is_counted_in_its_kind(service: Service, board: Any) -> N
         "overdue": 1,
     }
     # Late: met 2 days late, missed-then-met 4 days late, missed and still open 10 days.
-    assert t1["lateness_days"] == {"median": 4, "worst": 10}
+    assert t1.lateness_days == Lateness(median=4, worst=10)
 
 
 def test_the_period_is_the_due_date(service: Service, board: Any) -> None:
@@ -119,7 +114,7 @@ def test_the_period_is_the_due_date(service: Service, board: Any) -> None:
     december = timeliness(service, None, date(2026, 12, 1), None)
     assert {k["deadline"] for k in december["deadlines"]} == {"notification", "decision"}
     assert kind(december, "notification")["total"] == 1
-    assert timeliness(service, None, date(2026, 10, 1), date(2026, 10, 31))["deadlines"] == []
+    assert timeliness(service, None, date(2026, 10, 1), date(2026, 10, 31)).deadlines == ()
 
 
 def test_the_review_type_filters(service: Service, board: Any, chair: Actor) -> None:
@@ -187,7 +182,7 @@ def test_tally_rules_on_plain_rows() -> None:
     assert list(out) == [("t", "x")]
     view = out[("t", "x")].view()
     assert (view["met_on_time"], view["met_late"], view["missed"], view["open"]) == (2, 1, 1, 1)
-    assert view["lateness_days"] == {"median": 4, "worst": 5}
+    assert view.lateness_days == Lateness(median=4, worst=5)
     assert view["overdue"] == 0
 
 
@@ -206,16 +201,17 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 def test_get_reports_timeliness(service: Service, board: Any, settings: Settings) -> None:
-    with unit_of_work(service.db) as s:
-        create_user(s, "carl", "chair", [], "", service.now())
-        create_user(s, "pat", "agency", ["Police"], "", service.now())
-        chair_token = create_token(s, "carl", service.now())
-        agency_token = create_token(s, "pat", service.now())
+    with service.store.write() as u:
+        add_user(u, NewUser(name="carl", role="chair"), service.now())
+        add_user(u, NewUser(name="pat", role="agency", agencies=("Police",)), service.now())
+        chair_token = issue_token(u, "carl", service.now())
+        agency_token = issue_token(u, "pat", service.now())
     client = create_app(settings, service=service).test_client()
     url = "/api/v1/reports/timeliness?review_type=notifiable_incident&from=2026-11-01&to=2026-11-30"
     r = client.get(url, headers={"Authorization": f"Bearer {chair_token}"})
     assert r.status_code == 200, r.json
-    assert r.json == timeliness(service, "notifiable_incident", *NOVEMBER)
+    expected = timeliness(service, "notifiable_incident", *NOVEMBER)
+    assert r.json == expected.model_dump(mode="json", by_alias=True)
     assert set(r.json) == {"review_type", "from", "to", "as_of", "deadlines"}
     denied: Any = client.get(url, headers={"Authorization": f"Bearer {agency_token}"})
     assert denied.status_code == 403 and denied.json["error"]["code"] == "forbidden"

@@ -8,10 +8,7 @@ from apiflask import APIFlask
 
 from web import api, pages
 from web.api.root import SPEC_PATH
-from web.pages import admin as admin_pages
-from web.pages import reports as reports_pages
 from workflow.runtime import build_service
-from workflow.services.administration import Administration
 from workflow.services.cases import Service
 from workflow.settings import Settings, load_settings
 
@@ -28,13 +25,13 @@ def create_app(
         docs_path=None,  # the docs UI would load scripts from a CDN; boards run closed networks
     )
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_SECURE=settings.web.session_cookie_secure,
         REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.web.session_cookie_secure,
         SPEC_FORMAT="json",
         JSON_SORT_KEYS=False,
     )
@@ -44,9 +41,6 @@ def create_app(
     app.extensions["workflow.service"] = service
     app.extensions["workflow.settings"] = settings
 
-    app.extensions["workflow.admin"] = Administration(service)
     api.register(app)
     pages.register(app)
-    admin_pages.register(app)
-    reports_pages.register(app)
     return app

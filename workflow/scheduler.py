@@ -27,8 +27,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from workflow.runtime import build_service
 from workflow.services.cases import Service
-from workflow.services.time.notices import Sender, deliver_due, make_sender, next_attempt
-from workflow.services.time.sweep import Fired, Sweeper, default_owner, next_due
+from workflow.services.time.leases import default_owner
+from workflow.services.time.notices import deliver_due, next_attempt
+from workflow.services.time.results import Fired
+from workflow.services.time.senders import Sender, make_sender
+from workflow.services.time.sweep import Sweeper, next_due
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +65,7 @@ class Waker:
         self.sender = sender
         self.scheduler = scheduler
         self.clock = clock or service.now
-        self.interval = timedelta(seconds=settings.sweep_interval_seconds)
+        self.interval = timedelta(seconds=settings.scheduler.interval_seconds)
         self.owner = default_owner()
         self._lock = threading.Lock()
 
@@ -74,20 +77,20 @@ class Waker:
                 sweeper = Sweeper(
                     self.service,
                     owner=self.owner,
-                    lease_seconds=self.settings.lease_seconds,
-                    batch=self.settings.sweep_batch,
+                    lease_seconds=self.settings.scheduler.lease_seconds,
+                    batch=self.settings.scheduler.batch,
                 )
                 fired = sweeper.sweep(now)
             except Exception:  # the next wake-up tries again; the scheduler must not die
                 log.exception("the sweep failed; it will run again at the next wake-up")
             try:
                 deliver_due(
-                    self.service.db,
+                    self.service,
                     self.sender,
                     now,
                     owner=self.owner,
-                    lease_seconds=self.settings.lease_seconds,
-                    batch=self.settings.sweep_batch,
+                    lease_seconds=self.settings.scheduler.lease_seconds,
+                    batch=self.settings.scheduler.batch,
                 )
             except Exception:
                 log.exception("delivering notices failed; they stay in the outbox")
@@ -95,9 +98,10 @@ class Waker:
             return fired
 
     def next_due(self, now: datetime) -> datetime | None:
+        """The next instant a deadline falls due or a notice may be tried, whichever is first."""
         found = [
             x
-            for x in (next_due(self.service.db, now), next_attempt(self.service.db, now))
+            for x in (next_due(self.service, now), next_attempt(self.service, now))
             if x is not None
         ]
         return min(found) if found else None
@@ -132,7 +136,7 @@ def configure(
     scheduler.add_job(
         waker,
         "interval",
-        seconds=settings.sweep_interval_seconds,
+        seconds=settings.scheduler.interval_seconds,
         id=JOB_ID,
         name="sweep deadlines and deliver notices",
         next_run_time=first_run or datetime.now(UTC),
@@ -196,7 +200,7 @@ def start_background(settings: Settings, service: Service | None = None) -> Hand
         scheduler, _ = build(settings, service)
         scheduler.start()
         _running = Handle(scheduler)
-        log.info("scheduler started: sweeping every %ss", settings.sweep_interval_seconds)
+        log.info("scheduler started: sweeping every %ss", settings.scheduler.interval_seconds)
         return _running
 
 
@@ -211,7 +215,7 @@ def run_forever(settings: Settings, service: Service | None = None) -> None:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler running: sweeping every %ss", settings.sweep_interval_seconds)
+    log.info("scheduler running: sweeping every %ss", settings.scheduler.interval_seconds)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

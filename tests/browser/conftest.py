@@ -23,7 +23,6 @@ from web.app import create_app
 from workflow.services import accounts
 from workflow.services.cases import Service
 from workflow.settings import Settings
-from workflow.store.unit import unit_of_work
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -59,11 +58,11 @@ def browser() -> Iterator[Any]:
 def live_server(tmp_path: Path, db_url: str, service: Service) -> Iterator[str]:
     """The app, signed-in users and all, served on a free port of 127.0.0.1 from a thread."""
     fast = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-    with unit_of_work(service.db) as s:
+    with service.store.write() as u:
         for name, (role, agencies) in PEOPLE.items():
-            user = accounts.create_user(s, name, role, agencies, "", service.now())
+            new = accounts.NewUser(name=name, role=role, agencies=agencies)
+            user = accounts.add_user(u, new, service.now())
             user.password_hash = fast
-            s.add(user)
     settings = Settings(
         root=tmp_path,
         database_url=db_url,

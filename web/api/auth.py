@@ -10,11 +10,10 @@ from typing import Any, cast
 
 from apiflask import HTTPTokenAuth
 from flask import current_app
-from sqlmodel import Session
 
 from web import errors
 from workflow.core.roles import Actor
-from workflow.services.accounts import actor_of, user_for_token
+from workflow.services import accounts
 from workflow.services.cases import Service
 
 auth = HTTPTokenAuth(
@@ -31,13 +30,11 @@ def current_service() -> Service:
     return cast(Service, current_app.extensions["workflow.service"])
 
 
-@auth.verify_token
 def verify_token(token: str) -> Actor | None:
-    with Session(current_service().db) as session:
-        user = user_for_token(session, token)
-        return actor_of(user) if user is not None else None
+    return accounts.actor_for_token(current_service().store, token)
 
 
+auth.verify_token(verify_token)
 auth.error_processor(errors.auth_error)
 
 

@@ -10,7 +10,7 @@ from flask import url_for
 
 from web.api.auth import current_actor, current_service
 from web.api.commands import CASE_RESPONSES, case_command
-from web.api.root import many, page_size
+from web.api.root import many, paged
 from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.roles import Actor
 from workflow.services.cases import (
@@ -74,8 +74,7 @@ def open_case(body: OpenCase) -> tuple[CaseView, int, dict[str, str]]:
     responses={401: CASE_RESPONSES[401]},
 )
 def list_cases(query: CaseQuery) -> CasePage:
-    paged = query if query.limit else query.model_copy(update={"limit": page_size()})
-    return current_service().find_cases(current_actor(), paged)
+    return current_service().page_of_cases(current_actor(), paged(query))
 
 
 @bp.get("/cases/<int:id>")

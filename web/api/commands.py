@@ -54,10 +54,12 @@ def case_command(
     answer_description: str = "The case, changed",
     responses: Mapping[int, str] | None = None,
     status_code: int = 200,
+    location: str = "json",
 ) -> Callable[[Handler[AnswerT]], Handler[AnswerT]]:
     """Declare ``handler`` as the endpoint ``method rule`` (``rule`` names the case ``<int:id>``)
-    taking ``body`` as JSON and answering ``answer``; ``responses`` add to or reword the usual
-    refusals. The handler is returned as it was, to be called from Python too."""
+    taking ``body`` (as JSON; ``location="query"`` for a DELETE) and answering ``answer``;
+    ``responses`` add to or reword the usual refusals. The handler is returned as it was, to be
+    called from Python too."""
 
     def declare(handler: Handler[AnswerT]) -> Handler[AnswerT]:
         def view(id: int, body: BaseModel, **path: Any) -> AnswerT:
@@ -77,7 +79,7 @@ def case_command(
         endpoint = bp.output(answer, status_code=status_code, description=answer_description)(
             endpoint
         )
-        endpoint = bp.input(body, location="json", arg_name="body")(endpoint)
+        endpoint = bp.input(body, location=location, arg_name="body")(endpoint)
         bp.route(rule, methods=[method])(endpoint)
         return handler
 

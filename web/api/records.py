@@ -3,41 +3,68 @@ panel members, practitioners, family members, agency contributions (with their d
 findings and actions; the action plan's progress; and the themes vocabulary.
 
 Every change to a record is a change to its case: send the case's ``expected_version``; the
-answer carries the case's new ``case_version``. Views only translate HTTP to the use cases in
-``workflow.records`` and ``workflow.documents``.
+answer carries the case's new ``case_version``. The bodies and answers are the pydantic models
+of ``workflow.services.records.schemas``, made from the table of field kinds; views only
+translate HTTP to the use cases of ``workflow.services.records`` and ``…documents``.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
-from apiflask import APIBlueprint, HTTPError, Schema, fields, validators
+from apiflask import APIBlueprint, HTTPError
+from apiflask.fields import UploadFile
 from flask import Response, current_app, request
+from pydantic import BaseModel, Field
 
 from web.api.auth import current_actor, current_service
+from web.api.record_docs import RESPONSES, describe
 from web.api.root import takes_form
+from workflow.core.record_kinds import KINDS, RecordKind
 from workflow.services import documents, records
-from workflow.services.record_kinds import KINDS, FieldSpec, RecordKind
-from workflow.services.views import RECORD_FIELDS
+from workflow.services.records.schemas import (
+    VERSION_DOC,
+    DocumentSaved,
+    RecordFields,
+    Removed,
+    ThemeChange,
+    ThemeIn,
+    ThemeOut,
+    VersionedFields,
+    list_of,
+)
+from workflow.services.records.summary import ActionSummary
 
 RECORDS = "Records"
 DOCUMENTS = "Documents"
 THEMES = "Themes"
 
 bp = APIBlueprint("records", __name__)
-
-RESPONSES: dict[int, str] = {
-    401: "Missing or unknown API token",
-    403: "Your role may not do this (agency users: only their agency's contributions and actions)",
-    404: "No such case or record, or not one you may see",
-}
 CHANGE_RESPONSES: dict[int, str] = {
     **RESPONSES,
     409: "The case changed since you read it (version_conflict)",
     413: "The body is larger than the configured size",
 }
 UPLOAD_ENDPOINT = "api.records.upload_document"
+
+
+class VersionQuery(BaseModel):
+    expected_version: int = Field(description=VERSION_DOC)
+
+
+class ThemeQuery(BaseModel):
+    include_inactive: bool = False
+
+
+class UploadIn(BaseModel):
+    file: UploadFile = Field(
+        description="The document: "
+        + ", ".join(sorted(documents.FILE_TYPES))
+        + "; at most the configured max_document_bytes."
+    )
+    expected_version: int = Field(description=VERSION_DOC)
 
 
 def _documents_limit() -> int:
@@ -52,261 +79,81 @@ def allow_documents() -> None:
         request.max_content_length = _documents_limit() + 64 * 1024
 
 
-# -- schemas, made from the record kinds ---------------------------------------------------------
-
-
-def _schema(spec: dict[str, Any], name: str) -> type[Schema]:
-    """A schema class made from fields (named, so the OpenAPI document lists it once)."""
-    return cast("type[Schema]", Schema.from_dict(spec, name=name))
-
-
-def _input_field(spec: FieldSpec, adding: bool) -> Any:
-    required = adding and spec.required
-    meta = {"description": spec.doc} if spec.doc else {}
-    none = not spec.required
-    if spec.kind == "date":
-        return fields.Date(required=required, allow_none=none, metadata=meta)
-    if spec.kind == "bool":
-        return fields.Boolean(required=required, metadata=meta)
-    if spec.kind == "names":
-        return fields.List(fields.String(), required=required, metadata=meta)
-    if spec.kind == "ids":
-        return fields.List(fields.Integer(strict=True), required=required, metadata=meta)
-    if spec.kind == "number":
-        return fields.Integer(
-            required=required,
-            strict=True,
-            allow_none=none,
-            validate=validators.Range(min=1),
-            metadata=meta,
-        )
-    if spec.kind == "choice":
-        return fields.String(
-            required=required,
-            validate=validators.OneOf(spec.choices),
-            metadata={**meta, "enum": list(spec.choices)},
-        )
-    length = validators.Length(max=spec.max_length) if spec.max_length else None
-    return fields.String(required=required, allow_none=none, validate=length, metadata=meta)
-
-
-def _title(kind: RecordKind) -> str:
-    return "".join(part.capitalize() for part in kind.noun.split())
-
-
-VERSION = {"description": "The version of the case you last read."}
-
-
-def _input_schema(kind: RecordKind, adding: bool) -> type[Schema]:
-    spec = {f.name: _input_field(f, adding) for f in kind.fields}
-    spec["expected_version"] = fields.Integer(required=True, strict=True, metadata=VERSION)
-    name = f"{_title(kind)}{'In' if adding else 'Change'}"
-    return _schema(spec, name=name)
-
-
-_OUT_TYPES: dict[str, Any] = {
-    "id": lambda: fields.Integer(),
-    "number": lambda: fields.Integer(),
-    "finding": lambda: fields.Integer(
-        allow_none=True, metadata={"description": "The finding's number."}
-    ),
-    "finding_id": lambda: fields.Integer(),
-    "organisations": lambda: fields.List(fields.String()),
-    "themes": lambda: fields.List(fields.String()),
-    "sources": lambda: fields.List(fields.Integer()),
-    "contributed": lambda: fields.Boolean(),
-    "learning_event_attended": lambda: fields.Boolean(),
-    "current": lambda: fields.Boolean(),
-}
-_EXTRA = {
-    "lead_appointments": ("current",),
-    "practitioners": ("number",),
-    "family_members": ("number",),
-    "findings": ("themes", "sources"),
-    "actions": ("number", "finding"),
-}
-
-
-class DocumentOut(Schema):
-    id = fields.Integer()
-    contribution_id = fields.Integer()
-    agency = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size_bytes = fields.Integer()
-    sha256 = fields.String(metadata={"description": "SHA-256 of the content, in hex."})
-    uploaded_by = fields.String()
-    uploaded_at = fields.String(metadata={"format": "date-time"})
-
-
-class DocumentSaved(DocumentOut):
-    case_version = fields.Integer(metadata={"description": "The case's version after the upload."})
-
-
-def _out_fields(kind: RecordKind) -> dict[str, Any]:
-    names = (*RECORD_FIELDS[kind.key], *_EXTRA.get(kind.key, ()))
-    spec: dict[str, Any] = {
-        n: _OUT_TYPES.get(n, lambda: fields.String(allow_none=True))() for n in names
-    }
-    if kind.key == "contributions":
-        spec["documents"] = fields.List(fields.Nested(DocumentOut))
-    return spec
-
-
-class Removed(Schema):
-    removed = fields.Integer(metadata={"description": "The id of the record removed."})
-    case_version = fields.Integer(metadata={"description": "The case's version after the change."})
-
-
-class VersionQuery(Schema):
-    expected_version = fields.Integer(required=True, metadata=VERSION)
-
-
 # -- one set of calls per kind of record ---------------------------------------------------------
 
 
-def _path(kind: RecordKind) -> str:
-    return kind.key.replace("_", "-")
+def _views(kind: RecordKind) -> tuple[Callable[..., Any], ...]:
+    """The list, add, change and remove calls of one kind of record."""
 
+    def list_view(id: int) -> Any:
+        return records.list_records(current_service(), current_actor(), id, kind.key)
 
-def _who(kind: RecordKind) -> str:
-    editors = ", ".join(sorted(kind.edit_roles))
-    text = f"Changed by: {editors}."
-    if kind.agency_field:
-        text += (
-            f" Agency users see only their own agency's {kind.noun}s and may change only "
-            f"{', '.join(kind.agency_may_change)} of them."
+    def add_view(id: int, body: VersionedFields) -> Any:
+        command = records.AddRecord(
+            case_id=id, kind=kind.key, expected_version=body.expected_version, fields=body
         )
-    else:
-        text += " Agency users may not see these."
-    return text
+        return records.add_record(current_service(), current_actor(), command), 201
+
+    def change_view(id: int, record_id: int, body: VersionedFields) -> Any:
+        command = records.ChangeRecord(
+            case_id=id,
+            kind=kind.key,
+            record_id=record_id,
+            expected_version=body.expected_version,
+            fields=body,
+        )
+        return records.change_record(current_service(), current_actor(), command)
+
+    def remove_view(id: int, record_id: int, query: VersionQuery) -> Any:
+        command = records.RemoveRecord(
+            case_id=id, kind=kind.key, record_id=record_id, expected_version=query.expected_version
+        )
+        return records.remove_record(current_service(), current_actor(), command)
+
+    views = (list_view, add_view, change_view, remove_view)
+    for fn, name in zip(views, CALLS, strict=True):
+        fn.__name__ = f"{name}_{kind.key}"
+    return views
+
+
+CALLS = ("list", "add", "change", "remove")
 
 
 def _register(kind: RecordKind) -> None:
-    out = _schema(_out_fields(kind), name=f"{_title(kind)}Out")
-    listed = _schema(
-        {
-            "items": fields.List(fields.Nested(out)),
-            "case_version": fields.Integer(metadata={"description": "The case's version."}),
-        },
-        name=f"{_title(kind)}List",
-    )
-    saved = _schema(
-        {
-            **_out_fields(kind),
-            "case_version": fields.Integer(
-                metadata={"description": "The case's version after the change."}
-            ),
-        },
-        name=f"{_title(kind)}Saved",
-    )
-    path = f"/cases/<int:id>/{_path(kind)}"
-    plural = kind.key.replace("_", " ")
-    extra = ""
-    if kind.key == "family_members":
-        extra = (
-            " Family members are recorded by relationship only, never by name, and appear in "
-            "no list of cases and no export."
+    models = records.models_of(kind.key)
+    path = f"/cases/<int:id>/{kind.key.replace('_', '-')}"
+    one = f"{path}/<int:record_id>"
+    docs = describe(kind)
+    list_view, add_view, change_view, remove_view = _views(kind)
+
+    def doc(call: str, responses: dict[int, str]) -> Any:
+        return bp.doc(
+            summary=docs[call].summary,
+            description=docs[call].description,
+            tags=[RECORDS],
+            responses=responses,
         )
 
-    def list_view(id: int) -> dict[str, Any]:
-        return records.list_records(current_service(), current_actor(), id, kind.key)
-
-    def add_view(id: int, body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-        version = body.pop("expected_version")
-        return records.add_record(
-            current_service(), current_actor(), id, kind.key, body, version
-        ), 201
-
-    def change_view(id: int, record_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        version = body.pop("expected_version")
-        return records.change_record(
-            current_service(), current_actor(), id, kind.key, record_id, body, version
-        )
-
-    def remove_view(id: int, record_id: int, query: dict[str, Any]) -> dict[str, Any]:
-        return records.remove_record(
-            current_service(), current_actor(), id, kind.key, record_id, query["expected_version"]
-        )
-
-    for fn, name in (
-        (list_view, "list"),
-        (add_view, "add"),
-        (change_view, "change"),
-        (remove_view, "remove"),
-    ):
-        fn.__name__ = f"{name}_{kind.key}"
+    def body(model: Any) -> Any:
+        return bp.input(model, location="json", arg_name="body")
 
     bp.get(path, endpoint=f"list_{kind.key}")(
-        bp.doc(
-            summary=f"List a case's {plural}",
-            description=f"{_who(kind)}{extra}",
-            tags=[RECORDS],
-            responses=RESPONSES,
-        )(bp.output(listed)(list_view))
+        doc("list", RESPONSES)(bp.output(models.listed)(list_view))
     )
     bp.post(path, endpoint=f"add_{kind.key}")(
-        bp.doc(
-            summary=f"Add a {kind.noun}",
-            description=(
-                f"A change to the case: send `expected_version`. {_who(kind)}{extra}"
-                + _kind_notes(kind)
-            ),
-            tags=[RECORDS],
-            responses=CHANGE_RESPONSES,
-        )(
-            bp.output(saved, status_code=201)(
-                bp.input(_input_schema(kind, True), arg_name="body")(add_view)
-            )
+        doc("add", CHANGE_RESPONSES)(
+            bp.output(models.saved, status_code=201)(body(models.add_body)(add_view))
         )
     )
-    bp.patch(f"{path}/<int:record_id>", endpoint=f"change_{kind.key}")(
-        bp.doc(
-            summary=f"Change a {kind.noun}",
-            description=(
-                "Only the fields sent change. A change to the case: send `expected_version`. "
-                f"{_who(kind)}" + _kind_notes(kind)
-            ),
-            tags=[RECORDS],
-            responses=CHANGE_RESPONSES,
-        )(bp.output(saved)(bp.input(_input_schema(kind, False), arg_name="body")(change_view)))
-    )
-    bp.delete(f"{path}/<int:record_id>", endpoint=f"remove_{kind.key}")(
-        bp.doc(
-            summary=f"Remove a {kind.noun}",
-            description=(
-                "A change to the case: send `expected_version` in the query. Its deadline (if "
-                f"any) is cancelled. {_who(kind)}"
-            ),
-            tags=[RECORDS],
-            responses=CHANGE_RESPONSES,
-        )(
-            bp.output(Removed)(
-                bp.input(VersionQuery, location="query", arg_name="query")(remove_view)
-            )
+    bp.patch(one, endpoint=f"change_{kind.key}")(
+        doc("change", CHANGE_RESPONSES)(
+            bp.output(models.saved)(body(models.change_body)(change_view))
         )
     )
-
-
-def _kind_notes(kind: RecordKind) -> str:
-    return {
-        "lead_appointments": (
-            " Appointing a lead ends the appointment in force. The lead must be independent: "
-            "none of their organisations may be an agency involved (compared ignoring case "
-            "and spaces), now or after any later change of either."
-        ),
-        "contributions": (
-            " A requested contribution opens a deadline `contribution:<id>` on its due date; "
-            "when it slips, the agency's users and the reviewer are told. Received or waived "
-            "(with a reason) meets it; removing the contribution cancels it."
-        ),
-        "findings": " `themes` are names from GET /themes; `sources` are contribution ids.",
-        "actions": (
-            " `finding` is the finding's number. An action not done opens a deadline "
-            "`action:<id>` on its due date (T8); when it slips, the owner agency's users and "
-            "the chair are told. Done meets it."
-        ),
-    }.get(kind.key, "")
+    query = bp.input(VersionQuery, location="query", arg_name="query")
+    bp.delete(one, endpoint=f"remove_{kind.key}")(
+        doc("remove", CHANGE_RESPONSES)(bp.output(Removed)(query(remove_view)))
+    )
 
 
 for _kind in KINDS.values():
@@ -314,34 +161,6 @@ for _kind in KINDS.values():
 
 
 # -- the action plan's progress -----------------------------------------------------------------
-
-
-class AgencyProgress(Schema):
-    agency = fields.String()
-    total = fields.Integer()
-    open = fields.Integer()
-    in_progress = fields.Integer()
-    done = fields.Integer()
-    done_with_impact = fields.Integer()
-    overdue = fields.Integer()
-    next_due = fields.String(allow_none=True, metadata={"format": "date"})
-    percent_done = fields.Integer(allow_none=True)
-
-
-class OverdueAction(Schema):
-    id = fields.Integer()
-    number = fields.Integer()
-    finding = fields.Integer(allow_none=True)
-    owner_agency = fields.String()
-    due_date = fields.String(metadata={"format": "date"})
-    status = fields.String()
-
-
-class ActionSummary(AgencyProgress):
-    case = fields.String()
-    as_of = fields.String(metadata={"format": "date"})
-    by_agency = fields.List(fields.Nested(AgencyProgress))
-    overdue_actions = fields.List(fields.Nested(OverdueAction))
 
 
 @bp.get("/cases/<int:id>/actions/summary")
@@ -356,23 +175,11 @@ class ActionSummary(AgencyProgress):
     tags=[RECORDS],
     responses=RESPONSES,
 )
-def action_summary(id: int) -> dict[str, Any]:
+def action_summary(id: int) -> ActionSummary:
     return records.actions_summary(current_service(), current_actor(), id)
 
 
 # -- documents ----------------------------------------------------------------------------------
-
-
-class UploadIn(Schema):
-    file = fields.File(
-        required=True,
-        metadata={
-            "description": "The document: "
-            + ", ".join(sorted(documents.FILE_TYPES))
-            + "; at most the configured max_document_bytes."
-        },
-    )
-    expected_version = fields.Integer(required=True, metadata=VERSION)
 
 
 @bp.post("/cases/<int:id>/contributions/<int:contribution_id>/documents")
@@ -392,21 +199,19 @@ class UploadIn(Schema):
     tags=[DOCUMENTS],
     responses={**CHANGE_RESPONSES, 413: "The file is over the configured size (too_large)"},
 )
-def upload_document(id: int, contribution_id: int, form: dict[str, Any]) -> tuple[Any, int]:
-    upload = form["file"]
-    content = upload.read()
+def upload_document(id: int, contribution_id: int, form: UploadIn) -> Any:
+    upload = form.file
+    command = documents.UploadDocument(
+        case_id=id,
+        contribution_id=contribution_id,
+        filename=upload.filename or "",
+        declared_type=upload.mimetype or "",
+        content=upload.read(),
+        expected_version=form.expected_version,
+        max_bytes=_documents_limit(),
+    )
     try:
-        answer = documents.upload(
-            current_service(),
-            current_actor(),
-            id,
-            contribution_id,
-            upload.filename or "",
-            upload.mimetype or "",
-            content,
-            form["expected_version"],
-            _documents_limit(),
-        )
+        answer = documents.upload(current_service(), current_actor(), command)
     except documents.DocumentTooLarge as exc:
         raise HTTPError(
             413, exc.message, detail=list(exc.details), extra_data={"code": "too_large"}
@@ -449,65 +254,43 @@ def download_document(id: int, document_id: int) -> Response:
     tags=[DOCUMENTS],
     responses=CHANGE_RESPONSES,
 )
-def remove_document(id: int, document_id: int, query: dict[str, Any]) -> dict[str, Any]:
+def remove_document(id: int, document_id: int, query: VersionQuery) -> Removed:
     return documents.remove(
-        current_service(), current_actor(), id, document_id, query["expected_version"]
+        current_service(), current_actor(), id, document_id, query.expected_version
     )
 
 
 # -- themes -------------------------------------------------------------------------------------
 
 
-class ThemeOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    description = fields.String()
-    active = fields.Boolean()
-
-
-class ThemeIn(Schema):
-    name = fields.String(required=True, validate=validators.Length(min=1, max=120))
-    description = fields.String(load_default="")
-    active = fields.Boolean(load_default=True)
-
-
-class ThemeChange(Schema):
-    name = fields.String(validate=validators.Length(min=1, max=120))
-    description = fields.String()
-    active = fields.Boolean(metadata={"description": "false: no longer offered for new findings"})
-
-
-class ThemeQuery(Schema):
-    include_inactive = fields.Boolean(load_default=False)
-
-
 @bp.get("/themes")
 @bp.input(ThemeQuery, location="query", arg_name="query")
-@bp.output(ThemeOut(many=True))
+@bp.output(list_of(ThemeOut))
 @bp.doc(
     summary="The themes vocabulary",
     description="The learning themes a finding may carry, by name.",
     tags=[THEMES],
     responses={401: RESPONSES[401]},
 )
-def list_themes(query: dict[str, Any]) -> list[dict[str, Any]]:
-    return records.list_themes(current_service(), current_actor(), query["include_inactive"])
+def list_themes(query: ThemeQuery) -> Any:
+    return records.list_themes(current_service(), current_actor(), query.include_inactive)
 
 
 @bp.post("/themes")
-@bp.input(ThemeIn, arg_name="body")
+@bp.input(ThemeIn, location="json", arg_name="body")
 @bp.output(ThemeOut, status_code=201)
 @bp.doc(
     summary="Add a theme (admin)",
     tags=[THEMES],
     responses={**RESPONSES, 409: "A theme of that name exists (already_exists)"},
 )
-def add_theme(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    return records.save_theme(current_service(), current_actor(), body), 201
+def add_theme(body: RecordFields) -> Any:
+    command = records.SaveTheme(fields=body)
+    return records.save_theme(current_service(), current_actor(), command), 201
 
 
 @bp.patch("/themes/<int:theme_id>")
-@bp.input(ThemeChange, arg_name="body")
+@bp.input(ThemeChange, location="json", arg_name="body")
 @bp.output(ThemeOut)
 @bp.doc(
     summary="Change a theme (admin)",
@@ -515,5 +298,6 @@ def add_theme(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     tags=[THEMES],
     responses={**RESPONSES, 409: "A theme of that name exists (already_exists)"},
 )
-def change_theme(theme_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    return records.save_theme(current_service(), current_actor(), body, theme_id)
+def change_theme(theme_id: int, body: RecordFields) -> Any:
+    command = records.SaveTheme(fields=body, theme_id=theme_id)
+    return records.save_theme(current_service(), current_actor(), command)

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from web import errors
 from web.api.auth import auth
+from workflow.services.paging import PageQuery
 
 API_PREFIX = "/api/v1"
 SPEC_PATH = f"{API_PREFIX}/openapi.json"
@@ -55,6 +56,7 @@ the pages.
 """
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+PageQueryT = TypeVar("PageQueryT", bound=PageQuery)
 
 api = APIBlueprint("api", __name__, url_prefix=API_PREFIX)
 
@@ -93,6 +95,11 @@ def page_size() -> int:
     settings = current_app.extensions.get("workflow.settings")
     size = getattr(settings, "page_size", None)
     return int(size) if size else int(current_app.extensions["workflow.service"].page_size)
+
+
+def paged(query: PageQueryT) -> PageQueryT:
+    """The query of a list, with the configured page size when it asks for none."""
+    return query if query.limit else query.model_copy(update={"limit": page_size()})
 
 
 def many(model: type[BaseModel]) -> Any:
@@ -147,6 +154,7 @@ __all__ = [
     "complete_document",
     "many",
     "page_size",
+    "paged",
     "register",
     "takes_form",
 ]

@@ -1,23 +1,24 @@
 """JSON API for time: escalations (list, acknowledge) and the timeliness report.
 
-Views only translate HTTP to calls of ``workflow.escalations`` and ``workflow.reports``; typed
-errors become status codes and the one error body in ``web.errors``. Every call needs
-``Authorization: Bearer TOKEN`` (``web.api_auth``) and appears in the OpenAPI document.
+Views only translate HTTP to calls of ``workflow.services.time.escalations`` and
+``workflow.services.reports.timeliness``, whose typed commands and results are the schemas here;
+typed errors become status codes and the one error body in ``web.errors``. Every call needs
+``Authorization: Bearer TOKEN`` (``web.api.auth``) and appears in the OpenAPI document.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from apiflask import APIBlueprint, Schema, fields, validators
+from apiflask import APIBlueprint
+from pydantic import ConfigDict, Field
 
 from web.api.auth import current_actor, current_service
 from workflow.services.reports import timeliness as reports
+from workflow.services.results import Command
 from workflow.services.time import escalations
+from workflow.services.time.results import Acknowledgement, EscalationPage, EscalationView
 
 ESCALATIONS = "Escalations"
 REPORTS = "Reports"
-DATE_TIME = {"format": "date-time"}
 MAX_PAGE = escalations.MAX_PAGE
 
 AUTH_RESPONSES: dict[int, str] = {401: "Missing or unknown API token"}
@@ -25,92 +26,24 @@ AUTH_RESPONSES: dict[int, str] = {401: "Missing or unknown API token"}
 bp = APIBlueprint("time", __name__)
 
 
-def _doc(description: str, **extra: object) -> dict[str, object]:
-    return {"description": description, **extra}
+class EscalationQuery(Command):
+    """Which escalations to list, and which page. Unknown parameters are ignored, as they
+    always were: browsers, proxies and scripts add their own."""
 
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
-# -- shapes -----------------------------------------------------------------------------------
-
-
-class EscalationOut(Schema):
-    id = fields.Integer()
-    case = fields.String(metadata=_doc("The case's reference."))
-    case_id = fields.Integer()
-    deadline = fields.String(
-        metadata=_doc("The deadline's name (a timer of the review type, or 'stall').")
+    open: bool = Field(False, description="true: only escalations nobody has acknowledged yet.")
+    limit: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE,
+        description=f"Items per page, 1 to {MAX_PAGE}; defaults to the configured page_size.",
     )
-    reason = fields.String(metadata=_doc("Why, as a sentence: which limit, due when, how late."))
-    raised_at = fields.String(metadata=DATE_TIME)
-    to_role = fields.List(fields.String(), metadata=_doc("The roles told."))
-    acknowledged_by = fields.String(allow_none=True)
-    acknowledged_at = fields.String(allow_none=True, metadata=DATE_TIME)
-
-
-class EscalationItem(EscalationOut):
-    """One escalation of a page (a schema of its own, so the OpenAPI document names it once)."""
-
-
-class EscalationPage(Schema):
-    items = fields.List(fields.Nested(EscalationItem))
-    next_after = fields.Integer(
-        allow_none=True,
-        metadata=_doc("Pass it as after to get the next page; null on the last page."),
+    after: int | None = Field(
+        None,
+        ge=1,
+        description="The next_after value of the previous page; leave it out for the first.",
     )
-
-
-class EscalationQuery(Schema):
-    open = fields.Boolean(
-        load_default=False, metadata=_doc("true: only escalations nobody has acknowledged yet.")
-    )
-    limit = fields.Integer(
-        validate=validators.Range(min=1, max=MAX_PAGE),
-        metadata=_doc(f"Items per page, 1 to {MAX_PAGE}; defaults to the configured page_size."),
-    )
-    after = fields.Integer(
-        validate=validators.Range(min=1),
-        metadata=_doc("The next_after value of the previous page; leave it out for the first."),
-    )
-
-
-class AcknowledgeIn(Schema):
-    note = fields.String(load_default="", metadata=_doc("What is being done, for the audit trail."))
-
-
-class Lateness(Schema):
-    median = fields.Float(allow_none=True, metadata=_doc("Median days late of the late ones."))
-    worst = fields.Integer(allow_none=True, metadata=_doc("Most days late."))
-
-
-class TimelinessRow(Schema):
-    review_type = fields.String()
-    deadline = fields.String(metadata=_doc("The timer's name, e.g. notification."))
-    label = fields.String()
-    limit = fields.String(metadata=_doc("The time limit it implements, e.g. T1."))
-    total = fields.Integer()
-    met_on_time = fields.Integer(metadata=_doc("Met on or before the due date."))
-    met_late = fields.Integer(metadata=_doc("Met after the due date."))
-    missed = fields.Integer(metadata=_doc("Fell due, escalated, not met."))
-    open = fields.Integer(metadata=_doc("Still pending."))
-    overdue = fields.Integer(metadata=_doc("Pending and already past the due instant."))
-    lateness_days = fields.Nested(Lateness)
-
-
-class TimelinessOut(Schema):
-    review_type = fields.String(allow_none=True)
-    from_ = fields.String(
-        attribute="from", data_key="from", allow_none=True, metadata={"format": "date"}
-    )
-    to = fields.String(allow_none=True, metadata={"format": "date"})
-    as_of = fields.String(metadata=DATE_TIME)
-    deadlines = fields.List(fields.Nested(TimelinessRow))
-
-
-class TimelinessQuery(Schema):
-    review_type = fields.String(metadata=_doc("One review type's key (default: all)."))
-    from_ = fields.Date(
-        data_key="from", metadata=_doc("First due date counted, e.g. 2026-04-01 (default: none).")
-    )
-    to = fields.Date(metadata=_doc("Last due date counted, e.g. 2027-03-31 (default: none)."))
 
 
 # -- views ------------------------------------------------------------------------------------
@@ -129,19 +62,19 @@ class TimelinessQuery(Schema):
     tags=[ESCALATIONS],
     responses=AUTH_RESPONSES,
 )
-def list_escalations(query: dict[str, Any]) -> dict[str, Any]:
+def list_escalations(query: EscalationQuery) -> EscalationPage:
     return escalations.list_escalations(
         current_service(),
         current_actor(),
-        open_only=bool(query.get("open")),
-        limit=query.get("limit"),
-        after=query.get("after"),
+        open_only=query.open,
+        limit=query.limit,
+        after=query.after,
     )
 
 
 @bp.post("/escalations/<int:id>/acknowledge")
-@bp.input(AcknowledgeIn, location="json", arg_name="body")
-@bp.output(EscalationOut, description="The escalation, acknowledged")
+@bp.input(Acknowledgement, location="json_or_form", arg_name="body")
+@bp.output(EscalationView, description="The escalation, acknowledged")
 @bp.doc(
     summary="Acknowledge an escalation",
     description=(
@@ -156,13 +89,13 @@ def list_escalations(query: dict[str, Any]) -> dict[str, Any]:
         404: "No such escalation, or not one you may see",
     },
 )
-def acknowledge(id: int, body: dict[str, Any]) -> dict[str, Any]:
-    return escalations.acknowledge(current_service(), current_actor(), id, body.get("note", ""))
+def acknowledge(id: int, body: Acknowledgement) -> EscalationView:
+    return escalations.acknowledge(current_service(), current_actor(), id, body)
 
 
 @bp.get("/reports/timeliness")
-@bp.input(TimelinessQuery, location="query", arg_name="query")
-@bp.output(TimelinessOut, description="Timeliness by kind of deadline")
+@bp.input(reports.TimelinessQuery, location="query", arg_name="query")
+@bp.output(reports.Timeliness, description="Timeliness by kind of deadline")
 @bp.doc(
     summary="Timeliness report",
     description=(
@@ -179,11 +112,11 @@ def acknowledge(id: int, body: dict[str, Any]) -> dict[str, Any]:
         404: "No such review type",
     },
 )
-def timeliness(query: dict[str, Any]) -> dict[str, Any]:
+def timeliness(query: reports.TimelinessQuery) -> reports.Timeliness:
     return reports.timeliness(
         current_service(),
-        query.get("review_type") or None,
-        query.get("from_"),
-        query.get("to"),
+        query.review_type or None,
+        query.from_,
+        query.to,
         actor=current_actor(),
     )

@@ -1,4 +1,15 @@
-"""The pages people use: sign-in, the dashboard, case pages and their forms.
+"""The pages people use, hung under one parent blueprint, ``pages``, that wires once what every
+page needs: the form token (CSRF) on each POST, sign-in, the security headers and the error
+pages.
+
+A page module offers ``blueprint() -> Blueprint`` with its views, and is added to ``CHILDREN``
+below; its endpoints are then named ``pages.<child>.<view>`` (``url_for("pages.cases.show")``).
+Its own ``before_request`` hooks run after the parent's (a role check, say), so they may rely
+on a signed-in person. What it needs from the app (a link in the service navigation, where its
+records are kept) it records on its blueprint with ``bp.record_once``, which Flask runs when the
+parent is registered. A view that must accept a bigger body than other forms (an upload) is
+marked with ``helpers.larger_body``: the parent applies the limit before the form token is read.
+Views of the children in ``SIGNED_OUT`` may be used before signing in.
 
 GOV.UK Design System markup comes from the ``govuk-frontend-jinja`` macros and the
 ``govuk-frontend-wtf`` widgets; its CSS, JavaScript, fonts and images are served from
@@ -13,19 +24,72 @@ from pathlib import Path
 from typing import Any
 
 from apiflask import APIFlask
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
 
-from web.pages import auth, cases, dashboard, helpers, records
+from web.pages import admin, auth, cases, dashboard, helpers, records, reports
+from workflow.core.errors import NotFound, PermissionDenied
 
 WEB = Path(__file__).resolve().parent.parent
 GOVUK_ASSETS = WEB / "static" / "govuk-frontend" / "assets"
+PARENT = "pages"
+
+#: The page modules, in the order their blueprints are hung under the parent.
+CHILDREN = (auth, dashboard, cases, records, admin, reports)
+#: Children whose views anyone may use, signed in or not.
+SIGNED_OUT = frozenset({f"{PARENT}.auth"})
 
 
 def register(app: APIFlask) -> None:
+    """Everything the pages need on the app, then the parent blueprint with its children."""
     settings = app.extensions["workflow.settings"]
+    _templates(app)
+    # CSRF is checked by the parent on every POST to the pages, not on the JSON API, whose
+    # callers send bearer tokens, not cookies.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    # A token lasts as long as the session, so a long form is not lost to a timer.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    CSRFProtect(app)
+    auth.init_app(app, settings.web.max_failed_logins)
+
+    # The compiled GOV.UK CSS asks for its fonts and images at /assets/.
+    assets = Blueprint(
+        "govuk_assets", __name__, static_folder=str(GOVUK_ASSETS), static_url_path="/assets"
+    )
+    app.register_blueprint(assets)
+    app.register_blueprint(blueprint())
+
+
+def blueprint() -> Blueprint:
+    """The parent: its hooks and error pages apply to every child's views."""
+    pages = Blueprint(PARENT, __name__)
+    # Hooks run in this order, the parent's before each child's.
+    pages.before_request(_apply_body_limit)
+    pages.before_request(_check_form_token)
+    pages.before_request(_require_sign_in)
+    pages.after_request(helpers.secure_headers)
+    pages.register_error_handler(CSRFError, _form_token_refused)
+    pages.register_error_handler(HTTPException, helpers.http_error)
+    pages.register_error_handler(NotFound, helpers.workflow_error)
+    pages.register_error_handler(PermissionDenied, helpers.workflow_error)
+    pages.app_context_processor(_page_globals)
+    pages.add_app_template_filter(helpers.format_date, "govuk_date")
+    pages.add_app_template_filter(helpers.format_instant, "govuk_instant")
+    for module in CHILDREN:
+        pages.register_blueprint(_without_openapi(module.blueprint()))
+    return _without_openapi(pages)
+
+
+def _without_openapi(bp: Blueprint) -> Blueprint:
+    # APIFlask reads this attribute of every blueprint with hooks; pages are not in the API spec.
+    bp.enable_openapi = False  # type: ignore[attr-defined]
+    return bp
+
+
+def _templates(app: APIFlask) -> None:
     loaders: list[BaseLoader] = [
         FileSystemLoader(str(WEB / "templates")),
         PrefixLoader(
@@ -42,66 +106,45 @@ def register(app: APIFlask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    # CSRF is checked on every POST to these pages (below) and not on the JSON API, whose
-    # callers send bearer tokens, not cookies.
-    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    # A token lasts as long as the session, so a long form is not lost to a timer.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    csrf = CSRFProtect(app)
-    auth.init_app(app, settings.max_failed_logins)
 
-    # The compiled GOV.UK CSS asks for its fonts and images at /assets/.
-    assets = Blueprint(
-        "govuk_assets", __name__, static_folder=str(GOVUK_ASSETS), static_url_path="/assets"
-    )
-    app.register_blueprint(assets)
+# -- the parent's hooks -------------------------------------------------------------------------
 
-    def protect() -> Any:
-        csrf.protect()  # raises CSRFError on a POST without a valid token
+
+def _apply_body_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = helpers.body_limit(view)
+    if limit is not None:
+        request.max_content_length = limit()
+
+
+def _check_form_token() -> None:
+    current_app.extensions["csrf"].protect()  # raises CSRFError on a POST without a valid token
+
+
+def _require_sign_in() -> Any:
+    if request.blueprint in SIGNED_OUT or current_user.is_authenticated:
         return None
+    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
 
-    def require_sign_in() -> Any:
-        if not current_user.is_authenticated:
-            return app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        return None
 
-    for bp, signed_in in (
-        (auth.blueprint(), False),
-        (dashboard.blueprint(), True),
-        (cases.blueprint(), True),
-        (records.blueprint(), True),
-    ):
-        bp.enable_openapi = False  # type: ignore[attr-defined]  # pages are not in the API spec
-        bp.before_request(protect)
-        if signed_in:
-            bp.before_request(require_sign_in)
-        bp.after_request(helpers.secure_headers)
-        app.register_blueprint(bp)
-
-    records.register_pages(app)
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error: CSRFError) -> tuple[str, int]:
-        return (
-            render_template(
-                "pages/error.html",
-                title="The form could not be sent",
-                message=(
-                    "The form was missing its security token, or it had expired, so nothing was "
-                    "saved. Go back, reload the page and try again."
-                ),
+def _form_token_refused(error: CSRFError) -> tuple[str, int]:
+    return (
+        render_template(
+            "pages/error.html",
+            title="The form could not be sent",
+            message=(
+                "The form was missing its security token, or it had expired, so nothing was "
+                "saved. Go back, reload the page and try again."
             ),
-            400,
-        )
+        ),
+        400,
+    )
 
-    @app.context_processor
-    def page_globals() -> dict[str, Any]:
-        return {
-            "service_name": helpers.SERVICE_NAME,
-            "csp_nonce": helpers.csp_nonce,
-            "error_list": helpers.error_list,
-            "nav_items": helpers.nav_items,
-        }
 
-    app.add_template_filter(helpers.format_date, "govuk_date")
-    app.add_template_filter(helpers.format_instant, "govuk_instant")
+def _page_globals() -> dict[str, Any]:
+    return {
+        "service_name": helpers.SERVICE_NAME,
+        "csp_nonce": helpers.csp_nonce,
+        "error_list": helpers.error_list,
+        "nav_items": helpers.nav_items,
+    }

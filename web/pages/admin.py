@@ -6,10 +6,9 @@ Mermaid when scripts run and stays readable as text when they do not."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from apiflask import APIFlask
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped, unused-ignore]
@@ -17,19 +16,23 @@ from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped,
     GovSubmitInput,
     GovTextArea,
 )
+from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from web.pages import helpers
 from workflow.core.errors import DefinitionError, WorkflowError
 from workflow.core.roles import Role
-from workflow.services.administration import Administration
+from workflow.services.administration import audit, drafts, migration, review_types
+from workflow.services.administration.results import (
+    CaseRef,
+    DraftView,
+    MigrationPlan,
+    Preview,
+    ProblemView,
+)
 
 MAX_SOURCE = 200_000
-
-
-def admin() -> Administration:
-    return cast(Administration, current_app.extensions["workflow.admin"])
 
 
 class EditorForm(FlaskForm):
@@ -57,141 +60,154 @@ class MigrationForm(FlaskForm):
 
 def blueprint() -> Blueprint:
     bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
-
-    @bp.before_request
-    def admins_only() -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if request.method == "POST":
-            current_app.extensions["csrf"].protect()  # a POST without its token is refused
-        if current_user.role != Role.ADMIN.value:
-            abort(403)
-        return None
-
-    bp.after_request(helpers.secure_headers)
-
-    @bp.get("/")
-    def index() -> str:
-        actor = helpers.actor()
-        types = []
-        for summary in helpers.service().review_types():
-            types.append(summary.model_dump() | {"versions": admin().versions(actor, summary.key)})
-        return render_template(
-            "admin/index.html", types=types, audit=admin().audit(actor, limit=20), nav="admin"
+    bp.before_request(admins_only)  # after the parent's sign-in and form token checks
+    bp.record_once(
+        lambda state: helpers.register_nav_item(
+            state.app, "Review types", "pages.admin_pages.index", "admin", roles={"admin"}
         )
-
-    @bp.route("/review-types/<key>", methods=["GET", "POST"])
-    def edit(key: str) -> Any:
-        actor = helpers.actor()
-        form = EditorForm()
-        draft = admin().get_draft(actor, key)
-        problems: list[dict[str, str]] = []
-        preview = draft["preview"]
-        if request.method == "GET":
-            form.source.data = draft["source"]
-            form.expected_version.data = draft["version"] or ""
-        elif form.validate_on_submit():
-            expected = int(form.expected_version.data) if form.expected_version.data else None
-            try:
-                if form.discard.data:
-                    admin().discard_draft(actor, key)
-                    flash("The draft was discarded.", "success")
-                    return redirect(url_for(".edit", key=key))
-                if form.check.data:
-                    preview = admin().preview(actor, key, form.source.data)
-                else:
-                    saved = admin().save_draft(actor, key, form.source.data, expected)
-                    draft, preview = saved, saved["preview"]
-                    form.expected_version.data = saved["version"]
-                    if form.publish.data:
-                        published = admin().publish_draft(actor, key)
-                        flash(
-                            f"Published {key} version {published['version']}. Open cases keep "
-                            "their version; move them below if they should change.",
-                            "success",
-                        )
-                        return redirect(url_for(".migrate", key=key))
-                    flash("The draft was saved.", "success")
-            except DefinitionError as exc:
-                preview = admin().preview(actor, key, form.source.data)
-                problems.append({"text": exc.message, "href": "#source"})
-            except WorkflowError as exc:
-                problems.append({"text": exc.message, "href": "#source"})
-        for p in preview["problems"]:
-            where = f"Line {p['line']}: " if p.get("line") else ""
-            problems.append({"text": f"{where}{p['key']}: {p['message']}", "href": "#source"})
-        return render_template(
-            "admin/edit.html",
-            key=key,
-            form=form,
-            draft=draft,
-            preview=preview,
-            problems=helpers.error_list(form, problems),
-            catalogue=admin().catalogue(actor),
-            nav="admin",
-        )
-
-    @bp.route("/review-types/<key>/migrate", methods=["GET", "POST"])
-    def migrate(key: str) -> Any:
-        actor = helpers.actor()
-        versions = admin().versions(actor, key)
-        numbers = [
-            (v["version"], f"Version {v['version']} ({v['open_cases']} open)") for v in versions
-        ]
-        form = MigrationForm()
-        form.from_version.choices = numbers
-        form.to_version.choices = numbers
-        if request.method == "GET":
-            form.from_version.data = versions[0]["version"]
-            form.to_version.data = versions[-1]["version"]
-        result = None
-        problems: list[dict[str, str]] = []
-        if request.method == "POST" and form.validate_on_submit():
-            state_map = {
-                k.removeprefix("map-"): v
-                for k, v in request.form.items()
-                if k.startswith("map-") and v
-            }
-            cases = None
-            if form.apply.data:
-                cases = [
-                    {"id": int(k.removeprefix("case-")), "version": int(v)}
-                    for k, v in request.form.items()
-                    if k.startswith("case-")
-                ]
-            try:
-                result = admin().migrate(
-                    actor,
-                    key,
-                    form.from_version.data,
-                    form.to_version.data,
-                    state_map,
-                    cases,
-                    dry_run=not form.apply.data,
-                )
-            except WorkflowError as exc:
-                problems = [{"text": d, "href": "#from_version"} for d in exc.details] or [
-                    {"text": exc.message, "href": "#from_version"}
-                ]
-        old = helpers.service().definition(key, form.from_version.data)
-        new = helpers.service().definition(key, form.to_version.data)
-        return render_template(
-            "admin/migrate.html",
-            key=key,
-            form=form,
-            result=result,
-            problems=problems,
-            old_states=[s for s in old.states if s not in old.final_states],
-            new_states=list(new.states),
-            state_map=request.form,
-            nav="admin",
-        )
-
+    )
+    bp.add_url_rule("/", view_func=index, methods=["GET"])
+    bp.add_url_rule("/review-types/<key>", view_func=edit, methods=["GET", "POST"])
+    bp.add_url_rule("/review-types/<key>/migrate", view_func=migrate, methods=["GET", "POST"])
     return bp
 
 
-def register(app: APIFlask) -> None:
-    bp = blueprint()
-    bp.enable_openapi = False  # type: ignore[attr-defined]  # pages are not in the API spec
-    app.register_blueprint(bp)
-    helpers.register_nav_item(app, "Review types", "admin_pages.index", "admin", roles={"admin"})
+def admins_only() -> None:
+    if current_user.role != Role.ADMIN.value:
+        abort(403)
+
+
+def index() -> str:
+    actor, service = helpers.actor(), helpers.service()
+    types = [
+        summary.model_dump() | {"versions": review_types.versions(service, actor, summary.key)}
+        for summary in service.review_types()
+    ]
+    return render_template(
+        "admin/index.html", types=types, audit=audit.entries(service, actor, limit=20), nav="admin"
+    )
+
+
+# -- editing a draft ------------------------------------------------------------------------
+
+
+def edit(key: str) -> Any:
+    actor, service = helpers.actor(), helpers.service()
+    form = EditorForm()
+    draft = drafts.get_draft(service, actor, key)
+    preview, problems = draft.preview, []
+    if request.method == "GET":
+        form.source.data = draft.source
+        form.expected_version.data = draft.version or ""
+    elif form.validate_on_submit():
+        try:
+            done = _submit(key, form, draft)
+        except WorkflowError as exc:
+            # Show what is kept now: a draft saved before its publication was refused, say.
+            draft = drafts.get_draft(service, actor, key)
+            preview = draft.preview
+            if isinstance(exc, DefinitionError):
+                preview = drafts.preview(service, actor, key, form.source.data)
+            problems.append({"text": exc.message, "href": "#source"})
+        else:
+            if isinstance(done, tuple):
+                draft, preview = done
+            else:
+                return done
+    problems += [_located(p) for p in preview.problems]
+    return render_template(
+        "admin/edit.html",
+        key=key,
+        form=form,
+        draft=draft,
+        preview=preview,
+        problems=helpers.error_list(form, problems),
+        catalogue=review_types.catalogue(actor),
+        nav="admin",
+    )
+
+
+def _submit(key: str, form: EditorForm, draft: DraftView) -> Response | tuple[DraftView, Preview]:
+    """Do what the button pressed asks: a redirect when done, else what to show again."""
+    actor, service = helpers.actor(), helpers.service()
+    if form.discard.data:
+        drafts.discard_draft(service, actor, key)
+        flash("The draft was discarded.", "success")
+        return redirect(url_for(".edit", key=key))
+    if form.check.data:
+        return draft, drafts.preview(service, actor, key, form.source.data)
+    expected = int(form.expected_version.data) if form.expected_version.data else None
+    saved = drafts.save_draft(service, actor, key, form.source.data, expected)
+    form.expected_version.data = saved.version
+    if not form.publish.data:
+        flash("The draft was saved.", "success")
+        return saved, saved.preview
+    published = drafts.publish_draft(service, actor, key)
+    flash(
+        f"Published {key} version {published.version}. Open cases keep their version; move "
+        "them below if they should change.",
+        "success",
+    )
+    return redirect(url_for(".migrate", key=key))
+
+
+def _located(p: ProblemView) -> dict[str, str]:
+    where = f"Line {p.line}: " if p.line else ""
+    return {"text": f"{where}{p.key}: {p.message}", "href": "#source"}
+
+
+# -- moving open cases ----------------------------------------------------------------------
+
+
+def migrate(key: str) -> Any:
+    actor, service = helpers.actor(), helpers.service()
+    versions = review_types.versions(service, actor, key)
+    form = MigrationForm()
+    form.from_version.choices = form.to_version.choices = [
+        (v.version, f"Version {v.version} ({v.open_cases} open)") for v in versions
+    ]
+    if request.method == "GET":
+        form.from_version.data = versions[0].version
+        form.to_version.data = versions[-1].version
+    result, problems = None, []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            result = migration.migrate(service, actor, key, _plan(form))
+        except WorkflowError as exc:
+            problems = [{"text": d, "href": "#from_version"} for d in exc.details] or [
+                {"text": exc.message, "href": "#from_version"}
+            ]
+    old = service.definition(key, form.from_version.data)
+    new = service.definition(key, form.to_version.data)
+    return render_template(
+        "admin/migrate.html",
+        key=key,
+        form=form,
+        result=result,
+        problems=problems,
+        old_states=[s for s in old.states if s not in old.final_states],
+        new_states=list(new.states),
+        state_map=request.form,
+        nav="admin",
+    )
+
+
+def _plan(form: MigrationForm) -> MigrationPlan:
+    """The migration the form asks for: the state map chosen (``map-<old state>``), and, when
+    applying, the cases of the dry run with the versions it saw (``case-<id>``)."""
+    fields = request.form.items()
+    state_map = {k.removeprefix("map-"): v for k, v in fields if k.startswith("map-") and v}
+    cases = None
+    if form.apply.data:
+        cases = tuple(
+            CaseRef(id=int(k.removeprefix("case-")), version=int(v))
+            for k, v in request.form.items()
+            if k.startswith("case-")
+        )
+    return MigrationPlan(
+        from_version=form.from_version.data,
+        to_version=form.to_version.data,
+        state_map=state_map,
+        cases=cases,
+        dry_run=not form.apply.data,
+    )

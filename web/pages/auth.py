@@ -12,7 +12,6 @@ running ``workflow demo`` again, which sets new ones) ends every session signed 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections import deque
@@ -30,15 +29,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlmodel import Session, select
-from werkzeug.exceptions import HTTPException
+from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.forms import SignInForm, SignOutForm
 from workflow.services import accounts
-from workflow.store.models.accounts import User
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +45,26 @@ def blueprint() -> Blueprint:
     bp = Blueprint("auth", __name__)
     bp.add_url_rule("/sign-in", view_func=sign_in, methods=["GET", "POST"])
     bp.add_url_rule("/sign-out", view_func=sign_out, methods=["POST"])
-    bp.register_error_handler(HTTPException, helpers.http_error)
     return bp
 
 
-class PageUser(UserMixin):
-    """The signed-in person, as flask-login keeps them for one request."""
+class PageUser:
+    """The signed-in person, as flask-login keeps them for one request (what its ``UserMixin``
+    gives, written out: a signed-in person is always authenticated and active)."""
 
-    def __init__(self, user: User) -> None:
-        self.user_id = user.id or 0
-        self.name = user.name
-        self.role = user.role
-        self.agencies = list(user.agencies or [])
-        self.fingerprint = fingerprint(user)
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, account: accounts.Account) -> None:
+        self.user_id = account.id
+        self.name = account.name
+        self.role = account.role
+        self.agencies = list(account.agencies)
+        self.fingerprint = account.stamp
 
     def get_id(self) -> str:
         return f"{self.user_id}.{self.fingerprint}"
-
-
-def fingerprint(user: User) -> str:
-    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:24]
 
 
 class SignInLimiter:
@@ -116,34 +112,34 @@ def limiter() -> SignInLimiter:
 
 def init_app(app: Flask, max_failed_logins: int) -> None:
     manager = LoginManager()
-    manager.login_view = "auth.sign_in"
+    manager.login_view = "pages.auth.sign_in"
     manager.session_protection = "strong"
     manager.init_app(app)
 
-    @manager.unauthorized_handler
     def unauthorized() -> Response:
         if request.path != "/":
             flash("Sign in to see that page.", "info")
         target = helpers.safe_next(request.full_path.rstrip("?"))
-        return redirect(url_for("auth.sign_in", next=target if request.path != "/" else None))
+        return redirect(url_for("pages.auth.sign_in", next=target if request.path != "/" else None))
 
+    manager.unauthorized_handler(unauthorized)
+    manager.user_loader(load_user)
     app.extensions["workflow.pages.limiter"] = SignInLimiter(max_failed_logins)
 
-    @manager.user_loader
-    def load_user(session_id: str) -> PageUser | None:
-        user_id, _, stamp = session_id.partition(".")
-        if not user_id.isdigit():
-            return None
-        with Session(helpers.service().db) as s:
-            user = s.get(User, int(user_id))
-            if user is None or not user.active or fingerprint(user) != stamp:
-                return None
-            return PageUser(user)
+
+def load_user(session_id: str) -> PageUser | None:
+    """The person a session names, while their account is active and their password is the
+    one they signed in with."""
+    user_id, _, stamp = session_id.partition(".")
+    if not user_id.isdigit():
+        return None
+    account = accounts.signed_in(helpers.service().store, int(user_id), stamp)
+    return PageUser(account) if account is not None else None
 
 
 def sign_in() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
+        return redirect(url_for("pages.dashboard.index"))
     form = SignInForm()
     problem = ""
     status = 200
@@ -159,11 +155,8 @@ def sign_in() -> Any:
             )
             status = 429
         else:
-            with Session(helpers.service().db) as s:
-                user = s.exec(select(User).where(User.name == name)).first()
-            # Hashing is slow on purpose: do it after the database is let go.
-            ok = accounts.check_password(user, form.password.data)
-            page_user = PageUser(user) if ok and user is not None else None
+            account = accounts.sign_in(helpers.service().store, name, form.password.data)
+            page_user = PageUser(account) if account is not None else None
             if page_user is None:
                 limits.failed(name, now)
                 log.info("failed sign-in for %r", name)
@@ -175,7 +168,7 @@ def sign_in() -> Any:
                 session.clear()  # a new session for the signed-in person: no fixation
                 login_user(page_user)
                 log.info("%s signed in", page_user.name)
-                return redirect(target or url_for("dashboard.index"))
+                return redirect(target or url_for("pages.dashboard.index"))
         form.password.data = ""
     elif form.errors:
         status = 400
@@ -192,4 +185,4 @@ def sign_out() -> Response:
         logout_user()
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("pages.auth.sign_in"))

@@ -3,8 +3,9 @@ them (criteria answers, agencies, scoping, the lead reviewer...), and how each i
 
 The groups a case shows are worked out from its definition: every data key a guard, a date rule,
 a timer or a step's recorded date reads gets a field, so a person can take any case from start
-to end without writing JSON. Keys this module knows get a fitting question (yes/no, a date, a
-list of names); a key only a new definition uses still gets a plain field under "Other details".
+to end without writing JSON. Keys ``data_questions`` knows get a fitting question (yes/no, a
+date, a list of names); a key only a new definition uses still gets a plain field under "Other
+details".
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from web.pages.data_questions import DATE_LABELS, KNOWN, Group, Kind, Spec, spec_for
 from workflow.core.definition import Definition, GuardRef
+from workflow.core.fields import shown as shown_value
 from workflow.core.guards import REGISTRY
-from workflow.core.guards.criteria import QUESTIONS
 
 # The review's records (``records.findings[].why``...) are rows of their own, written on their
 # own pages, not keys of ``data``; a lead appointment is also recorded through the contract's
@@ -27,207 +29,6 @@ DATA_FOR_RECORDS = {"lead_appointments": "lead_reviewer"}
 # Guards whose field parameters name dates, and those whose fields must be confirmed (true).
 DATE_GUARDS = frozenset({"not_in_future", "not_before", "elapsed_since"})
 CONFIRM_GUARDS = frozenset({"confirmed"})
-
-
-class Kind:
-    DATE = "date"
-    TEXT = "text"
-    LONGTEXT = "longtext"
-    YESNO = "yesno"  # True / False
-    CONFIRM = "confirm"  # True when ticked; removed when not
-    LINES = "lines"  # a list of names, one a line; removed when empty
-    LINES_OR_NONE = "lines_or_none"  # a list, kept empty when none ("an empty list if none")
-    NUMBER = "number"
-    URL = "url"
-    CHOICE = "choice"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One piece of data: where it is stored (``a.b`` for a key inside a table), how it is asked."""
-
-    path: str
-    label: str
-    kind: str = Kind.TEXT
-    hint: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def top(self) -> str:
-        return self.path.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        """The form field name: letters, digits and underscores only."""
-        return self.path.replace(".", "__")
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str
-    title: str
-    fields: tuple[Spec, ...] = ()
-    intro: str = ""
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The top-level data keys this group writes."""
-        seen: dict[str, None] = {}
-        for f in self.fields:
-            seen.setdefault(f.top)
-        return tuple(seen)
-
-
-def _label(path: str) -> str:
-    return path.split(".")[-1].replace("_", " ").capitalize()
-
-
-YES_NO = Kind.YESNO
-DATE_LABELS = {
-    "aware_at": "Date the local authority became aware",
-    "notified_at": "Date notified",
-    "panel_told_at": "Date the national panel was told",
-    "date_of_death": "Date of death",
-    "meeting_held_at": "Date of the review meeting",
-    "panel_held_at": "Date of the overview panel",
-    "report_sent_at": "Date the final report was sent to the national panel",
-    "published_at": "Date published",
-}
-
-KNOWN: tuple[Group, ...] = (
-    Group(
-        "agencies",
-        "Agencies involved",
-        (
-            Spec(
-                "agencies",
-                "Agencies involved",
-                Kind.LINES,
-                "One agency a line, for example Northshire Police. Staff of an agency see a case "
-                "only when their agency is listed here.",
-            ),
-        ),
-    ),
-    Group("dates", "Key dates"),  # filled per definition with the date keys it reads
-    Group(
-        "criteria",
-        "Criteria",
-        tuple(
-            Spec(f"criteria.{q}", text[0].upper() + text[1:] + "?", YES_NO)
-            for q, text in QUESTIONS.items()
-        ),
-        intro="Record the answers. The board's chair makes the final decision.",
-    ),
-    Group(
-        "decision",
-        "Decision and rationale",
-        (
-            Spec(
-                "decision_rationale",
-                "Decision and rationale",
-                Kind.LONGTEXT,
-                "What was decided and why, in words the family and the national panel would "
-                "understand.",
-            ),
-        ),
-    ),
-    Group(
-        "death",
-        "About the death",
-        (
-            Spec(
-                "age_at_death",
-                "Age at death, in years",
-                Kind.NUMBER,
-                "For example 0.5 for six months.",
-            ),
-            Spec("stillbirth", "Was it a stillbirth?", YES_NO),
-            Spec("planned_termination", "Was it a planned termination of pregnancy?", YES_NO),
-            Spec("expected_death", "Was the death expected?", YES_NO),
-        ),
-    ),
-    Group(
-        "scoping",
-        "Scoping",
-        (
-            Spec(
-                "scoping.scale",
-                "Scale of the review",
-                Kind.TEXT,
-                "For example: a full review, or a proportionate review with one learning event.",
-            ),
-            Spec("scoping.method", "Method", Kind.LONGTEXT, "How the review will be carried out."),
-        ),
-        intro="A proportionate approach: agree the scale and method before a lead is appointed.",
-    ),
-    Group(
-        "lead_reviewer",
-        "Lead reviewer",
-        (
-            Spec("lead_reviewer.name", "Name of the lead reviewer"),
-            Spec(
-                "lead_reviewer.organisations",
-                "Organisations the lead reviewer belongs to or has worked for",
-                Kind.LINES_OR_NONE,
-                "One a line. Leave empty if none. The lead must be independent of every agency "
-                "involved.",
-            ),
-        ),
-    ),
-    Group(
-        "cdr_review",
-        "Review meeting and overview panel",
-        (
-            Spec(
-                "information_complete",
-                "Information from every agency involved has been gathered",
-                Kind.CONFIRM,
-            ),
-            Spec("panel_outcome", "Outcome of the overview panel", Kind.LONGTEXT),
-            Spec(
-                "modifiable_factors",
-                "Were modifiable factors identified?",
-                Kind.CHOICE,
-                choices=(
-                    ("yes", "Yes"),
-                    ("no", "No"),
-                    ("insufficient_information", "Insufficient information"),
-                ),
-            ),
-            Spec(
-                "national_database_submitted",
-                "The review has been submitted to the national child mortality database",
-                Kind.CONFIRM,
-            ),
-        ),
-    ),
-    Group(
-        "publication",
-        "Publication",
-        (
-            Spec("report_sent_at", DATE_LABELS["report_sent_at"], Kind.DATE),
-            Spec("board_response", "The board's response to the report", Kind.LONGTEXT),
-            Spec(
-                "harm_check_confirmed",
-                "The report has been checked: it names no child and publishing it would not "
-                "harm a surviving child",
-                Kind.CONFIRM,
-            ),
-            Spec("publication_url", "Web address where the report is published", Kind.URL),
-            Spec(
-                "published_at",
-                DATE_LABELS["published_at"],
-                Kind.DATE,
-                "Leave empty to use the day it is published.",
-            ),
-            Spec(
-                "delay_reason", "Why publication is delayed (parallel proceedings)", Kind.LONGTEXT
-            ),
-            Spec("not_published_reasons", "Reasons for not publishing", Kind.LONGTEXT),
-        ),
-    ),
-)
-KNOWN_BY_ID = {g.id: g for g in KNOWN}
 
 
 @dataclass(frozen=True)
@@ -341,35 +142,26 @@ def definition_reads(d: Definition) -> tuple[list[str], set[str]]:
     return list(ordered), dates
 
 
-def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
-    """The question for a key no group knows."""
-    for g in KNOWN:
-        for f in g.fields:
-            if f.path == path:
-                return f
-    if is_date:
-        return Spec(path, DATE_LABELS.get(path, _label(path)), Kind.DATE)
-    if is_confirm:
-        return Spec(path, f"{_label(path)}: confirmed", Kind.CONFIRM)
-    return Spec(path, _label(path), Kind.LONGTEXT)
-
-
-@lru_cache(maxsize=256)
-def layout(d: Definition) -> Layout:
-    reads, dates = definition_reads(d)
-    confirms = guard_confirms(_refs(d))
-    read = set(reads)
+def _known_groups(read: set[str]) -> tuple[list[Group], set[str]]:
+    """The known groups holding what the definition reads (the key dates' place kept), and the
+    paths they cover."""
     groups: list[Group] = []
     covered: set[str] = set()
     for g in KNOWN:
         if g.id == "dates":
-            groups.append(g)  # filled below
+            groups.append(g)  # filled by the caller
             continue
         keep = tuple(f for f in g.fields if f.path in read or f.top in read or g.id == "agencies")
         if keep:
             groups.append(Group(g.id, g.title, keep, g.intro))
             covered.update(f.path for f in keep)
-    # Keys no known group covers: dates under "Key dates", the rest under "Other details".
+    return groups, covered
+
+
+def _uncovered(
+    reads: list[str], dates: set[str], confirms: set[str], covered: set[str]
+) -> tuple[list[Spec], list[Spec]]:
+    """Keys no known group covers: the dates (for "Key dates") and the rest ("Other details")."""
     top_covered = {p.split(".", 1)[0] for p in covered}
     date_specs: list[Spec] = []
     other: list[Spec] = []
@@ -381,22 +173,35 @@ def layout(d: Definition) -> Layout:
         spec = spec_for(path, path in dates, path in confirms)
         (date_specs if path in dates else other).append(spec)
         covered.add(path)
-    final: list[Group] = []
-    for g in groups:
-        if g.id == "dates":
-            if date_specs:
-                final.append(Group("dates", "Key dates", tuple(date_specs)))
-            continue
-        final.append(g)
-    if other:
-        final.append(Group("other", "Other details", tuple(other)))
+    return date_specs, other
+
+
+def _paths(groups: Iterable[Group]) -> dict[str, str]:
+    """Each data path and top key, to the group that records it."""
     paths: dict[str, str] = {}
-    for g in final:
+    for g in groups:
         for k in g.keys:
             paths.setdefault(k, g.id)
         for f in g.fields:
             paths[f.path] = g.id
-    return Layout(tuple(final), frozenset(dates), paths, frozenset(confirms))
+    return paths
+
+
+@lru_cache(maxsize=256)
+def layout(d: Definition) -> Layout:
+    reads, dates = definition_reads(d)
+    confirms = guard_confirms(_refs(d))
+    groups, covered = _known_groups(set(reads))
+    date_specs, other = _uncovered(reads, dates, confirms, covered)
+    final: list[Group] = []
+    for g in groups:
+        if g.id != "dates":
+            final.append(g)
+        elif date_specs:
+            final.append(Group("dates", "Key dates", tuple(date_specs)))
+    if other:
+        final.append(Group("other", "Other details", tuple(other)))
+    return Layout(tuple(final), frozenset(dates), _paths(final), frozenset(confirms))
 
 
 def groups_needed(d: Definition, refs: Iterable[GuardRef]) -> list[str]:
@@ -425,19 +230,7 @@ def lookup(data: Mapping[str, Any], path: str) -> Any:
 
 def shown(spec: Spec, value: Any) -> str:
     """A stored value in words, for summaries ('' when not recorded)."""
-    if value is None or value == "" or value == []:
-        if spec.kind == Kind.LINES_OR_NONE and value == []:
-            return "None"
-        return ""
-    if spec.kind == Kind.YESNO:
-        return "Yes" if value is True else "No" if value is False else str(value)
-    if spec.kind == Kind.CONFIRM:
-        return "Yes" if value is True else str(value)
-    if spec.kind == Kind.CHOICE:
-        return dict(spec.choices).get(str(value), str(value))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return shown_value(spec.field, value)
 
 
 def nested_patch(
@@ -464,3 +257,23 @@ def nested_patch(
         if isinstance(value, dict) and not value:
             patch[key] = None
     return {k: v for k, v in patch.items() if data.get(k) != v}
+
+
+__all__ = [
+    "DATA_FOR_RECORDS",
+    "DATE_LABELS",
+    "Group",
+    "Kind",
+    "Layout",
+    "Spec",
+    "definition_reads",
+    "groups_needed",
+    "guard_reads",
+    "layout",
+    "looks_like_date",
+    "lookup",
+    "nested_patch",
+    "record_kinds",
+    "shown",
+    "spec_for",
+]

@@ -1,8 +1,9 @@
 """The pages' forms (flask-wtf, so each carries its CSRF token) rendered with the GOV.UK widgets
 of govuk-frontend-wtf. Every message is written the GOV.UK way: it says what to do.
 
-Forms for case data are built from ``datagroups`` specs, so a new key in a definition gets a
-field without new code here.
+Every field is asked with the widget the table of field kinds (``workflow.core.fields``) names
+for its kind, and read back through the same table. Forms for case data are built from
+``datagroups`` specs, so a new key in a definition gets a field without new code here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped, unused-ignore]
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
     GovPasswordInput,
@@ -31,6 +33,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -38,8 +41,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from web.pages.datagroups import Group, Kind, Spec, lookup
+from web.pages.datagroups import Group, Spec, lookup
+from workflow.core import fields
+from workflow.core.fields import FieldKind, FieldSpec, Widget, widget_of
 
+# flask-wtf, wtforms and govuk-frontend-wtf are untyped: their classes are Any to mypy, so each
+# class made from one says so (``type: ignore[misc]``).
 MAX_TEXT = 300
 MAX_LONG = 20_000
 
@@ -56,11 +63,11 @@ class _WithoutEmptyHint:
         return params
 
 
-class RadioInput(_WithoutEmptyHint, GovRadioInput):
+class RadioInput(_WithoutEmptyHint, GovRadioInput):  # type: ignore[misc, unused-ignore]
     pass
 
 
-class CheckboxInput(_WithoutEmptyHint, GovCheckboxInput):
+class CheckboxInput(_WithoutEmptyHint, GovCheckboxInput):  # type: ignore[misc, unused-ignore]
     pass
 
 
@@ -69,7 +76,7 @@ def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class GovDateField(Field):
+class GovDateField(Field):  # type: ignore[misc, unused-ignore]
     """A date asked as day, month and year (the GOV.UK date input), all three or none."""
 
     widget = GovDateInput()
@@ -125,95 +132,70 @@ def _url(form: Any, field: Field) -> None:
         )
 
 
+YES_NO = (("yes", "Yes"), ("no", "No"))
+#: Checks a widget's text needs beyond its length, by field kind.
+CHECKS: dict[FieldKind, list[Any]] = {FieldKind.AMOUNT: [_number], FieldKind.URL: [_url]}
+
+
+def widget_field(
+    spec: FieldSpec, label: str, hint: str = "", required: str = "", too_long: str = ""
+) -> Field:
+    """An unbound WTForms field that asks ``spec`` with the widget the table of field kinds
+    names for it; ``required`` is the message when empty, ``too_long`` when over its length."""
+    first: list[Any] = [InputRequired(required)] if required else [Optional()]
+    widget = widget_of(spec)
+    if widget is Widget.DATE_INPUT:
+        return GovDateField(label, description=hint, required=required)
+    if widget is Widget.CHECKBOX:
+        return BooleanField(label, widget=CheckboxInput(), description=hint)
+    if widget is Widget.RADIOS:
+        choices = options(spec.choices or YES_NO)
+        return RadioField(label, first, choices=choices, widget=RadioInput(), description=hint)
+    if widget is Widget.CHECKBOXES:
+        return SelectMultipleField(
+            label, choices=[], widget=GovCheckboxesInput(), validate_choice=False
+        )
+    if widget is Widget.SELECT:
+        return SelectField(
+            label, first, choices=[], widget=GovSelect(), validate_choice=False, description=hint
+        )
+    length = Length(max=spec.max_length or MAX_LONG, message=too_long)
+    checks = [*first, length, *CHECKS.get(spec.kind, [])]
+    if widget is Widget.TEXT_AREA:
+        return TextAreaField(label, checks, widget=GovTextArea(), description=hint)
+    return StringField(label, checks, widget=GovTextInput(), description=hint)
+
+
+def layout_of(spec: FieldSpec) -> str:
+    """How a page lays the field out: in a fieldset, as a text area, a checkbox or plain."""
+    widget = widget_of(spec)
+    if widget in (Widget.DATE_INPUT, Widget.RADIOS, Widget.CHECKBOXES):
+        return "fieldset"
+    if widget is Widget.TEXT_AREA:
+        return "textarea"
+    return "checkbox" if widget is Widget.CHECKBOX else "plain"
+
+
 def field_for(spec: Spec, required: str = "") -> Field:
     """An unbound WTForms field that asks ``spec``; ``required`` is the message when empty."""
-    hint = spec.hint
-    if spec.kind == Kind.DATE:
-        return GovDateField(spec.label, description=hint, required=required)
-    first: list[Any] = [InputRequired(required)] if required else [Optional()]
-    too_long = Length(
-        max=MAX_LONG, message=f"{spec.label} must be {MAX_LONG:,} characters or fewer"
-    )
-    if spec.kind in (Kind.LONGTEXT, Kind.LINES, Kind.LINES_OR_NONE):
-        return TextAreaField(spec.label, [*first, too_long], widget=GovTextArea(), description=hint)
-    if spec.kind in (Kind.YESNO, Kind.CHOICE):
-        choices = options(
-            [("yes", "Yes"), ("no", "No")] if spec.kind == Kind.YESNO else spec.choices
-        )
-        return RadioField(spec.label, first, choices=choices, widget=RadioInput(), description=hint)
-    if spec.kind == Kind.CONFIRM:
-        return BooleanField(spec.label, widget=CheckboxInput(), description=hint)
-    validators: list[Any] = [*first, too_long]
-    if spec.kind == Kind.NUMBER:
-        validators.append(_number)
-    if spec.kind == Kind.URL:
-        validators.append(_url)
-    return StringField(spec.label, validators, widget=GovTextInput(), description=hint)
+    too_long = f"{spec.label} must be {MAX_LONG:,} characters or fewer"
+    return widget_field(spec.field, spec.label, spec.hint, required, too_long)
 
 
 def form_value(spec: Spec, value: Any) -> Any:
     """A stored value as its form field wants it."""
-    if spec.kind == Kind.DATE:
-        try:
-            return date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            return None
-    if spec.kind == Kind.YESNO:
-        if value is True or str(value).lower() in ("yes", "true"):
-            return "yes"
-        if value is False or str(value).lower() in ("no", "false"):
-            return "no"
-        return None
-    if spec.kind == Kind.CONFIRM:
-        return value is True
-    if spec.kind in (Kind.LINES, Kind.LINES_OR_NONE):
-        items = value if isinstance(value, list) else [value] if value else []
-        return "\n".join(str(v) for v in items)
-    if spec.kind == Kind.CHOICE:
-        return str(value) if value not in (None, "") else None
-    if value is None:
-        return ""
-    return str(value)
+    return fields.to_form(spec.field, value)
 
 
 def stored_value(spec: Spec, field: Field) -> Any:
     """What a submitted field stores (None removes the key)."""
-    data = field.data
-    if spec.kind == Kind.DATE:
-        return data.isoformat() if isinstance(data, date) else None
-    if spec.kind == Kind.YESNO:
-        return True if data == "yes" else False if data == "no" else None
-    if spec.kind == Kind.CONFIRM:
-        return True if data else None
-    if spec.kind in (Kind.LINES, Kind.LINES_OR_NONE):
-        names = _lines(data or "")
-        return names if names or spec.kind == Kind.LINES_OR_NONE else None
-    if spec.kind == Kind.NUMBER:
-        text = (data or "").strip()
-        if not text:
-            return None
-        number = float(text)
-        return int(number) if number.is_integer() else number
-    if spec.kind == Kind.CHOICE:
-        return data or None
-    text = (data or "").strip()
-    return text or None
-
-
-def _lines(text: str) -> list[str]:
-    """Names one a line, without blanks or repeats (compared ignoring case)."""
-    names: dict[str, str] = {}
-    for line in text.splitlines():
-        name = " ".join(line.split())
-        if name:
-            names.setdefault(name.casefold(), name)
-    return list(names.values())
+    return fields.to_json(spec.field, fields.from_form(spec.field, field.data))
 
 
 # -- sign in and out ------------------------------------------------------------------------
 
 
-class SignInForm(FlaskForm):
+class SignInForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     name = StringField(
         "Name",
         [
@@ -233,14 +215,14 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     """Signing out is a POST with the CSRF token, so another site cannot sign a person out."""
 
 
 # -- case data ------------------------------------------------------------------------------
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     """Every change to a case says which version it was made on, so a change made by someone
     else in between is reported instead of overwritten."""
 
@@ -302,7 +284,7 @@ def step_form(
 # -- opening a case -------------------------------------------------------------------------
 
 
-class OpenCaseForm(FlaskForm):
+class OpenCaseForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     title = StringField(
         "Title",
         [
@@ -335,11 +317,11 @@ def open_form(
     return form
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     """Acknowledging an escalation: a button and its CSRF token."""
 
 
-class FilterForm(Form):
+class FilterForm(Form):  # type: ignore[misc, unused-ignore]
     """The dashboard's filters: a GET form that changes nothing, so it needs no CSRF token."""
 
     review_type = SelectField(
@@ -358,7 +340,7 @@ class FilterForm(Form):
     )
 
 
-class FindCaseForm(Form):
+class FindCaseForm(Form):  # type: ignore[misc, unused-ignore]
     reference = StringField(
         "Find a case by its reference",
         [Length(max=40, message="A reference is 40 characters or fewer")],

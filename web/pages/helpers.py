@@ -1,17 +1,19 @@
 """Small helpers the page blueprints share: who is acting, dates and deadlines in words, the
-error summary, security headers and the state diagram text."""
+error summary, request body limits, security headers and the state diagram text."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, render_template, url_for
+from flask import Response, current_app, g, render_template, url_for
+from flask.sansio.app import App
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms import Field, Form
@@ -52,30 +54,43 @@ def today() -> date:
 # -- the service navigation -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the service navigation: ``key`` marks it current when a page renders with
+    ``nav=key``; ``roles`` (when given) limits who sees it."""
+
+    text: str
+    endpoint: str
+    key: str
+    roles: frozenset[str] | None = None
+
+
+#: The links every signed-in person sees.
+BUILT_IN_NAV = (
+    NavItem("Dashboard", "pages.dashboard.index", "dashboard"),
+    NavItem("All cases", "pages.cases.all_cases", "cases"),
+    NavItem("Open a case", "pages.cases.choose_type", "new"),
+)
+
+
 def register_nav_item(
-    app: Flask, text: str, endpoint: str, key: str, roles: Iterable[str] | None = None
+    app: App, text: str, endpoint: str, key: str, roles: Iterable[str] | None = None
 ) -> None:
     """Add a link to the service navigation of every page (for other page modules, such as the
     reports). ``key`` marks it current when a page renders with ``nav=key``; ``roles`` limits
     who sees it."""
-    items: list[dict[str, Any]] = app.extensions.setdefault("workflow.pages.nav", [])
-    items.append(
-        {"text": text, "endpoint": endpoint, "key": key, "roles": set(roles) if roles else None}
-    )
+    items: list[NavItem] = app.extensions.setdefault("workflow.pages.nav", [])
+    items.append(NavItem(text, endpoint, key, frozenset(roles) if roles else None))
 
 
 def nav_items(current: str | None) -> list[dict[str, Any]]:
-    items = [
-        {"text": "Dashboard", "endpoint": "dashboard.index", "key": "dashboard", "roles": None},
-        {"text": "All cases", "endpoint": "cases.all_cases", "key": "cases", "roles": None},
-        {"text": "Open a case", "endpoint": "cases.choose_type", "key": "new", "roles": None},
-        *current_app.extensions.get("workflow.pages.nav", []),
-    ]
+    """The service navigation for the signed-in person, as the GOV.UK macro takes it."""
+    added: list[NavItem] = current_app.extensions.get("workflow.pages.nav", [])
     role = getattr(current_user, "role", None)
     return [
-        {"href": url_for(i["endpoint"]), "text": i["text"], "current": i["key"] == current}
-        for i in items
-        if i["roles"] is None or role in i["roles"]
+        {"href": url_for(i.endpoint), "text": i.text, "current": i.key == current}
+        for i in (*BUILT_IN_NAV, *added)
+        if i.roles is None or role in i.roles
     ]
 
 
@@ -84,7 +99,7 @@ def nav_items(current: str | None) -> list[dict[str, Any]]:
 RecordPage = Callable[[int], str]
 
 
-def register_record_page(app: Flask, kind: str, url: RecordPage) -> None:
+def register_record_page(app: App, kind: str, url: RecordPage) -> None:
     """Say where the records of ``kind`` (``findings``, ``practitioners``...) of a case are
     recorded: ``url(case_id)``. A blocked step that needs such records links there."""
     pages: dict[str, RecordPage] = app.extensions.setdefault("workflow.pages.record_pages", {})
@@ -225,6 +240,25 @@ def http_error(error: HTTPException) -> tuple[str, int]:
         ),
         code,
     )
+
+
+# -- request bodies -----------------------------------------------------------------------
+
+BodyLimit = Callable[[], int]
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def larger_body(view: View, limit: BodyLimit) -> View:
+    """Let ``view`` take a request body of up to ``limit()`` bytes (an upload), beyond the app's
+    ``MAX_CONTENT_LENGTH``. The parent blueprint applies it before the form token is read."""
+    setattr(view, "body_limit", limit)  # noqa: B010  # an attribute of the view, as Flask's own
+    return view
+
+
+def body_limit(view: Callable[..., Any] | None) -> BodyLimit | None:
+    """The body limit ``larger_body`` gave ``view``, if any."""
+    found: BodyLimit | None = getattr(view, "body_limit", None)
+    return found
 
 
 # -- security headers -----------------------------------------------------------------------

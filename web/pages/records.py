@@ -12,129 +12,34 @@ overwritten), agency users see and update only their own agency's contributions 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped, unused-ignore]
-    GovCheckboxesInput,
-    GovSelect,
-    GovTextArea,
-    GovTextInput,
-)
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.sansio.app import App
 from werkzeug.wrappers import Response
-from wtforms import (
-    BooleanField,
-    Field,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional
 
 from web.pages import helpers
-from web.pages.forms import (
-    MAX_LONG,
-    CheckboxInput,
-    GovDateField,
-    RadioInput,
-    VersionedForm,
-    options,
+from web.pages.forms import VersionedForm
+from web.pages.record_forms import attach, form_body, record_form, rendered
+from web.pages.record_lists import (
+    BY_SLUG,
+    SLUGS,
+    TITLES,
+    choices_of,
+    everything_of,
+    listing_page,
+    may_change,
+    title_of,
 )
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
+from workflow.core.record_kinds import KINDS, RecordKind
 from workflow.services import documents, records
-from workflow.services.record_kinds import AGENCY, KINDS, FieldSpec, RecordKind, owns
-
-TITLES = {
-    "lead_appointments": "Lead reviewer",
-    "panel_members": "Review panel",
-    "practitioners": "Practitioners",
-    "family_members": "Family members",
-    "contributions": "Agency contributions",
-    "findings": "Findings",
-    "actions": "Action plan",
-}
-INTROS = {
-    "lead_appointments": "The lead reviewer must be independent of the case and of every agency "
-    "involved. Appointing a new lead ends the appointment in force.",
-    "panel_members": "The panel that oversees the review.",
-    "practitioners": "Practitioners of every agency involved are invited to contribute before "
-    "the findings are agreed.",
-    "family_members": "The family, including surviving children, is invited and told how the "
-    "review works, or the reason they are not involved is recorded. Record each person by "
-    "relationship, never by name.",
-    "contributions": "Chronologies and reports asked of the agencies. Each has a due date: when "
-    "it slips, the agency and the reviewer are told. Findings wait until each is received or "
-    "waived with a reason.",
-    "findings": "Each finding says what happened and why, and whether it shows good practice or "
-    "a problem.",
-    "actions": "Every problem finding needs at least one action with an owner agency and a due "
-    "date. An overdue action is escalated to its agency and the chair. A review closes only "
-    "when every action is done with evidence of its impact.",
-}
-LABELS: dict[str, tuple[str, str]] = {
-    "name": ("Name", ""),
-    "organisations": (
-        "Organisations they belong to or have worked for",
-        "One a line. Leave empty if none.",
-    ),
-    "appointed_on": ("Date appointed", "Leave empty for today."),
-    "ended_on": ("Date the appointment ended", ""),
-    "end_reason": ("Why it ended", ""),
-    "agency": ("Agency", ""),
-    "role_title": ("Role", "For example, social worker or health visitor."),
-    "invited_on": ("Date invited", ""),
-    "contributed": ("They contributed to the review", ""),
-    "learning_event_attended": ("They attended the learning event", ""),
-    "relationship": ("Relationship to the child", "For example, mother or sibling (aged 9)."),
-    "how_explained": ("How the review was explained to them and how they can take part", ""),
-    "not_involved_reason": ("If they are not involved, why not", ""),
-    "kind": ("What is asked for", ""),
-    "requested_on": ("Date requested", "Leave empty for today."),
-    "due_date": ("Due date", ""),
-    "status": ("Status", ""),
-    "received_on": ("Date received", "Leave empty for today."),
-    "waived_reason": ("If waived, why", ""),
-    "number": ("Number", "Leave empty for the next number."),
-    "what_happened": ("What happened", ""),
-    "why": ("Why it happened", ""),
-    "themes": ("Themes", ""),
-    "sources": ("Contributions it draws on", ""),
-    "finding": ("Which finding it answers", ""),
-    "description": ("What will change", ""),
-    "owner_agency": ("Owner agency", ""),
-    "success_measure": ("How success will be measured", ""),
-    "completion_evidence": ("Evidence that it was completed", ""),
-    "impact_evidence": ("Evidence of its impact", ""),
-    "completed_on": ("Date completed", "Leave empty for today."),
-}
-CHOICES = {
-    ("contributions", "kind"): {
-        "chronology": "A chronology",
-        "agency_report": "An agency report",
-        "other": "Something else",
-    },
-    ("contributions", "status"): {
-        "requested": "Requested",
-        "received": "Received",
-        "waived": "Waived",
-    },
-    ("findings", "kind"): {"good_practice": "Good practice", "problem": "A problem"},
-    ("actions", "status"): {"open": "Open", "in_progress": "In progress", "done": "Done"},
-}
-SLUGS = {kind: kind.replace("_", "-") for kind in KINDS}
-BY_SLUG = {slug: kind for kind, slug in SLUGS.items()}
 
 
 def blueprint() -> Blueprint:
     bp = Blueprint("records", __name__)
-    # Before the CSRF check reads the form: an upload may be larger than other forms.
-    bp.before_request(_allow_documents)
     bp.add_url_rule(
         "/cases/<int:case_id>/records/<slug>", view_func=records_page, methods=["GET", "POST"]
     )
@@ -150,35 +55,33 @@ def blueprint() -> Blueprint:
     )
     bp.add_url_rule(
         "/cases/<int:case_id>/records/contributions/<int:record_id>/documents",
-        view_func=upload,
+        # An upload may be larger than other forms.
+        view_func=helpers.larger_body(upload, _document_limit),
         methods=["POST"],
     )
     bp.add_url_rule("/cases/<int:case_id>/documents/<int:document_id>", view_func=download)
-    bp.register_error_handler(NotFound, helpers.workflow_error)
-    bp.register_error_handler(PermissionDenied, helpers.workflow_error)
-    bp.register_error_handler(HTTPException, helpers.http_error)
+    bp.record_once(lambda state: register_pages(state.app))
     return bp
 
 
 def page_of(slug: str) -> helpers.RecordPage:
     def url(case_id: int) -> str:
-        return url_for("records.records_page", case_id=case_id, slug=slug)
+        return url_for("pages.records.records_page", case_id=case_id, slug=slug)
 
     return url
 
 
-def register_pages(app: Flask) -> None:
+def register_pages(app: App) -> None:
     """Tell the case page where each kind of record is recorded."""
     for kind, slug in SLUGS.items():
         helpers.register_record_page(app, kind, page_of(slug))
 
 
-def _allow_documents() -> None:
-    if request.endpoint == "records.upload":
-        limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
-            documents.DEFAULT_MAX_DOCUMENT_BYTES
-        )
-        request.max_content_length = limit + 64 * 1024
+def _document_limit() -> int:
+    limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
+        documents.DEFAULT_MAX_DOCUMENT_BYTES
+    )
+    return limit + 64 * 1024
 
 
 def _kind(slug: str) -> RecordKind:
@@ -186,321 +89,6 @@ def _kind(slug: str) -> RecordKind:
     if found is None:
         abort(404)
     return KINDS[found]
-
-
-def _label(spec: FieldSpec) -> tuple[str, str]:
-    return LABELS.get(spec.name, (spec.name.replace("_", " ").capitalize(), spec.doc))
-
-
-# -- forms built from the record kinds ----------------------------------------------------------
-
-
-class RecordForm(VersionedForm):
-    """A record's fields (``specs``) and the version of the case the page was read at."""
-
-    specs: Sequence[FieldSpec] = ()
-
-
-def _field(kind: RecordKind, spec: FieldSpec, required: bool) -> Field:
-    label, hint = _label(spec)
-    message = f"Enter {label[0].lower() + label[1:]}" if required else ""
-    first: list[Any] = [InputRequired(message)] if required else [Optional()]
-    if spec.kind == "date":
-        return GovDateField(label, description=hint, required=message)
-    if spec.kind == "bool":
-        return BooleanField(label, widget=CheckboxInput(), description=hint)
-    if spec.kind == "choice":
-        labels = CHOICES.get((kind.key, spec.name), {})
-        choices = [(c, labels.get(c, c.replace("_", " ").capitalize())) for c in spec.choices]
-        return RadioField(label, first, choices=options(choices), widget=RadioInput())
-    if (spec.kind == "names" and spec.name == "themes") or spec.kind == "ids":
-        return SelectMultipleField(
-            label, choices=[], widget=GovCheckboxesInput(), validate_choice=False
-        )
-    if spec.kind == "number" and spec.name == "finding":
-        return SelectField(
-            label, first, choices=[], widget=GovSelect(), validate_choice=False, description=hint
-        )
-    too_long = Length(max=spec.max_length or MAX_LONG, message=f"{label} is too long")
-    if spec.kind == "names" or (not spec.max_length and spec.kind == "text"):
-        return TextAreaField(label, [*first, too_long], widget=GovTextArea(), description=hint)
-    return StringField(label, [*first, too_long], widget=GovTextInput(), description=hint)
-
-
-def _initial(spec: FieldSpec, value: Any) -> Any:
-    if spec.kind == "date":
-        try:
-            return date.fromisoformat(str(value)) if value else None
-        except ValueError:
-            return None
-    if spec.kind == "names" and spec.name != "themes":
-        return "\n".join(str(v) for v in value or [])
-    if spec.kind in ("names", "ids"):
-        return [str(v) for v in value or []]
-    if spec.kind == "bool":
-        return value is True
-    if value is None:
-        return "" if spec.kind != "choice" else None
-    return str(value)
-
-
-def record_form(
-    kind: RecordKind,
-    mode: str,
-    version: int,
-    record: Mapping[str, Any] | None = None,
-    formdata: Any = None,
-    choices: Mapping[str, list[tuple[str, str]]] | None = None,
-) -> RecordForm:
-    """``mode``: ``add``, ``change`` (everything) or ``agency`` (the fields an agency reports)."""
-    specs = [f for f in kind.fields if mode != "agency" or f.name in kind.agency_may_change]
-    attrs = {f.name: _field(kind, f, mode == "add" and f.required) for f in specs}
-    cls = type(f"{kind.key.title().replace('_', '')}Form", (RecordForm,), attrs)
-    data: dict[str, Any] = {"expected_version": str(version)}
-    if record is not None:
-        data |= {f.name: _initial(f, record.get(f.name)) for f in specs}
-    form: RecordForm = cls(formdata=formdata, data=data)
-    form.specs = specs
-    for name, pairs in (choices or {}).items():
-        if name in form:
-            form[name].choices = options(pairs)
-    if mode == "agency" and kind.key == "contributions":
-        form["status"].choices = options([("received", "Received")])
-    return form
-
-
-def _lines(text: str) -> list[str]:
-    names: dict[str, str] = {}
-    for line in text.splitlines():
-        name = " ".join(line.split())
-        if name:
-            names.setdefault(name.casefold(), name)
-    return list(names.values())
-
-
-def _value(spec: FieldSpec, field: Field) -> Any:
-    data = field.data
-    if spec.kind == "date":
-        return data.isoformat() if isinstance(data, date) else None
-    if spec.kind == "bool":
-        return bool(data)
-    if spec.kind == "names" and spec.name == "themes":
-        return list(data or [])
-    if spec.kind == "names":
-        return _lines(data or "")
-    if spec.kind == "ids":
-        return [int(v) for v in data or [] if str(v).isdigit()]
-    if spec.kind == "choice":
-        return data or None
-    if spec.kind == "number":
-        text = str(data or "").strip()
-        return int(text) if text.isdigit() else (text or None)
-    return (data or "").strip()
-
-
-def form_body(form: RecordForm, current: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What the form changes: on adding, every field given; on changing, only those whose value
-    differs from the record's (so nothing is sent that was not changed)."""
-    body: dict[str, Any] = {}
-    for spec in form.specs:
-        value = _value(spec, form[spec.name])
-        if current is None:
-            if value in (None, "", []) and not spec.required:
-                continue
-            body[spec.name] = value
-            continue
-        if spec.kind == "choice" and value is None:
-            continue
-        was = current.get(spec.name)
-        if (was in (None, "") and value in (None, "")) or was == value:
-            continue
-        body[spec.name] = value
-    return body
-
-
-def _attach(form: RecordForm, exc: InvalidInput) -> list[dict[str, str]]:
-    """Put each problem (``field: problem``) beside its field; return those that fit none."""
-    left = []
-    for sentence in exc.details:
-        name, sep, problem = sentence.partition(": ")
-        if sep and name in form:
-            label = _label(next(s for s in form.specs if s.name == name))[0]
-            form[name].errors = [*form[name].errors, f"{label}: {problem}"]
-        else:
-            left.append({"text": sentence, "href": "#record-form"})
-    if not exc.details:
-        left.append({"text": exc.message, "href": "#record-form"})
-    return left
-
-
-# -- what the pages show --------------------------------------------------------------------
-
-
-def _shown(kind: RecordKind, spec: FieldSpec, value: Any) -> str:
-    if value in (None, "", []):
-        return ""
-    if spec.kind == "date":
-        return helpers.format_date(value)
-    if spec.kind == "bool":
-        return "Yes" if value else "No"
-    if spec.kind == "choice":
-        return CHOICES.get((kind.key, spec.name), {}).get(str(value), str(value))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def title_of(kind: RecordKind, r: Mapping[str, Any]) -> str:
-    key = kind.key
-    if key == "lead_appointments":
-        state = "in force" if r.get("current") else f"ended {helpers.format_date(r['ended_on'])}"
-        return f"{r['name']} ({state})"
-    if key == "panel_members":
-        return str(r["name"])
-    if key == "practitioners":
-        return f"Practitioner {r['number']}: {r['role_title']}, {r['agency']}"
-    if key == "family_members":
-        return f"Family member {r['number']}: {r['relationship']}"
-    if key == "contributions":
-        what = CHOICES[("contributions", "kind")].get(r["kind"], r["kind"])
-        return f"{what} from {r['agency']}"
-    if key == "findings":
-        said = {"good_practice": "good practice", "problem": "a problem"}
-        return f"Finding {r['number']} ({said.get(r.get('kind') or '', 'not yet said')})"
-    return f"Action {r['number']} ({r['owner_agency']})"
-
-
-def _rows(kind: RecordKind, r: Mapping[str, Any], sources: Mapping[int, str]) -> list[Any]:
-    rows = []
-    for spec in kind.fields:
-        value = r.get(spec.name)
-        if spec.name == "sources":
-            value = [sources.get(int(v), str(v)) for v in value or []]
-        text = _shown(kind, spec, value)
-        rows.append({"key": {"text": _label(spec)[0]}, "value": {"text": text or "Not recorded"}})
-    if kind.key == "contributions" and r.get("received_by"):
-        rows.append(
-            {"key": {"text": "Recorded as received by"}, "value": {"text": r["received_by"]}}
-        )
-    return rows
-
-
-def _may_change(kind: RecordKind, record: Mapping[str, Any]) -> bool:
-    who = helpers.actor()
-    if who.role in kind.edit_roles:
-        return True
-    return (
-        who.role == AGENCY
-        and bool(kind.agency_field)
-        and owns(who.agencies, record.get(kind.agency_field or ""))
-    )
-
-
-def _choices(
-    kind: RecordKind, everything: Mapping[str, list[dict[str, Any]]]
-) -> dict[str, list[tuple[str, str]]]:
-    svc = helpers.service()
-    who = helpers.actor()
-    out: dict[str, list[tuple[str, str]]] = {}
-    if kind.key == "findings":
-        out["themes"] = [(t["name"], t["name"]) for t in records.list_themes(svc, who)]
-        out["sources"] = [
-            (str(c["id"]), title_of(KINDS["contributions"], c))
-            for c in everything.get("contributions", [])
-        ]
-    if kind.key == "actions":
-        out["finding"] = [("", "Choose a finding")] + [
-            (str(f["number"]), title_of(KINDS["findings"], f))
-            for f in everything.get("findings", [])
-        ]
-    return out
-
-
-def _everything(case_id: int, kind: RecordKind) -> dict[str, list[dict[str, Any]]]:
-    """This kind's records, and those its form refers to (findings, contributions)."""
-    svc, who = helpers.service(), helpers.actor()
-    out = {kind.key: records.list_records(svc, who, case_id, kind.key)["items"]}
-    if who.role in kind.edit_roles:
-        for other in {"findings": ["contributions"], "actions": ["findings"]}.get(kind.key, []):
-            out[other] = records.list_records(svc, who, case_id, other)["items"]
-    return out
-
-
-def _page(
-    case: Mapping[str, Any],
-    kind: RecordKind,
-    add_form: RecordForm | None,
-    problems: list[dict[str, str]],
-    status: int = 200,
-) -> tuple[str, int]:
-    who = helpers.actor()
-    everything = _everything(int(case["id"]), kind)
-    sources = {
-        c["id"]: title_of(KINDS["contributions"], c) for c in everything.get("contributions", [])
-    }
-    open_case = not case["final"]
-    items = []
-    for r in everything[kind.key]:
-        change = open_case and _may_change(kind, r)
-        items.append(
-            {
-                "id": r["id"],
-                "title": title_of(kind, r),
-                "rows": _rows(kind, r, sources),
-                "actions": [
-                    {
-                        "href": url_for(
-                            "records.change_page",
-                            case_id=case["id"],
-                            slug=SLUGS[kind.key],
-                            record_id=r["id"],
-                        ),
-                        "text": "Change",
-                        "visuallyHiddenText": title_of(kind, r),
-                    }
-                ]
-                if change
-                else [],
-                "remove": open_case and who.role in kind.edit_roles,
-                "documents": r.get("documents", []),
-                "upload": open_case and kind.key == "contributions" and change,
-            }
-        )
-    if add_form is None and open_case and who.role in kind.edit_roles:
-        add_form = record_form(kind, "add", case["version"], choices=_choices(kind, everything))
-    return (
-        render_template(
-            "pages/records.html",
-            case=case,
-            kind=kind,
-            slug=SLUGS[kind.key],
-            title=TITLES[kind.key],
-            intro=INTROS[kind.key],
-            items=items,
-            form=add_form,
-            fields=_render(add_form) if add_form is not None else [],
-            problems=problems,
-            nav="cases",
-        ),
-        status,
-    )
-
-
-def _render(form: RecordForm) -> list[tuple[Field, str]]:
-    """Each field with how the template lays it out."""
-    out = []
-    for spec in form.specs:
-        field = form[spec.name]
-        if spec.kind in ("date", "choice") or isinstance(field, SelectMultipleField):
-            style = "fieldset"
-        elif isinstance(field, TextAreaField):
-            style = "textarea"
-        elif spec.kind == "bool":
-            style = "checkbox"
-        else:
-            style = "plain"
-        out.append((field, style))
-    return out
 
 
 # -- the views --------------------------------------------------------------------------------
@@ -511,32 +99,32 @@ def records_page(case_id: int, slug: str) -> Any:
     svc, who = helpers.service(), helpers.actor()
     case = svc.get_case(who, case_id).model_dump(mode="json")
     if request.method == "GET":
-        return _page(case, kind, None, [])
+        return listing_page(case, kind, None, [])
     if who.role not in kind.edit_roles or case["final"]:
         raise PermissionDenied(
             f"A {who.role} may not add {TITLES[kind.key].lower()}; ask someone with the role "
             f"{' or '.join(sorted(kind.edit_roles))}."
         )
-    everything = _everything(case_id, kind)
+    everything = everything_of(case_id, kind)
     form = record_form(
-        kind, "add", case["version"], formdata=request.form, choices=_choices(kind, everything)
+        kind, "add", case["version"], formdata=request.form, choices=choices_of(kind, everything)
     )
     problems: list[dict[str, str]] = []
     if form.validate():
         try:
-            saved = records.add_record(
-                svc, who, case_id, kind.key, form_body(form, None), form.version()
-            )
+            command = records.AddRecord.of(case_id, kind.key, form_body(form, None), form.version())
+            saved = records.add_record(svc, who, command).model_dump()
         except VersionConflict:
             problems = [_conflict()]
             form.expected_version.data = str(svc.get_case(who, case_id)["version"])
         except InvalidInput as exc:
-            problems = _attach(form, exc)
+            problems = attach(form, exc)
         else:
             flash(f"Saved: {title_of(kind, saved)}.", "success")
             anchor = "#add" if request.form.get("then") == "add" else f"#record-{saved['id']}"
-            return redirect(url_for("records.records_page", case_id=case_id, slug=slug) + anchor)
-    return _page(case, kind, form, helpers.error_list(form, problems), 400)
+            page = url_for("pages.records.records_page", case_id=case_id, slug=slug)
+            return redirect(page + anchor)
+    return listing_page(case, kind, form, helpers.error_list(form, problems), 400)
 
 
 def _conflict() -> dict[str, str]:
@@ -551,14 +139,14 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
     kind = _kind(slug)
     svc, who = helpers.service(), helpers.actor()
     case = svc.get_case(who, case_id).model_dump(mode="json")
-    everything = _everything(case_id, kind)
+    everything = everything_of(case_id, kind)
     record = next((r for r in everything[kind.key] if r["id"] == record_id), None)
     if record is None:
         raise NotFound(f"There is no {kind.noun} {record_id} on this case that you can see.")
-    if case["final"] or not _may_change(kind, record):
+    if case["final"] or not may_change(kind, record):
         raise PermissionDenied(f"A {who.role} may not change this {kind.noun}.")
     mode = "change" if who.role in kind.edit_roles else "agency"
-    choices = _choices(kind, everything)
+    choices = choices_of(kind, everything)
     formdata = request.form if request.method == "POST" else None
     form = record_form(kind, mode, case["version"], record, formdata, choices)
     problems: list[dict[str, str]] = []
@@ -571,15 +159,16 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
                 flash(f"Nothing changed in {title_of(kind, record)}.", "info")
                 return _back(case_id, slug, record_id)
             try:
-                saved = records.change_record(
-                    svc, who, case_id, kind.key, record_id, body, form.version()
+                command = records.ChangeRecord.of(
+                    case_id, kind.key, record_id, body, form.version()
                 )
+                saved = records.change_record(svc, who, command).model_dump()
             except VersionConflict:
                 problems = [_conflict()]
                 status = 409
                 form.expected_version.data = str(svc.get_case(who, case_id)["version"])
             except InvalidInput as exc:
-                problems = _attach(form, exc)
+                problems = attach(form, exc)
             else:
                 flash(f"Saved: {title_of(kind, saved)}.", "success")
                 return _back(case_id, slug, record_id)
@@ -591,7 +180,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
             slug=slug,
             title=title_of(kind, record),
             form=form,
-            fields=_render(form),
+            fields=rendered(form),
             problems=helpers.error_list(form, problems),
             nav="cases",
         ),
@@ -601,7 +190,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
 
 def _back(case_id: int, slug: str, record_id: int) -> Response:
     return redirect(
-        url_for("records.records_page", case_id=case_id, slug=slug) + f"#record-{record_id}"
+        url_for("pages.records.records_page", case_id=case_id, slug=slug) + f"#record-{record_id}"
     )
 
 
@@ -610,14 +199,15 @@ def remove(case_id: int, slug: str, record_id: int) -> Any:
     svc, who = helpers.service(), helpers.actor()
     form = VersionedForm(formdata=request.form)
     try:
-        records.remove_record(svc, who, case_id, kind.key, record_id, form.version())
+        command = records.RemoveRecord.of(case_id, kind.key, record_id, form.version())
+        records.remove_record(svc, who, command)
     except VersionConflict:
         flash(_conflict()["text"], "info")
     except InvalidInput as exc:
         flash(" ".join([exc.message, *exc.details]), "info")
     else:
         flash(f"Removed {kind.noun} {record_id}.", "success")
-    return redirect(url_for("records.records_page", case_id=case_id, slug=slug))
+    return redirect(url_for("pages.records.records_page", case_id=case_id, slug=slug))
 
 
 def upload(case_id: int, record_id: int) -> Any:
@@ -632,17 +222,16 @@ def upload(case_id: int, record_id: int) -> Any:
         documents.DEFAULT_MAX_DOCUMENT_BYTES
     )
     try:
-        documents.upload(
-            svc,
-            who,
-            case_id,
-            record_id,
-            sent.filename,
-            sent.mimetype or "",
-            sent.read(),
-            form.version(),
-            limit,
+        command = documents.UploadDocument(
+            case_id=case_id,
+            contribution_id=record_id,
+            filename=sent.filename,
+            declared_type=sent.mimetype or "",
+            content=sent.read(),
+            expected_version=records.require_version(form.version()),
+            max_bytes=limit,
         )
+        documents.upload(svc, who, command)
     except VersionConflict:
         flash(_conflict()["text"], "info")
     except InvalidInput as exc:
@@ -675,7 +264,7 @@ def links(case: Mapping[str, Any]) -> list[dict[str, Any]]:
             "kind": kind,
             "title": TITLES[kind],
             "count": n,
-            "href": url_for("records.records_page", case_id=case["id"], slug=SLUGS[kind]),
+            "href": url_for("pages.records.records_page", case_id=case["id"], slug=SLUGS[kind]),
         }
         for kind, n in counts.items()
     ]

@@ -8,7 +8,6 @@ document with its charts inline.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -39,7 +38,9 @@ from workflow.services.reports import annual as annual_report
 def annual(ctx: click.Context, year: int, start_month: int, out: Path) -> None:
     """Write the board's annual report for a year as JSON, CSV and a printable HTML page;
     prints each file's path on a line."""
-    from web.pages.reports import render_document  # the page's template, shared with the web
+    # The printable document is the page's template, rendered by web's presentation (neither
+    # its pages nor its API); imported here so that no other command loads the web app.
+    from web.presentation.annual import render_document
 
     service = cli_time._Context(ctx).service
     cli_time._require_schema(service)
@@ -47,7 +48,7 @@ def annual(ctx: click.Context, year: int, start_month: int, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stem = out / annual_report.file_stem(report)
     files = {
-        stem.with_suffix(".json"): json.dumps(report, indent=2) + "\n",
+        stem.with_suffix(".json"): annual_report.to_json(report) + "\n",
         stem.with_suffix(".csv"): annual_report.to_csv(report),
         stem.with_suffix(".html"): render_document(report, learning.type_names(service)),
     }

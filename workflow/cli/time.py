@@ -2,7 +2,8 @@
 
 They join the ``workflow`` group through ``register(group)``; settings come from the group's
 ``--config`` option (or ``WORKFLOW_CONFIG``) like every other command. ``python -m
-workflow.cli_time`` runs the same commands on their own.
+workflow.cli.time`` runs the same commands on their own. Input is checked here, where it
+enters: an instant, a day; the services take them typed.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ import click
 
 from workflow.core.calendar import LONDON
 from workflow.core.errors import InvalidInput, WorkflowError
-from workflow.runtime import build_service
+from workflow.runtime import build_service, require_current_schema
 from workflow.services.cases import Service
 from workflow.services.reports import timeliness as reports
-from workflow.services.time.notices import deliver_due, make_sender
+from workflow.services.time.notices import deliver_due
+from workflow.services.time.senders import make_sender
 from workflow.services.time.sweep import Sweeper
 from workflow.settings import Settings, load_settings
-from workflow.store import schema
 
 
 def parse_instant(text: str) -> datetime:
@@ -43,6 +44,19 @@ def parse_instant(text: str) -> datetime:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=LONDON)
     return instant.astimezone(UTC)
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """A day written like ``2026-04-01``; None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(
+            f"{name} must be a date written like 2026-04-01; got {value!r}.",
+            [f"{name}: not a date"],
+        ) from None
 
 
 class _Context:
@@ -71,15 +85,12 @@ class _Context:
                 self._service = found
             else:
                 self._service = build_service(self.settings)
-                self.ctx.call_on_close(self._service.db.dispose)
+                self.ctx.call_on_close(self._service.store.dispose)
         return self._service
 
 
 def _require_schema(service: Service) -> None:
-    if not schema.is_current(service.db):
-        raise InvalidInput(
-            "The database has no schema yet or an old one: run 'workflow init' first."
-        )
+    require_current_schema(service)
 
 
 @click.command()
@@ -102,17 +113,19 @@ def tick(ctx: click.Context, at: str | None) -> None:
     settings, service = rt.settings, rt.service
     now = parse_instant(at) if at else service.now()
     _require_schema(service)
-    sweeper = Sweeper(service, lease_seconds=settings.lease_seconds, batch=settings.sweep_batch)
+    sweeper = Sweeper(
+        service, lease_seconds=settings.scheduler.lease_seconds, batch=settings.scheduler.batch
+    )
     fired = sweeper.sweep(now)
     for item in fired:
         click.echo(json.dumps(item.as_json()))
     deliver_due(
-        service.db,
+        service,
         make_sender(settings),
         now,
         owner=sweeper.owner,
-        lease_seconds=settings.lease_seconds,
-        batch=settings.sweep_batch,
+        lease_seconds=settings.scheduler.lease_seconds,
+        batch=settings.scheduler.batch,
     )
 
 
@@ -126,6 +139,8 @@ def scheduler_command(ctx: click.Context) -> None:
             stream=sys.stderr,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+    # Imported here: APScheduler takes about 0.4 s to import, which every other command
+    # (a tick run from cron, above all) would pay for nothing.
     from workflow import scheduler
 
     rt = _Context(ctx)
@@ -161,10 +176,10 @@ def timeliness(
     """Deadlines met on time, met late, missed and open, by kind, with median and worst
     lateness in days, as JSON."""
     service = _Context(ctx).service
-    result: dict[str, Any] = reports.timeliness(
-        service, review_type, reports.parse_day(start, "--from"), reports.parse_day(end, "--to")
+    result = reports.timeliness(
+        service, review_type, parse_day(start, "--from"), parse_day(end, "--to")
     )
-    click.echo(json.dumps(result, indent=2))
+    click.echo(json.dumps(result.model_dump(mode="json", by_alias=True), indent=2))
 
 
 def register(group: click.Group) -> None:

@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     DEADLINE_CANCELLED = "deadline_cancelled"
     DEADLINE_MISSED = "deadline_missed"
     ESCALATED = "escalated"
+    ESCALATION_ACKNOWLEDGED = "escalation_acknowledged"  # someone told has it in hand
     RECORD_ADDED = "record_added"
     RECORD_CHANGED = "record_changed"
     RECORD_REMOVED = "record_removed"

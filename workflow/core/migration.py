@@ -17,6 +17,7 @@ from workflow.core.deadlines import (
     STALL,
     DeadlineChange,
     DeadlineOp,
+    DeadlineSnapshot,
     DeadlineStatus,
     plan_deadlines,
 )
@@ -74,33 +75,9 @@ def plan_case(
     to_version: int,
 ) -> CasePlan:
     to_state = state_map.get(case.state, case.state)
-    milestones = dict(case.milestones)
-    if to_state != case.state and f"entered:{case.state}" in milestones:
-        # The case has been at this stage since it entered the old one.
-        milestones.setdefault(f"entered:{to_state}", milestones[f"entered:{case.state}"])
-    gone = [
-        d
-        for d in case.deadlines
-        if d.current
-        and d.name != STALL
-        and not is_record_deadline(d.name)  # a record's deadline follows the record
-        and d.name not in new.timers
-    ]
-    kept = [d for d in case.deadlines if d not in gone]
-    # The pending ones first: the trail lists what stopped running before what had ended.
-    ordered = sorted(gone, key=lambda d: d.status != PENDING)
-    changes = [DeadlineChange(DeadlineOp.CANCEL, d.name, d.id) for d in ordered]
-    changes += plan_deadlines(
-        new,
-        old_state=case.state,
-        new_state=to_state,
-        trigger=None,
-        data=case.data,
-        milestones=milestones,
-        current=kept,
-        today=calendar.local_date(now),
-        calendar=calendar,
-    )
+    milestones = _milestones(case, to_state)
+    gone, kept = _timers_gone(case, new)
+    changes = _deadline_changes(new, case, to_state, milestones, gone, kept, now, calendar)
     moved = replace(case, state=to_state, milestones=milestones, deadlines=tuple(kept))
     blocked = {
         o.trigger: list(o.blocked_by)
@@ -118,5 +95,56 @@ def plan_case(
             "blocked": blocked,
         },
     )
-    outcome = Outcome(to_state, dict(case.data), milestones, (event,), tuple(changes))
-    return CasePlan(to_state, blocked, tuple(changes), outcome)
+    outcome = Outcome(to_state, dict(case.data), milestones, (event,), changes)
+    return CasePlan(to_state, blocked, changes, outcome)
+
+
+def _milestones(case: CaseSnapshot, to_state: str) -> dict[str, str]:
+    milestones = dict(case.milestones)
+    if to_state != case.state and f"entered:{case.state}" in milestones:
+        # The case has been at this stage since it entered the old one.
+        milestones.setdefault(f"entered:{to_state}", milestones[f"entered:{case.state}"])
+    return milestones
+
+
+def _timers_gone(
+    case: CaseSnapshot, new: Definition
+) -> tuple[list[DeadlineSnapshot], list[DeadlineSnapshot]]:
+    """The case's deadlines whose timer the new version lacks, and the rest."""
+    gone = [
+        d
+        for d in case.deadlines
+        if d.current
+        and d.name != STALL
+        and not is_record_deadline(d.name)  # a record's deadline follows the record
+        and d.name not in new.timers
+    ]
+    return gone, [d for d in case.deadlines if d not in gone]
+
+
+def _deadline_changes(
+    new: Definition,
+    case: CaseSnapshot,
+    to_state: str,
+    milestones: Mapping[str, str],
+    gone: list[DeadlineSnapshot],
+    kept: list[DeadlineSnapshot],
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> tuple[DeadlineChange, ...]:
+    """The gone timers cancelled (the pending ones first: the trail lists what stopped running
+    before what had ended), then every deadline planned again under the new timers."""
+    ordered = sorted(gone, key=lambda d: d.status != PENDING)
+    changes = [DeadlineChange(DeadlineOp.CANCEL, d.name, d.id) for d in ordered]
+    changes += plan_deadlines(
+        new,
+        old_state=case.state,
+        new_state=to_state,
+        trigger=None,
+        data=case.data,
+        milestones=milestones,
+        current=kept,
+        today=calendar.local_date(now),
+        calendar=calendar,
+    )
+    return tuple(changes)

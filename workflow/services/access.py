@@ -1,40 +1,20 @@
 """Who may see and do what: one rule, used by the API, the pages and the command line.
 
-``scope_of`` says which cases a person may see; the store applies that scope both to the
-queries that list cases and to a case already loaded (``workflow.store.scope``), so a list
-never shows a case that opening it would refuse.
+Which cases a person may see is ``workflow.store.visibility.scope_of``: the store applies that
+scope both to the queries that list cases and to a case already loaded, so a list never shows a
+case that opening it would refuse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.roles import Actor, Role
 from workflow.store.models.cases import Case
-from workflow.store.scope import Scope
+from workflow.store.visibility import SEE_ALL, case_filter, scope_of
 
-SEE_ALL = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value, Role.SYSTEM.value}
 EDIT_DATA = {Role.REVIEWER.value, Role.CHAIR.value, Role.LEAD_REVIEWER.value}
-
-
-def scope_of(actor: Actor) -> Scope:
-    """The cases the actor may see: every case; an agency user's, those involving one of their
-    agencies; a lead reviewer's, those they lead; anyone else's, none."""
-    if actor.role in SEE_ALL:
-        return Scope.everything()
-    if actor.role == Role.AGENCY.value:
-        return Scope.of_agencies(actor.agencies)
-    if actor.role == Role.LEAD_REVIEWER.value:
-        return Scope.led_by(actor.name)
-    return Scope.nothing()
-
-
-def case_filter(actor: Actor) -> Any:
-    """The SQL condition of ``scope_of(actor)`` (None: every case), for the queries not yet in
-    the store (the dashboard, escalations)."""
-    return scope_of(actor).condition()
 
 
 def may_see(actor: Actor, case: Case) -> bool:
@@ -56,3 +36,14 @@ def require_role(actor: Actor, allowed: Collection[str], doing: str) -> None:
             role=actor.role,
             allowed=roles,
         )
+
+
+__all__ = [
+    "EDIT_DATA",
+    "SEE_ALL",
+    "case_filter",
+    "may_see",
+    "require_role",
+    "require_visible",
+    "scope_of",
+]

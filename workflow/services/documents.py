@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
+from workflow.core.record_kinds import AGENCY, EDITORS, ContributionStatus, RecordKey, kind_of, owns
 from workflow.core.roles import Actor, Role
 from workflow.services import access
-from workflow.services.record_kinds import AGENCY, EDITORS, kind_of, owns
-from workflow.services.records import write
-from workflow.services.views import record_view
-from workflow.store.models.cases import AccessLog, Case
+from workflow.services.records.changes import Done, write
+from workflow.services.records.schemas import DocumentSaved, Removed, SavedRecord
+from workflow.services.records.shaping import view
+from workflow.services.results import Command
+from workflow.store.models.cases import Case
 from workflow.store.models.records import Contribution, Document
-from workflow.store.unit import unit_of_work
+from workflow.store.unit import Unit
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -158,129 +158,140 @@ def check_file(
     return name, kind
 
 
-def upload(
-    service: Service,
-    actor: Actor,
-    case_id: int,
-    contribution_id: int,
-    filename: str,
-    declared_type: str,
-    content: bytes,
-    expected_version: Any,
-    max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
-) -> dict[str, Any]:
+class UploadDocument(Command):
+    """A file sent for a contribution, as it arrived."""
+
+    case_id: int
+    contribution_id: int
+    filename: str
+    declared_type: str
+    content: bytes
+    expected_version: int
+    max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+
+
+def _document_events(document: Document, row: Contribution, received: bool) -> list[NewEvent]:
+    events = [
+        NewEvent(
+            EventKind.RECORD_ADDED,
+            detail={
+                "record": "document",
+                "id": document.id,
+                "label": f"Document {document.id}",
+                "contribution": row.id,
+                "size_bytes": document.size_bytes,
+                "sha256": document.sha256,
+                "fields": ["content", "content_type", "filename"],
+            },
+        )
+    ]
+    if received:
+        events.append(
+            NewEvent(
+                EventKind.RECORD_CHANGED,
+                detail={
+                    "record": kind_of(RecordKey.CONTRIBUTIONS).noun,
+                    "id": row.id,
+                    "label": f"Contribution {row.id}",
+                    "fields": ["received_by", "received_on", "status"],
+                },
+            )
+        )
+    return events
+
+
+def _contribution(u: Unit, actor: Actor, case: Case, command: UploadDocument) -> Contribution:
+    row = u.documents.contribution(command.contribution_id)
+    if (
+        row is None
+        or row.case_id != case.id
+        or (actor.role == AGENCY and not owns(actor.agencies, row.agency))
+    ):
+        raise NotFound(
+            f"There is no contribution {command.contribution_id} on case {command.case_id} "
+            "that you can see."
+        )
+    return row
+
+
+def upload(service: Service, actor: Actor, command: UploadDocument) -> SavedRecord:
     """Keep a document an agency sent for a contribution; answer with its details."""
     if actor.role not in EDITORS and actor.role != AGENCY:
         raise PermissionDenied(
             f"A {actor.role} may not upload documents; agencies send them for their "
             "contributions, and the reviewer may record them."
         )
-    name, kind = check_file(filename, declared_type, content, max_bytes)
-    digest = hashlib.sha256(content).hexdigest()
-    contributions = kind_of("contributions")
+    content = command.content
+    name, kind = check_file(command.filename, command.declared_type, content, command.max_bytes)
 
-    def work(s: Session, case: Case, now: datetime) -> tuple[dict[str, Any], list[NewEvent]]:
-        row = s.get(Contribution, contribution_id)
-        if (
-            row is None
-            or row.case_id != case.id
-            or (actor.role == AGENCY and not owns(actor.agencies, row.agency))
-        ):
-            raise NotFound(
-                f"There is no contribution {contribution_id} on case {case_id} that you can see."
-            )
+    def work(u: Unit, case: Case, now: datetime) -> Done[SavedRecord]:
+        row = _contribution(u, actor, case, command)
         document = Document(
-            contribution_id=contribution_id,
+            contribution_id=command.contribution_id,
             case_id=case.id or 0,
             agency=row.agency,
             filename=name,
             content_type=kind.content_type,
             size_bytes=len(content),
-            sha256=digest,
+            sha256=hashlib.sha256(content).hexdigest(),
             content=content,
             uploaded_by=actor.name,
             uploaded_at=now,
         )
-        s.add(document)
-        s.flush()
-        events = [
-            NewEvent(
-                EventKind.RECORD_ADDED,
-                detail={
-                    "record": "document",
-                    "id": document.id,
-                    "label": f"Document {document.id}",
-                    "contribution": contribution_id,
-                    "size_bytes": len(content),
-                    "sha256": digest,
-                    "fields": ["content", "content_type", "filename"],
-                },
-            )
-        ]
-        if row.status == "requested":
-            row.status = "received"
+        u.documents.save(document)
+        received = row.status == ContributionStatus.REQUESTED
+        if received:
+            row.status = ContributionStatus.RECEIVED.value
             row.received_on = service.calendar.local_date(now)
             row.received_by = actor.name
-            s.add(row)
-            events.append(
-                NewEvent(
-                    EventKind.RECORD_CHANGED,
-                    detail={
-                        "record": contributions.noun,
-                        "id": row.id,
-                        "label": f"Contribution {row.id}",
-                        "fields": ["received_by", "received_on", "status"],
-                    },
-                )
-            )
+            u.documents.save(row)
         log.info(
             "case %s: document %s (%d bytes) for contribution %s by %s",
             case.reference,
             document.id,
             len(content),
-            contribution_id,
+            command.contribution_id,
             actor.name,
         )
-        fields = {c: getattr(document, c) for c in ("id", "contribution_id", "agency")}
-        return record_view("documents", document) | fields, events
+        shown = view("documents", document)
+        answer = lambda version: DocumentSaved.model_validate(shown | {"case_version": version})  # noqa: E731
+        return answer, _document_events(document, row, received)
 
-    return write(service, actor, case_id, expected_version, work)
+    return write(service, actor, command.case_id, command.expected_version, work)
 
 
 def download(service: Service, actor: Actor, case_id: int, document_id: int) -> Document:
     """The document with its content, for those who may have it; the read is logged."""
     now = service.now()
-    with unit_of_work(service.db) as s:
-        access.require_visible(actor, s.get(Case, case_id), case_id)
-        document = s.get(Document, document_id)
+    with service.store.write() as u:
+        access.require_visible(actor, u.records.case(case_id), case_id)
+        document = u.documents.get(document_id)
         allowed = actor.role in DOWNLOAD_ROLES or (
             actor.role == AGENCY and document is not None and owns(actor.agencies, document.agency)
         )
         if document is None or document.case_id != case_id or not allowed:
             raise NotFound(f"There is no document {document_id} on case {case_id} you may have.")
-        s.add(AccessLog(case_id=case_id, at=now, actor=actor.name, action="download document"))
-        s.expunge(document)
+        u.records.log_read(case_id, now, actor.name, "download document")
         return document
 
 
 def remove(
-    service: Service, actor: Actor, case_id: int, document_id: int, expected_version: Any
-) -> dict[str, Any]:
+    service: Service, actor: Actor, case_id: int, document_id: int, expected_version: int
+) -> Removed:
     """Remove a document sent in error (reviewer, chair or lead reviewer)."""
     if actor.role not in EDITORS:
         raise PermissionDenied(
             f"A {actor.role} may not remove documents; ask the reviewer or the chair."
         )
 
-    def work(s: Session, case: Case, now: datetime) -> tuple[dict[str, Any], list[NewEvent]]:
-        document = s.get(Document, document_id)
+    def work(u: Unit, case: Case, now: datetime) -> Done[Removed]:
+        document = u.documents.get(document_id)
         if document is None or document.case_id != case.id:
             raise NotFound(f"There is no document {document_id} on case {case_id}.")
-        s.delete(document)
+        u.documents.remove(document)
         detail = {"record": "document", "id": document_id, "label": f"Document {document_id}"}
-        return {"removed": document_id}, [
-            NewEvent(EventKind.RECORD_REMOVED, detail=detail | {"fields": []})
-        ]
+        answer = lambda version: Removed(removed=document_id, case_version=version)  # noqa: E731
+        return answer, [NewEvent(EventKind.RECORD_REMOVED, detail=detail | {"fields": []})]
 
     return write(service, actor, case_id, expected_version, work)
 
@@ -289,6 +300,7 @@ __all__ = [
     "DEFAULT_MAX_DOCUMENT_BYTES",
     "FILE_TYPES",
     "DocumentTooLarge",
+    "UploadDocument",
     "check_file",
     "download",
     "remove",

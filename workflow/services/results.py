@@ -7,9 +7,10 @@ serialisation and the OpenAPI document), so each shape is described once.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 
 class Result(BaseModel):
@@ -34,3 +35,10 @@ class Command(BaseModel):
     command line): frozen; unknown fields are refused."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+#: An instant, written in JSON as ``datetime.isoformat()`` does (``2026-11-30T10:00:00+00:00``),
+#: the contract's form, rather than pydantic's ``Z`` for UTC.
+Instant = Annotated[
+    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
+]

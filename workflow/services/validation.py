@@ -27,7 +27,8 @@ _DATE = "Not a valid date."
 _DATETIME = "Not a valid datetime."
 
 #: The sentence of each kind of problem pydantic reports (its ``type``); ``{name}`` takes the
-#: problem's context. A kind not listed keeps pydantic's own message.
+#: problem's context. A kind not listed keeps its own message as it is (a rule's own
+#: ``PydanticCustomError`` says what it means).
 SENTENCES: dict[str, str] = {
     "missing": "Missing data for required field.",
     "extra_forbidden": "Unknown field.",
@@ -77,8 +78,6 @@ def sentence(error: ErrorDetails) -> str:
         text = template.format(**context) if template else error["msg"]
     except (KeyError, IndexError):
         text = error["msg"]
-    if not text.endswith("."):
-        text += "."
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {text}" if where else text
 

@@ -1,5 +1,5 @@
 """The case aggregate's rows: cases, their deadlines as shown, their audit trail, who read them,
-who leads them, and the keyset pages of the cases a reader may see.
+who leads them (for lists), and the keyset pages of the cases a reader may see.
 
 ``CaseRepository`` is what services use (``unit.cases``); writing an engine outcome is
 ``save`` (the SQL lives in ``workflow.store.outcomes``, whose functions are re-exported here for
@@ -8,7 +8,7 @@ the code that still calls them with a session).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,10 +20,9 @@ from workflow.core.calendar import WorkingCalendar
 from workflow.core.deadlines import STALL, DeadlineStatus
 from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.events import NewEvent
-from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline, record_deadline
 from workflow.core.roles import Actor
 from workflow.store.models.cases import AccessLog, Case, Event
-from workflow.store.models.records import Action, Contribution, LeadAppointment
+from workflow.store.models.records import LeadAppointment
 from workflow.store.models.time import Deadline
 from workflow.store.outcomes import (
     append_events,
@@ -34,8 +33,7 @@ from workflow.store.outcomes import (
     reference_prefix,
     snapshot,
 )
-from workflow.store.records import load_records
-from workflow.store.scope import Scope
+from workflow.store.visibility import Scope
 
 
 @dataclass(frozen=True)
@@ -89,17 +87,14 @@ class CaseRepository:
             found += [("opened", c) for c in self._session.exec(query.order_by(col(Case.id)))]
         return found
 
-    def records(self, case_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The case's records as the guards read them (``workflow.store.records``)."""
-        return load_records(self._session, case_id)
-
     def snapshot(
         self,
         case: Case,
         deadlines: Sequence[Deadline],
-        records: dict[str, list[dict[str, Any]]] | None = None,
+        records: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     ) -> CaseSnapshot:
-        """The case as the engine sees it (its records read unless given)."""
+        """The case as the engine sees it, with its records as the guards read them (the
+        records' services shape them: ``workflow.services.records.plain_records``)."""
         return snapshot(case, deadlines, records)
 
     # -- deadlines -----------------------------------------------------------------------------
@@ -122,33 +117,7 @@ class CaseRepository:
             out.setdefault(row.case_id, []).append(row)
         return out
 
-    def record_deadline_owners(self, deadlines: Iterable[Deadline]) -> dict[str, str]:
-        """The agency that owns the record behind each record deadline, by deadline name."""
-        ids: dict[str, list[int]] = {CONTRIBUTION: [], ACTION: []}
-        for d in deadlines:
-            if is_record_deadline(d.name):
-                kind, _, record_id = d.name.partition(":")
-                ids[kind].append(int(record_id))
-        owners: dict[str, str] = {}
-        if ids[CONTRIBUTION]:
-            query = select(Contribution.id, Contribution.agency)
-            for rid, agency in self._session.exec(
-                query.where(col(Contribution.id).in_(ids[CONTRIBUTION]))
-            ):
-                owners[record_deadline(CONTRIBUTION, rid)] = agency
-        if ids[ACTION]:
-            query_actions = select(Action.id, Action.owner_agency)
-            for rid, agency in self._session.exec(
-                query_actions.where(col(Action.id).in_(ids[ACTION]))
-            ):
-                owners[record_deadline(ACTION, rid)] = agency
-        return owners
-
     # -- lead appointments ---------------------------------------------------------------------
-
-    def leads_in_force(self, case_id: int) -> list[LeadAppointment]:
-        """The case's lead appointments not ended, oldest first."""
-        return self.leads_of([case_id]).get(case_id, [])
 
     def leads_of(self, case_ids: Sequence[int]) -> dict[int, list[LeadAppointment]]:
         """The lead appointments in force of each case, oldest first, by case id."""
@@ -166,12 +135,6 @@ class CaseRepository:
         for row in self._session.exec(query):
             out.setdefault(row.case_id, []).append(row)
         return out
-
-    def appoint(self, appointment: LeadAppointment) -> LeadAppointment:
-        """Add a lead appointment (its id is set here), or write one that ended."""
-        self._session.add(appointment)
-        self._session.flush()
-        return appointment
 
     # -- writing -------------------------------------------------------------------------------
 

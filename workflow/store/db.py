@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +76,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def display_url(url: str) -> str:
+    """The database URL with any password hidden, fit to print or log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # an unparseable URL is reported by the engine; never echo it raw
+        return "<database URL>"
+
+
+def database_problem(error: BaseException) -> str | None:
+    """The first line of what the database said, when ``error`` is the database refusing to
+    be used (unreachable, no schema, a driver's complaint); None for any other error."""
+    if not isinstance(error, SQLAlchemyError):
+        return None
+    said = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return said[0] if said else type(error).__name__

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import object_session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
@@ -30,11 +29,11 @@ from workflow.core.deadlines import (
 from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.errors import VersionConflict
 from workflow.core.events import EventKind, NewEvent
+from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.time import Deadline
-from workflow.store.records import freeze, load_records
 
 
 def folded_agencies(data: dict[str, Any]) -> list[str]:
@@ -71,12 +70,8 @@ def snapshot(
     deadlines: Sequence[Deadline],
     records: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> CaseSnapshot:
-    """The case as the engine sees it. Its records are loaded through the session the case
-    belongs to unless given (a case in no session, or not yet saved, has none)."""
-    if records is None:
-        session = object_session(case)
-        if isinstance(session, Session) and case.id is not None:
-            records = load_records(session, case.id)
+    """The case as the engine sees it, with its records as the guards see them (the services
+    shape them: ``workflow.services.records.guard_records``)."""
     return CaseSnapshot(
         state=case.state,
         data=dict(case.data),

@@ -1,16 +1,30 @@
-"""The review's records as the store reads them: each kind of a case, in the order people read
-them, with the themes and sources of findings and (when asked) the details of documents."""
+"""The review's records as the store keeps them: each kind's table, a case's records in the order
+people read them (with the themes and sources of findings and, when asked, the details of
+documents), the links of findings, and the few reads the records' rules need (the next finding
+number, the lead appointments in force, who owns a record deadline).
+
+Rows and small frozen values only: the services shape them for the guards and the answers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, func
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import Session, SQLModel, col, select
 
-from workflow.core.guards.registry import Records
-from workflow.services.views import record_view
+from workflow.core.calendar import WorkingCalendar
+from workflow.core.engine import Outcome
+from workflow.core.record_deadlines import ACTION, CONTRIBUTION, record_deadline
+from workflow.core.record_kinds import RecordKey
+from workflow.core.roles import Actor
+from workflow.store import cases as case_store
+from workflow.store.models.admin import AdminEvent
+from workflow.store.models.cases import AccessLog, Case
 from workflow.store.models.records import (
     Action,
     Contribution,
@@ -24,98 +38,292 @@ from workflow.store.models.records import (
     Practitioner,
     Theme,
 )
+from workflow.store.models.time import Deadline
 
-#: The kinds of record a case holds, as they are named in ``CaseSnapshot.records``.
-RECORD_KINDS = (
-    "lead_appointments",
-    "panel_members",
-    "practitioners",
-    "family_members",
-    "contributions",
-    "findings",
-    "actions",
-)
+#: The table of each kind of record.
+TABLES: Mapping[str, type[SQLModel]] = {
+    RecordKey.LEAD_APPOINTMENTS: LeadAppointment,
+    RecordKey.PANEL_MEMBERS: PanelMember,
+    RecordKey.PRACTITIONERS: Practitioner,
+    RecordKey.FAMILY_MEMBERS: FamilyMember,
+    RecordKey.CONTRIBUTIONS: Contribution,
+    RecordKey.FINDINGS: Finding,
+    RecordKey.ACTIONS: Action,
+}
 
 
-def load_records(
-    session: Session, case_id: int, *, documents: bool = False
-) -> dict[str, list[dict[str, Any]]]:
-    """The case's records, each kind a list of plain dicts in the order people read them
-    (findings and actions by number). ``documents``: list each contribution's documents (their
-    details, never their content)."""
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document's details, never its content."""
 
-    def rows(model: Any, *order: Any) -> list[Any]:
+    id: int
+    contribution_id: int
+    agency: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """A case's rows of each kind, in the order people read them (findings by number), with
+    the themes (names) and sources (contribution ids) of each finding and, when asked, the
+    documents of each contribution."""
+
+    rows: Mapping[str, Sequence[Any]]
+    themes: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    sources: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    documents: Mapping[int, Sequence[DocumentInfo]] | None = None
+
+
+class RecordRepository:
+    """The records of cases (one table per kind), the links of findings, and documents."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- the case a change to records belongs to (until the cases' repository has these) -----
+
+    def case(self, case_id: int) -> Case | None:
+        return self._session.get(Case, case_id)
+
+    def case_for_change(self, case_id: int) -> Case | None:
+        """The case, locked for this transaction (PostgreSQL; SQLite locks the database)."""
+        query = select(Case).where(col(Case.id) == case_id).with_for_update()
+        return self._session.exec(query).first()
+
+    def current_deadlines(self, case_id: int) -> list[Deadline]:
+        return case_store.current_deadlines(self._session, case_id)
+
+    def write_case(
+        self,
+        case: Case,
+        outcome: Outcome,
+        actor: Actor,
+        now: datetime,
+        calendar: WorkingCalendar,
+        expected_version: int | None,
+        deadlines: Sequence[Deadline],
+    ) -> None:
+        """Write the engine's outcome of a change to the case's records (its version goes up,
+        even within the same instant)."""
+        flag_modified(case, "updated_at")
+        case_store.apply_outcome(
+            self._session, case, outcome, actor, now, calendar, expected_version, deadlines
+        )
+
+    def log_read(self, case_id: int, now: datetime, actor: str, action: str) -> None:
+        self._session.add(AccessLog(case_id=case_id, at=now, actor=actor, action=action))
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _rows(self, model: Any, case_id: int, *order: Any) -> list[Any]:
         query = select(model).where(model.case_id == case_id).order_by(*order, col(model.id))
-        return list(session.exec(query))
+        return list(self._session.exec(query))
 
-    appointments = rows(LeadAppointment, col(LeadAppointment.appointed_on))
-    contributions = rows(Contribution, col(Contribution.requested_on))
-    findings = rows(Finding, col(Finding.number))
-    actions = rows(Action)
-    finding_ids = [f.id for f in findings]
-    themes: dict[int, list[str]] = {}
-    sources: dict[int, list[int]] = {}
-    if finding_ids:
-        for finding_id, name in session.exec(
-            select(FindingTheme.finding_id, Theme.name)
-            .join(Theme, col(Theme.id) == col(FindingTheme.theme_id))
-            .where(col(FindingTheme.finding_id).in_(finding_ids))
-            .order_by(col(Theme.name))
-        ):
-            themes.setdefault(finding_id, []).append(name)
-        for finding_id, contribution_id in session.exec(
-            select(FindingSource.finding_id, FindingSource.contribution_id)
-            .where(col(FindingSource.finding_id).in_(finding_ids))
-            .order_by(col(FindingSource.contribution_id))
-        ):
-            sources.setdefault(finding_id, []).append(contribution_id)
-    sent: dict[int, list[dict[str, Any]]] = {}
-    if documents and contributions:
-        details = [c for c in Document.__table__.columns if c.name != "content"]  # type: ignore[attr-defined]
-        for row in session.execute(
-            select(*details).where(col(Document.case_id) == case_id).order_by(col(Document.id))
-        ).mappings():
-            sent.setdefault(row["contribution_id"], []).append(record_view("documents", row))
-    number_of = {f.id: f.number for f in findings}
-    return {
-        "lead_appointments": [record_view("lead_appointments", r) for r in appointments],
-        "panel_members": [record_view("panel_members", r) for r in rows(PanelMember)],
-        "practitioners": [
-            record_view("practitioners", r, number=i)
-            for i, r in enumerate(rows(Practitioner), start=1)
-        ],
-        "family_members": [
-            record_view("family_members", r, number=i)
-            for i, r in enumerate(rows(FamilyMember), start=1)
-        ],
-        "contributions": [
-            record_view(
-                "contributions", r, **({"documents": sent.get(r.id or 0, [])} if documents else {})
-            )
-            for r in contributions
-        ],
-        "findings": [
-            record_view(
-                "findings", r, themes=themes.get(r.id or 0, []), sources=sources.get(r.id or 0, [])
-            )
-            for r in findings
-        ],
-        "actions": [
-            record_view("actions", r, number=i, finding=number_of.get(r.finding_id))
-            for i, r in enumerate(actions, start=1)
-        ],
-    }
-
-
-def freeze(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> Records:
-    """Read-only records for the engine: mappings of tuples of mappings (lists become tuples)."""
-
-    def value(v: Any) -> Any:
-        return tuple(value(x) for x in v) if isinstance(v, list | tuple) else v
-
-    return MappingProxyType(
-        {
-            kind: tuple(MappingProxyType({k: value(v) for k, v in r.items()}) for r in items)
-            for kind, items in records.items()
+    def of_case(self, case_id: int, *, documents: bool = False) -> CaseRecords:
+        """Every record of the case. ``documents``: each contribution's documents too."""
+        order: dict[str, tuple[Any, ...]] = {
+            RecordKey.LEAD_APPOINTMENTS: (col(LeadAppointment.appointed_on),),
+            RecordKey.CONTRIBUTIONS: (col(Contribution.requested_on),),
+            RecordKey.FINDINGS: (col(Finding.number),),
         }
-    )
+        rows = {k: self._rows(model, case_id, *order.get(k, ())) for k, model in TABLES.items()}
+        finding_ids = [f.id for f in rows[RecordKey.FINDINGS]]
+        return CaseRecords(
+            rows,
+            self.themes_of(finding_ids),
+            self.sources_of(finding_ids),
+            self.documents_of(case_id) if documents else None,
+        )
+
+    def themes_of(self, finding_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The names of each finding's themes, by name."""
+        out: dict[int, list[str]] = {}
+        if finding_ids:
+            query = (
+                select(FindingTheme.finding_id, Theme.name)
+                .join(Theme, col(Theme.id) == col(FindingTheme.theme_id))
+                .where(col(FindingTheme.finding_id).in_(finding_ids))
+                .order_by(col(Theme.name))
+            )
+            for finding_id, name in self._session.exec(query):
+                out.setdefault(finding_id, []).append(name)
+        return out
+
+    def sources_of(self, finding_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The contributions each finding draws on, by id."""
+        out: dict[int, list[int]] = {}
+        if finding_ids:
+            query = (
+                select(FindingSource.finding_id, FindingSource.contribution_id)
+                .where(col(FindingSource.finding_id).in_(finding_ids))
+                .order_by(col(FindingSource.contribution_id))
+            )
+            for finding_id, contribution_id in self._session.exec(query):
+                out.setdefault(finding_id, []).append(contribution_id)
+        return out
+
+    def documents_of(self, case_id: int) -> dict[int, list[DocumentInfo]]:
+        """The case's documents by contribution: their details, never their content."""
+        names = [n for n in DocumentInfo.__dataclass_fields__]
+        columns = [getattr(Document, n) for n in names]
+        query = select(*columns).where(col(Document.case_id) == case_id).order_by(col(Document.id))
+        out: dict[int, list[DocumentInfo]] = {}
+        for row in self._session.execute(query):
+            info = DocumentInfo(**dict(zip(names, row, strict=True)))
+            out.setdefault(info.contribution_id, []).append(info)
+        return out
+
+    def get(self, kind: str, record_id: int) -> Any:
+        """The record of that kind (any case), or None."""
+        return self._session.get(TABLES[kind], record_id)
+
+    def new(self, kind: str, case_id: int) -> Any:
+        """A new, unsaved record of that kind on the case."""
+        return TABLES[kind](case_id=case_id)
+
+    def owners(self, deadline_names: Iterable[str]) -> dict[str, str]:
+        """The agency that owns each contribution or action deadline named (``action:7``)."""
+        ids: dict[str, list[int]] = {CONTRIBUTION: [], ACTION: []}
+        for name in deadline_names:
+            kind, _, record_id = name.partition(":")
+            ids[kind].append(int(record_id))
+        owner: dict[str, str] = {}
+        for kind, model, agency in (
+            (CONTRIBUTION, Contribution, Contribution.agency),
+            (ACTION, Action, Action.owner_agency),
+        ):
+            if ids[kind]:
+                query = select(model.id, agency).where(col(model.id).in_(ids[kind]))
+                for rid, name in self._session.exec(query):
+                    owner[record_deadline(kind, rid)] = name
+        return owner
+
+    def leads_in_force(self, case_id: int) -> list[LeadAppointment]:
+        query = select(LeadAppointment).where(
+            LeadAppointment.case_id == case_id, col(LeadAppointment.ended_on).is_(None)
+        )
+        return list(self._session.exec(query))
+
+    def next_finding_number(self, case_id: int) -> int:
+        top = self._session.exec(
+            select(func.max(Finding.number)).where(Finding.case_id == case_id)
+        ).one()
+        return int(top or 0) + 1
+
+    def finding(self, case_id: int, number: int) -> Finding | None:
+        """The case's finding of that number."""
+        query = select(Finding).where(Finding.case_id == case_id, Finding.number == number)
+        return self._session.exec(query).first()
+
+    def actions_of(self, finding_id: int) -> list[int]:
+        """The ids of the actions answering a finding."""
+        query = select(Action.id).where(Action.finding_id == finding_id)
+        return [i for i in self._session.exec(query) if i is not None]
+
+    def contributions_among(self, case_id: int, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` are contributions of the case."""
+        query = select(Contribution.id).where(
+            Contribution.case_id == case_id, col(Contribution.id).in_(ids)
+        )
+        return {i for i in self._session.exec(query) if i is not None}
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def save(self, row: Any) -> None:
+        """Add or update a record (sent to the database at once, so its id is known)."""
+        self._session.add(row)
+        self._session.flush()
+
+    def remove(self, kind: str, row: Any) -> None:
+        """Remove a record with its links (a finding's themes and sources; a contribution's
+        place among sources, and its documents)."""
+        if kind == RecordKey.FINDINGS:
+            self._delete(FindingTheme, col(FindingTheme.finding_id) == row.id)
+            self._delete(FindingSource, col(FindingSource.finding_id) == row.id)
+        if kind == RecordKey.CONTRIBUTIONS:
+            self._delete(FindingSource, col(FindingSource.contribution_id) == row.id)
+            self._delete(Document, col(Document.contribution_id) == row.id)
+        self._session.delete(row)
+
+    def _delete(self, model: Any, where: Any) -> None:
+        self._session.execute(delete(model).where(where))
+
+    def set_themes(self, finding_id: int, theme_ids: Iterable[int]) -> None:
+        self._delete(FindingTheme, col(FindingTheme.finding_id) == finding_id)
+        self._session.add_all(FindingTheme(finding_id=finding_id, theme_id=t) for t in theme_ids)
+        self._session.flush()
+
+    def set_sources(self, finding_id: int, contribution_ids: Iterable[int]) -> None:
+        self._delete(FindingSource, col(FindingSource.finding_id) == finding_id)
+        self._session.add_all(
+            FindingSource(finding_id=finding_id, contribution_id=c) for c in contribution_ids
+        )
+        self._session.flush()
+
+
+class ThemeRepository:
+    """The vocabulary of learning themes (``theme``), kept by administrators."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def listed(self, *, include_inactive: bool = False) -> list[Theme]:
+        """The themes by name (only those in use unless ``include_inactive``)."""
+        query = select(Theme).order_by(col(Theme.name))
+        if not include_inactive:
+            query = query.where(col(Theme.active).is_(True))
+        return list(self._session.exec(query))
+
+    def get(self, theme_id: int) -> Theme | None:
+        return self._session.get(Theme, theme_id)
+
+    def named(self, name: str, *, other_than: int | None = None) -> Theme | None:
+        """Another theme of that name, ignoring case."""
+        query = select(Theme).where(
+            func.lower(Theme.name) == name.lower(), col(Theme.id) != (other_than or 0)
+        )
+        return self._session.exec(query).first()
+
+    def save(self, theme: Theme) -> Theme:
+        """Add or change a theme (its id is known after)."""
+        self._session.add(theme)
+        self._session.flush()
+        return theme
+
+    def audit(self, event: AdminEvent) -> None:
+        self._session.add(event)
+
+
+class DocumentRepository:
+    """The documents agencies send with their contributions (``document``), content included."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, document_id: int) -> Document | None:
+        return self._session.get(Document, document_id)
+
+    def contribution(self, contribution_id: int) -> Contribution | None:
+        return self._session.get(Contribution, contribution_id)
+
+    def save(self, row: Document | Contribution) -> None:
+        self._session.add(row)
+        self._session.flush()
+
+    def remove(self, document: Document) -> None:
+        self._session.delete(document)
+
+
+__all__ = [
+    "TABLES",
+    "CaseRecords",
+    "DocumentInfo",
+    "DocumentRepository",
+    "RecordRepository",
+    "ThemeRepository",
+]

@@ -13,13 +13,30 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
+from workflow.store.accounts import AccountsRepository
+from workflow.store.admin import AdminRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
+from workflow.store.dashboard import DashboardRepository
 from workflow.store.db import writing
+from workflow.store.deadlines import DeadlineRepository
+from workflow.store.demo import DemoRepository
+from workflow.store.escalations import EscalationRepository
+from workflow.store.learning import LearningRepository
+from workflow.store.notices import NoticeRepository
+from workflow.store.publication import PublicationRepository
+from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
+from workflow.store.reports import ReportsReadModel
+
+#: What may end a unit of work through no fault of its own, so that trying it again at once may
+#: succeed: a concurrent change of the same case, or the database choosing the transaction as a
+#: deadlock victim (or timing out on a lock).
+RETRYABLE: tuple[type[Exception], ...] = (VersionConflict, OperationalError)
 
 
 @contextmanager
@@ -53,6 +70,58 @@ class Unit:
     def cases(self) -> CaseRepository:
         return CaseRepository(self._session)
 
+    @cached_property
+    def records(self) -> RecordRepository:
+        return RecordRepository(self._session)
+
+    @cached_property
+    def themes(self) -> ThemeRepository:
+        return ThemeRepository(self._session)
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        return DocumentRepository(self._session)
+
+    @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self._session)
+
+    @cached_property
+    def admin(self) -> AdminRepository:
+        return AdminRepository(self._session)
+
+    @cached_property
+    def demo(self) -> DemoRepository:
+        return DemoRepository(self._session)
+
+    @cached_property
+    def deadlines(self) -> DeadlineRepository:
+        return DeadlineRepository(self._session)
+
+    @cached_property
+    def escalations(self) -> EscalationRepository:
+        return EscalationRepository(self._session)
+
+    @cached_property
+    def notices(self) -> NoticeRepository:
+        return NoticeRepository(self._session)
+
+    @cached_property
+    def learning(self) -> LearningRepository:
+        return LearningRepository(self._session)
+
+    @cached_property
+    def publication(self) -> PublicationRepository:
+        return PublicationRepository(self._session)
+
+    @cached_property
+    def reports(self) -> ReportsReadModel:
+        return ReportsReadModel(self._session)
+
+    @cached_property
+    def dashboard(self) -> DashboardRepository:
+        return DashboardRepository(self._session)
+
 
 class Store:
     """The database the product keeps its cases in: hands out units of work."""
@@ -79,9 +148,27 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             yield Unit(session)
 
+    def upgrade_schema(self) -> None:
+        """Create the schema, or bring it to the newest migration; safe to run again."""
+        from workflow.store import schema  # Alembic is slow to import: only when needed
+
+        schema.upgrade(self.engine)
+
+    def schema_is_current(self) -> bool:
+        """Whether the database holds the schema of this version of the product (``workflow
+        init`` makes it so); False when there is none yet, or the database cannot be reached."""
+        # Imported here: Alembic takes about a third of a second to import, and only the
+        # commands that check the schema need it, not every process that opens the store.
+        from workflow.store import schema
+
+        try:
+            return schema.is_current(self.engine)
+        except SQLAlchemyError:
+            return False
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 #: ``Engine`` is re-exported for the services that still hand the engine on (``service.db``).
-__all__ = ["Engine", "Store", "Unit", "unit_of_work"]
+__all__ = ["RETRYABLE", "Engine", "Store", "Unit", "unit_of_work"]

@@ -76,23 +76,49 @@ def _facts_changed(part: str, old: dict[str, Any], new: dict[str, Any]) -> list[
 
 
 def compare(old: Definition, new: Definition) -> list[Change]:
-    changes: list[Change] = []
+    """Every difference from ``old`` to ``new``: the name and initial state, then states,
+    steps, timers and the rules on opening and on data."""
+    return [
+        *_headline(old, new),
+        *_states(old, new),
+        *_steps(old, new),
+        *_timers(old, new),
+        *_rules(old, new),
+    ]
+
+
+def _headline(old: Definition, new: Definition) -> list[Change]:
+    changes = []
     if old.name != new.name:
         changes.append(Change("changed", "name", f"name {old.name!r} → {new.name!r}"))
     if old.initial != new.initial:
         changes.append(Change("changed", "initial", f"initial {old.initial!r} → {new.initial!r}"))
-    for key in old.states.keys() - new.states.keys():
-        changes.append(Change("removed", f"state {key}", f"state '{key}' removed"))
-    for key in new.states.keys() - old.states.keys():
-        changes.append(Change("added", f"state {key}", f"state '{key}' added"))
+    return changes
+
+
+def _states(old: Definition, new: Definition) -> list[Change]:
+    changes = [
+        Change("removed", f"state {key}", f"state '{key}' removed")
+        for key in old.states.keys() - new.states.keys()
+    ]
+    changes += [
+        Change("added", f"state {key}", f"state '{key}' added")
+        for key in new.states.keys() - old.states.keys()
+    ]
     for key in old.states.keys() & new.states.keys():
         changes += _facts_changed(
             f"state {key}", _state_facts(old.states[key]), _state_facts(new.states[key])
         )
+    return changes
+
+
+def _steps(old: Definition, new: Definition) -> list[Change]:
     old_t = {(t.trigger, s): t for t in old.transitions for s in t.sources}
     new_t = {(t.trigger, s): t for t in new.transitions for s in t.sources}
-    for trig, src in sorted(old_t.keys() - new_t.keys()):
-        changes.append(Change("removed", f"step {trig}", f"step '{trig}' from '{src}' removed"))
+    changes = [
+        Change("removed", f"step {trig}", f"step '{trig}' from '{src}' removed")
+        for trig, src in sorted(old_t.keys() - new_t.keys())
+    ]
     for trig, src in sorted(new_t.keys() - old_t.keys()):
         t = new_t[(trig, src)]
         changes.append(
@@ -109,21 +135,31 @@ def compare(old: Definition, new: Definition) -> list[Change]:
             _transition_facts(old_t[(trig, src)]),
             _transition_facts(new_t[(trig, src)]),
         )
-    for name in sorted(old.timers.keys() - new.timers.keys()):
-        changes.append(Change("removed", f"timer {name}", f"timer '{name}' removed"))
-    for name in sorted(new.timers.keys() - old.timers.keys()):
-        timer = new.timers[name]
-        changes.append(
-            Change(
-                "added",
-                f"timer {name}",
-                f"timer '{name}' added: {timer.duration} from {timer.anchor}",
-            )
+    return changes
+
+
+def _timers(old: Definition, new: Definition) -> list[Change]:
+    changes = [
+        Change("removed", f"timer {name}", f"timer '{name}' removed")
+        for name in sorted(old.timers.keys() - new.timers.keys())
+    ]
+    changes += [
+        Change(
+            "added",
+            f"timer {name}",
+            f"timer '{name}' added: {new.timers[name].duration} from {new.timers[name].anchor}",
         )
+        for name in sorted(new.timers.keys() - old.timers.keys())
+    ]
     for name in sorted(old.timers.keys() & new.timers.keys()):
         changes += _facts_changed(
             f"timer {name}", _timer_facts(old.timers[name]), _timer_facts(new.timers[name])
         )
+    return changes
+
+
+def _rules(old: Definition, new: Definition) -> list[Change]:
+    changes = []
     for part, a, b in (
         ("open_guards", old.open_guards, new.open_guards),
         ("data_rules", old.data_rules, new.data_rules),

@@ -8,6 +8,7 @@ key.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from workflow.core.calendar import parse_duration
@@ -29,8 +30,16 @@ RECIPIENT_NAMES: dict[str, str] = {
     "dfe": "DfE",
 }
 
-#: What may be published instead of the full report.
-PUBLISHED_AS = ("full_report", "summary", "learning_brief")
+
+class PublishedAs(StrEnum):
+    """What is published: the full report, or only a summary or a learning brief."""
+
+    FULL_REPORT = "full_report"
+    SUMMARY = "summary"
+    LEARNING_BRIEF = "learning_brief"
+
+
+PUBLISHED_AS = tuple(PublishedAs)
 
 
 def recipient_name(key: str) -> str:
@@ -154,7 +163,7 @@ def published_as_explained(ctx: GuardContext) -> list[str]:
     only a summary or a learning brief ('summary', 'learning_brief') with the chair's reasons
     for withholding the full report (``withheld_reasons``)."""
     form = ctx.data.get("published_as")
-    if form is None or form == "full_report":
+    if form is None or form == PublishedAs.FULL_REPORT:
         return []
     if form not in PUBLISHED_AS:
         return [
@@ -162,7 +171,7 @@ def published_as_explained(ctx: GuardContext) -> list[str]:
             f"'learning_brief'; got {form!r}."
         ]
     if is_blank(ctx.data.get("withheld_reasons")):
-        what = "a learning brief" if form == "learning_brief" else "a summary"
+        what = "a learning brief" if form == PublishedAs.LEARNING_BRIEF else "a summary"
         return [
             f"Only {what} is to be published: record the reasons the full report is withheld "
             "(data.withheld_reasons)."

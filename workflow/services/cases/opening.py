@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from workflow.core import engine
 from workflow.core.errors import InvalidInput
 from workflow.core.roles import Actor
-from workflow.services import access, catalog
+from workflow.services import access, catalog, records
 from workflow.services.cases import lead
 from workflow.services.cases.commands import OpenCase
 from workflow.services.cases.results import CaseView
@@ -32,7 +32,7 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
         )
     now = service.now()
     patch = lead.split(command.data)
-    named = lead.parse(patch.lead) if patch.names_lead else None
+    named = records.lead_from_data(patch.lead) if patch.names_lead else None
     today = service.calendar.local_date(now)
     with service.store.write() as u:
         row = catalog.row_for(u, command.review_type)
@@ -41,8 +41,11 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
         opening: dict[str, Any] | None = None
         if named is not None:
             # The guards that open the case see the lead as the record it is about to become.
-            name, organisations = named
-            appointed = {"name": name, "organisations": organisations, "appointed_on": str(today)}
+            appointed = {
+                "name": named.name,
+                "organisations": list(named.organisations),
+                "appointed_on": today.isoformat(),
+            }
             opening = {"lead_appointments": [appointed]}
         outcome = engine.open_case(d, actor, patch.values, now, service.calendar, opening)
         case = Case(
@@ -55,11 +58,11 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
             created_at=now,
             updated_at=now,
             created_by=actor.name,
-            lead_name=named[0].casefold() if named else "",
+            lead_name=named.name.casefold() if named else "",
         )
         u.cases.save(case, outcome, actor, now, service.calendar)
         if named is not None:
-            events = lead.appoint(u, case, actor, patch.lead, now, today)
+            events = records.appoint_from_data(u, case, actor, patch.lead, now, today)
             u.cases.append_events(case, actor, events, now)
         log.info("case %s opened by %s", case.reference, actor.name)
         return case_view(u, case, d, actor, now, service.calendar)

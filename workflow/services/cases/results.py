@@ -17,9 +17,8 @@ from pydantic import Field
 from workflow.core.deadlines import DeadlineStatus
 from workflow.core.definition import Definition
 from workflow.core.engine import TransitionOption
-from workflow.services.instants import Instant
 from workflow.services.paging import Page
-from workflow.services.results import Result
+from workflow.services.results import Instant, Result
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.time import Deadline
 

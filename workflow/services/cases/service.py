@@ -3,8 +3,8 @@ definition cache, the page size), and the case use cases as its methods.
 
 Each method is one unit of work (see the modules it calls: ``opening``, ``steps``, ``reading``,
 ``review_types``). The API hands the typed commands it validated to ``open``, ``take_step``,
-``change_data`` and ``list_cases``; Python callers may pass loose values to ``open_case``,
-``transition`` and ``update_data``, which validate them into the same commands (a refusal is an
+``change_data`` and ``page_of_cases``; Python callers may pass loose values to ``open_case``,
+``transition``, ``update_data`` and ``list_cases``, which make the same commands (a refusal is an
 ``InvalidInput`` naming each field).
 """
 
@@ -24,8 +24,7 @@ from workflow.services.cases.commands import CaseQuery, ChangeData, OpenCase, Ta
 from workflow.services.cases.results import CasePage, CaseView, EventView
 from workflow.services.cases.review_types import Published, ReviewTypeDetail, ReviewTypeSummary
 from workflow.services.validation import command
-from workflow.store.models.cases import Case
-from workflow.store.unit import Engine, Store, Unit
+from workflow.store.unit import Engine, Store
 
 Clock = Callable[[], datetime]
 
@@ -86,7 +85,7 @@ class Service:
     def change_data(self, actor: Actor, case_id: int, cmd: ChangeData) -> CaseView:
         return steps.change_data(self, actor, case_id, cmd)
 
-    def find_cases(self, actor: Actor, query: CaseQuery) -> CasePage:
+    def page_of_cases(self, actor: Actor, query: CaseQuery) -> CasePage:
         """Newest first, keyset-paged by id: pass ``after`` = the last page's ``next_after``."""
         return reading.list_cases(self, actor, query)
 
@@ -171,7 +170,3 @@ class Service:
     def count_cases(self) -> int:
         with self.store.read() as u:
             return u.cases.count()
-
-    # Transitional, for the records' use cases that still hold a session (issue 10).
-    def _definition_of(self, session: Any, case: Case) -> Definition:
-        return self.definitions.of_version(Unit(session), case.definition_id)

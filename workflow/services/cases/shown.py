@@ -11,29 +11,15 @@ from typing import Any
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import Definition
-from workflow.core.record_deadlines import is_record_deadline
-from workflow.core.roles import Actor, Role
+from workflow.core.roles import Actor
+from workflow.services import records
 from workflow.services.cases import lead
 from workflow.services.cases.conversions import linked_cases
 from workflow.services.cases.results import CaseSummary, CaseView, StepOption
-from workflow.services.record_kinds import owns
 from workflow.store.models.cases import Case
 from workflow.store.models.records import LeadAppointment
 from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit
-
-
-def visible_deadlines(u: Unit, actor: Actor, deadlines: Sequence[Deadline]) -> list[Deadline]:
-    """The deadlines an actor may see: an agency user sees no other agency's contribution or
-    action deadline (the case's own time limits, they do)."""
-    if actor.role != Role.AGENCY.value:
-        return list(deadlines)
-    owners = u.cases.record_deadline_owners(deadlines)
-    return [
-        d
-        for d in deadlines
-        if not is_record_deadline(d.name) or owns(actor.agencies, owners.get(d.name))
-    ]
 
 
 def case_view(
@@ -49,13 +35,15 @@ def case_view(
     work and unchanged since."""
     u.cases.flush()
     case_id = case.id or 0
-    deadlines = visible_deadlines(u, actor, u.cases.shown_deadlines([case_id]).get(case_id, []))
+    deadlines = records.visible_deadlines(
+        u, actor, u.cases.shown_deadlines([case_id]).get(case_id, [])
+    )
     if kept is None:
-        kept = u.cases.records(case_id)
+        kept = records.plain_records(u, case_id)
     # engine.options reads the state, data and records, never the deadlines: don't load them.
     options = engine.options(definition, u.cases.snapshot(case, (), kept), actor, now, calendar)
     fields = CaseSummary.fields_of(
-        case, definition, deadlines, lead.shown(kept["lead_appointments"])
+        case, definition, deadlines, records.lead_in_data(kept["lead_appointments"])
     )
     return CaseView(
         **fields,
@@ -73,8 +61,8 @@ def case_summary(
     in_force: Sequence[LeadAppointment],
 ) -> CaseSummary:
     """The case as lists show it, from its deadlines and lead appointments already read."""
-    shown = visible_deadlines(u, actor, deadlines)
+    shown = records.visible_deadlines(u, actor, deadlines)
     return CaseSummary(**CaseSummary.fields_of(case, definition, shown, lead.shown_row(in_force)))
 
 
-__all__ = ["case_summary", "case_view", "visible_deadlines"]
+__all__ = ["case_summary", "case_view"]

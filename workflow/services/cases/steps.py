@@ -19,7 +19,7 @@ from workflow.core.engine import Outcome
 from workflow.core.errors import InvalidInput, VersionConflict
 from workflow.core.events import NewEvent
 from workflow.core.roles import Actor
-from workflow.services import access
+from workflow.services import access, records
 from workflow.services.cases import lead
 from workflow.services.cases.commands import ChangeData, TakeStep
 from workflow.services.cases.conversions import open_linked
@@ -48,7 +48,7 @@ def take_step(service: Service, actor: Actor, case_id: int, command: TakeStep) -
         names_lead = patch.names_lead and step is not None and actor.role in step.roles
         lead_events = _appoint(service, u, case, actor, patch, names_lead, now)
         deadlines = u.cases.current_deadlines(case_id)
-        kept = u.cases.records(case_id)
+        kept = records.plain_records(u, case_id)
         outcome = engine.fire(
             d,
             u.cases.snapshot(case, deadlines, kept),
@@ -84,7 +84,7 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
             )
         lead_events = _appoint(service, u, case, actor, patch, patch.names_lead, now)
         deadlines = u.cases.current_deadlines(case_id)
-        kept = u.cases.records(case_id)
+        kept = records.plain_records(u, case_id)
         snap = u.cases.snapshot(case, deadlines, kept)
         if patch.values or not patch.names_lead:
             outcome = engine.change_data(
@@ -140,7 +140,8 @@ def _appoint(
 ) -> list[NewEvent]:
     if not names_lead:
         return []
-    return lead.appoint(u, case, actor, patch.lead, now, service.calendar.local_date(now))
+    today = service.calendar.local_date(now)
+    return records.appoint_from_data(u, case, actor, patch.lead, now, today)
 
 
 def _led(outcome: Outcome, lead_events: Sequence[NewEvent]) -> Outcome:

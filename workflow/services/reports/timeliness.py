@@ -20,9 +20,9 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from pydantic import ConfigDict, Field
 
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.deadlines import STALL, DeadlineStatus
@@ -30,7 +30,7 @@ from workflow.core.errors import InvalidInput, NotFound
 from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
-from workflow.store.models.cases import Case
+from workflow.services.results import Command, Instant, Result
 from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit
 
@@ -46,6 +46,56 @@ RECORD_LABELS = {
 REPORT_ROLES = {Role.REVIEWER.value, Role.CHAIR.value, Role.ADMIN.value}
 
 
+class Lateness(Result):
+    """How late the late ones were, in calendar days."""
+
+    median: int | float | None = Field(description="Median days late of the late ones.")
+    worst: int | None = Field(description="Most days late.")
+
+
+class TimelinessRow(Result):
+    """One kind of deadline (a review type's timer, or a kind of record deadline)."""
+
+    review_type: str
+    deadline: str = Field(description="The timer's name, e.g. notification.")
+    label: str
+    limit: str = Field(description="The time limit it implements, e.g. T1.")
+    total: int
+    met_on_time: int = Field(description="Met on or before the due date.")
+    met_late: int = Field(description="Met after the due date.")
+    missed: int = Field(description="Fell due, escalated, not met.")
+    open: int = Field(description="Still pending.")
+    overdue: int = Field(description="Pending and already past the due instant.")
+    lateness_days: Lateness
+
+
+class Timeliness(Result):
+    """The timeliness report: each kind of deadline due in the period."""
+
+    review_type: str | None
+    from_: date | None = Field(alias="from")
+    to: date | None
+    as_of: Instant
+    deadlines: tuple[TimelinessRow, ...]
+
+
+class TimelinessQuery(Command):
+    """Which deadlines to count: one review type or all, due in a period (either end open).
+    Unknown query parameters are ignored, as they always were."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
+
+    review_type: str | None = Field(None, description="One review type's key (default: all).")
+    from_: date | None = Field(
+        None, alias="from", description="First due date counted, e.g. 2026-04-01 (default: none)."
+    )
+    to: date | None = Field(
+        None, description="Last due date counted, e.g. 2027-03-31 (default: none)."
+    )
+
+
 @dataclass
 class _Tally:
     review_type: str
@@ -59,36 +109,24 @@ class _Tally:
     overdue: int = 0
     late_days: list[int] = field(default_factory=list)
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> TimelinessRow:
         late = sorted(self.late_days)
-        return {
-            "review_type": self.review_type,
-            "deadline": self.deadline,
-            "label": self.label,
-            "limit": self.limit,
-            "total": self.met_on_time + self.met_late + self.missed + self.open,
-            "met_on_time": self.met_on_time,
-            "met_late": self.met_late,
-            "missed": self.missed,
-            "open": self.open,
-            "overdue": self.overdue,
-            "lateness_days": {
-                "median": statistics.median(late) if late else None,
-                "worst": late[-1] if late else None,
-            },
-        }
-
-
-def parse_day(value: Any, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(
-            f"{name} must be a date written like 2026-04-01; got {value!r}.",
-            [f"{name}: not a date"],
-        ) from None
+        return TimelinessRow(
+            review_type=self.review_type,
+            deadline=self.deadline,
+            label=self.label,
+            limit=self.limit,
+            total=self.met_on_time + self.met_late + self.missed + self.open,
+            met_on_time=self.met_on_time,
+            met_late=self.met_late,
+            missed=self.missed,
+            open=self.open,
+            overdue=self.overdue,
+            lateness_days=Lateness(
+                median=statistics.median(late) if late else None,
+                worst=late[-1] if late else None,
+            ),
+        )
 
 
 def tally(
@@ -127,7 +165,7 @@ def timeliness(
     start: date | None = None,
     end: date | None = None,
     actor: Actor | None = None,
-) -> dict[str, Any]:
+) -> Timeliness:
     """The timeliness report for deadlines due from ``start`` to ``end`` (inclusive; either may
     be open) of one review type or all. With an actor, only the roles that see every case may
     read it."""
@@ -139,42 +177,31 @@ def timeliness(
             ["to is before from"],
         )
     now = service.now()
-    query = select(Deadline, Case.review_type).join(Case, col(Case.id) == Deadline.case_id)
-    query = query.where(
-        col(Deadline.name) != STALL, col(Deadline.status) != DeadlineStatus.CANCELLED
-    )
-    if review_type:
-        query = query.where(Case.review_type == review_type)
-    if start:
-        query = query.where(col(Deadline.due_date) >= start)
-    if end:
-        query = query.where(col(Deadline.due_date) <= end)
-    with Session(service.db) as s:
+    with service.store.read() as u:
         if review_type:
-            catalog.row_for(
-                Unit(s), review_type
-            )  # an unknown type is an error, not an empty report
-        tallies = tally(s.exec(query), now, service.calendar)
-        _describe(s, tallies)
-    kinds = [tallies[k].view() for k in sorted(tallies)]
-    return {
-        "review_type": review_type,
-        "from": start.isoformat() if start else None,
-        "to": end.isoformat() if end else None,
-        "as_of": now.isoformat(),
-        "deadlines": kinds,
-    }
+            catalog.row_for(u, review_type)  # an unknown type is an error, not an empty report
+        tallies = tally(u.deadlines.counted(review_type, start, end), now, service.calendar)
+        _describe(u, tallies)
+    # By its field names' aliases: ``from`` is a keyword, so it cannot be passed by name.
+    return Timeliness.model_validate(
+        {
+            "review_type": review_type,
+            "from": start,
+            "to": end,
+            "as_of": now,
+            "deadlines": tuple(tallies[k].view() for k in sorted(tallies)),
+        }
+    )
 
 
-def _describe(s: Session, tallies: dict[tuple[str, str], _Tally]) -> None:
+def _describe(u: Unit, tallies: dict[tuple[str, str], _Tally]) -> None:
     """Label and limit (T1 …) of each kind from the newest version of its review type."""
     for (review_type, name), t in tallies.items():
         try:
-            timer = catalog.DEFINITIONS.parsed(catalog.row_for(Unit(s), review_type)).timers.get(
-                name
-            )
+            d = catalog.DEFINITIONS.parsed(catalog.row_for(u, review_type))
         except NotFound:
             continue
+        timer = d.timers.get(name)
         if timer is not None:
             t.label = timer.label
             t.limit = timer.limit

@@ -11,55 +11,31 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from workflow.core.definition import Definition
-from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.core.events import NewEvent
-from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
+from workflow.core.errors import NotFound, PermissionDenied
+from workflow.core.events import EventKind, NewEvent
+from workflow.core.record_deadlines import is_record_deadline
+from workflow.core.record_kinds import owns
 from workflow.core.roles import Actor, Role
 from workflow.services import access
-from workflow.services.accounts import actor_of
-from workflow.services.record_kinds import owns
-from workflow.services.records import own_records_only
-from workflow.services.views import escalation_view
+from workflow.services.time.notices import queue_notices
+from workflow.services.time.results import Acknowledgement, EscalationPage, EscalationView
 from workflow.store.cases import append_events
-from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
-from workflow.store.models.records import Action, Contribution
-from workflow.store.models.time import Deadline, Escalation, Notice
-from workflow.store.unit import unit_of_work
+from workflow.store.models.time import Deadline, Escalation
+from workflow.store.unit import Unit, unit_of_work
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
 
 log = logging.getLogger(__name__)
 
-ACKNOWLEDGED = "escalation_acknowledged"  # the audit event kind
 MAX_PAGE = 200
-
-
-# -- words ----------------------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    """``Friday 27 November 2026``."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def say_lateness(seconds: int) -> str:
-    """``2 days 3 hours``, ``45 minutes``, ``less than a minute``."""
-    if seconds < 60:
-        return "less than a minute"
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
-    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
-    return " ".join(words)
 
 
 # -- raising --------------------------------------------------------------------------------
@@ -84,92 +60,38 @@ def escalation_roles(d: Definition, row: Deadline) -> tuple[str, ...]:
     return (Role.CHAIR.value,)
 
 
-def recipients(
-    s: Session, case: Case, roles: Sequence[str], agency: str | None = None
-) -> list[User]:
-    """Active users holding one of ``roles`` who may see the case. ``agency``: the escalation
-    is about that agency's own record (a contribution, an action), so of the agency users only
-    that agency's are told."""
-    users = s.exec(
-        select(User)
-        .where(col(User.role).in_(list(roles)), User.active == True)  # noqa: E712
-        .order_by(col(User.id))
-    )
-    return [
-        u
-        for u in users
-        if access.may_see(actor_of(u), case)
-        and (agency is None or u.role != Role.AGENCY.value or owns(u.agencies, agency))
-    ]
-
-
-def record_agency(s: Session, name: str) -> str | None:
+def record_agency(u: Unit, name: str) -> str | None:
     """The agency that owns the record a record deadline (``contribution:<id>``,
-    ``action:<id>``) belongs to; None for any other deadline."""
+    ``action:<id>``) belongs to (empty when that record is gone); None for any other
+    deadline."""
     if not is_record_deadline(name):
         return None
-    kind, _, record_id = name.partition(":")
-    if kind == CONTRIBUTION:
-        contribution = s.get(Contribution, int(record_id))
-        return contribution.agency if contribution is not None else ""
-    action = s.get(Action, int(record_id))
-    return action.owner_agency if action is not None else ""
+    return u.deadlines.owner_agency(name) or ""
 
 
 def raise_escalation(
-    s: Session, case: Case, row: Deadline, reason: str, roles: Sequence[str], now: datetime
+    u: Unit, case: Case, row: Deadline, reason: str, roles: Sequence[str], now: datetime
 ) -> Escalation:
     """Record the escalation and queue a notice to each person told (same transaction); the
     notices of a record's deadline go, among agency users, to the owner agency's only."""
-    escalation = Escalation(
-        case_id=case.id or 0,
-        deadline_id=row.id,
-        deadline_name=row.name,
-        reason=reason,
-        to_roles=list(roles),
-        raised_at=now,
+    escalation = u.escalations.add(
+        Escalation(
+            case_id=case.id or 0,
+            deadline_id=row.id,
+            deadline_name=row.name,
+            reason=reason,
+            to_roles=list(roles),
+            raised_at=now,
+        )
     )
-    s.add(escalation)
-    s.flush()
     subject = f"Escalation on case {case.reference}: {row.label or row.name}"
     ask = (
         f"Please look at case {case.reference} and acknowledge escalation {escalation.id} once "
         "it is in hand."
     )
-    agency = record_agency(s, row.name)
-    queue_notices(s, case, roles, subject, reason, ask, now, escalation.id, agency)
+    agency = record_agency(u, row.name)
+    queue_notices(u, case, roles, subject, reason, ask, now, escalation.id, agency)
     return escalation
-
-
-def queue_notices(
-    s: Session,
-    case: Case,
-    roles: Sequence[str],
-    subject: str,
-    text: str,
-    ask: str,
-    now: datetime,
-    escalation_id: int | None = None,
-    agency: str | None = None,
-) -> int:
-    """Put a notice in the outbox for each person told; returns how many."""
-    users = recipients(s, case, roles, agency)
-    for user in users:
-        body = (
-            f"Dear {user.name},\n\n{text}\n\nYou are told because you hold the role "
-            f"{user.role}. {ask}\n"
-        )
-        s.add(
-            Notice(
-                escalation_id=escalation_id,
-                recipient=user.name,
-                address=user.email,
-                subject=subject,
-                body=body,
-                next_attempt_at=now,
-            )
-        )
-    return len(users)
 
 
 # -- use cases ------------------------------------------------------------------------------
@@ -181,71 +103,69 @@ def list_escalations(
     open_only: bool = False,
     limit: int | None = None,
     after: int | None = None,
-) -> dict[str, Any]:
-    """Escalations on the cases the actor may see, newest first, keyset-paged by id:
-    ``{"items": [...], "next_after": id or None}``."""
+) -> EscalationPage:
+    """Escalations on the cases the actor may see, newest first, keyset-paged by id."""
     limit = min(max(limit or service.page_size, 1), MAX_PAGE)
-    query = select(Escalation, Case.reference).join(Case, col(Case.id) == Escalation.case_id)
-    scope = access.case_filter(actor)
-    if scope is not None:
-        query = query.where(scope)
-    if actor.role == Role.AGENCY.value:
-        query = query.where(own_records_only(actor, col(Escalation.deadline_name)))
-    if open_only:
-        query = query.where(col(Escalation.acknowledged_at).is_(None))
-    if after is not None:
-        query = query.where(col(Escalation.id) < after)
-    query = query.order_by(col(Escalation.id).desc()).limit(limit + 1)
-    with Session(service.db) as s:
-        rows = list(s.exec(query))
+    with service.store.read() as u:
+        rows = u.escalations.page(actor, open_only=open_only, after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    items = [escalation_view(e, reference) for e, reference in rows]
-    return {"items": items, "next_after": rows[-1][0].id if more and rows else None}
+    items = tuple(EscalationView.of(e, reference) for e, reference in rows)
+    return EscalationPage(items=items, next_after=rows[-1][0].id if more and rows else None)
+
+
+def _may_acknowledge(u: Unit, actor: Actor, escalation: Escalation, case: Case) -> bool:
+    """Whether the actor may see the escalation: its case, and for an agency user, no other
+    agency's record."""
+    if not access.may_see(actor, case):
+        return False
+    if actor.role != Role.AGENCY.value:
+        return True
+    agency = record_agency(u, escalation.deadline_name)
+    return agency is None or owns(actor.agencies, agency)
 
 
 def acknowledge(
-    service: Service, actor: Actor, escalation_id: int, note: str = ""
-) -> dict[str, Any]:
+    service: Service, actor: Actor, escalation_id: int, command: Acknowledgement | None = None
+) -> EscalationView:
     """Record that the actor has the escalation in hand. Open to any role that was told; a
     second acknowledgement changes nothing and answers with the first."""
-    if not isinstance(note, str):
-        raise InvalidInput("note must be text.")
+    note = (command or Acknowledgement()).note
     now = service.now()
     with unit_of_work(service.db) as s:
-        escalation = s.get(Escalation, escalation_id, with_for_update=True)
+        u = Unit(s)
+        escalation = u.escalations.for_update(escalation_id)
         case = None
         if escalation is not None:
             # Locked like a person's change, so the audit trail's sequence stays in order.
             case = s.exec(
                 select(Case).where(col(Case.id) == escalation.case_id).with_for_update()
             ).first()
-        if (
-            escalation is None
-            or case is None
-            or not access.may_see(actor, case)
-            or (
-                actor.role == Role.AGENCY.value
-                and record_agency(s, escalation.deadline_name) is not None
-                and not owns(actor.agencies, record_agency(s, escalation.deadline_name))
-            )
-        ):
+        if escalation is None or case is None or not _may_acknowledge(u, actor, escalation, case):
             raise NotFound(f"There is no escalation {escalation_id} that you can see.")
         if actor.role not in escalation.to_roles:
             raise PermissionDenied(
                 f"Escalation {escalation_id} was sent to {' and '.join(escalation.to_roles)}; "
-                f"a {actor.role} may not acknowledge it."
+                f"a {actor.role} may not acknowledge it.",
+                role=actor.role,
+                allowed=tuple(escalation.to_roles),
             )
         if escalation.acknowledged_at is None:
             escalation.acknowledged_by = actor.name
             escalation.acknowledged_at = now
-            s.add(escalation)
+            u.escalations.save(escalation)
             detail = {"escalation": escalation.id, "deadline": escalation.deadline_name}
-            append_events(s, case, actor, [NewEvent(ACKNOWLEDGED, note=note, detail=detail)], now)
+            append_events(
+                s,
+                case,
+                actor,
+                [NewEvent(EventKind.ESCALATION_ACKNOWLEDGED, note=note, detail=detail)],
+                now,
+            )
             log.info(
                 "escalation %s on case %s acknowledged by %s",
                 escalation.id,
                 case.reference,
                 actor.name,
             )
-        return escalation_view(escalation, case.reference)
+        return EscalationView.of(escalation, case.reference)

@@ -28,6 +28,13 @@ class ProductKind(StrEnum):
     THEMATIC_PRESENTATION = "thematic_presentation"
 
 
+class LearningAction(StrEnum):
+    """What a learning audit entry records."""
+
+    CREATED = "created"
+    DELIVERED = "delivered"
+
+
 class LearningProduct(SQLModel, table=True):
     __tablename__ = "learning_product"
 

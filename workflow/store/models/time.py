@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
+from workflow.core.deadlines import DeadlineStatus
 from workflow.store.db import UTCDateTime
+
+
+class NoticeStatus(StrEnum):
+    """Where a notice in the outbox stands."""
+
+    PENDING = "pending"  # waiting for its (next) attempt
+    DELIVERED = "delivered"
+    FAILED = "failed"  # refused for good (no address, a 5xx answer): kept with its reason
 
 
 def _utc(**kw: Any) -> Any:
@@ -29,7 +39,7 @@ class Deadline(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id")
     name: str = Field(max_length=80)
     label: str = Field(default="", max_length=200)
-    status: str = Field(default="pending", max_length=20)
+    status: str = Field(default=DeadlineStatus.PENDING, max_length=20)
     current: bool = True
     due_date: date
     due_at: datetime = _utc()
@@ -70,7 +80,7 @@ class Notice(SQLModel, table=True):
     address: str = Field(default="", max_length=320)
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
-    status: str = Field(default="pending", max_length=20)
+    status: str = Field(default=NoticeStatus.PENDING, max_length=20)
     attempts: int = 0
     next_attempt_at: datetime = _utc()
     claimed_by: str | None = Field(default=None, max_length=120)

@@ -1,0 +1,237 @@
+"""What the case page shows of one case: the steps open to the person (with why a blocked one is
+blocked and where to record what it needs), the deadlines in words, the stages, the data
+groups with what each is needed for, the review's records, the linked cases, the timeline and
+the diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from web.pages import helpers
+from web.pages import records as record_pages
+from web.pages.datagroups import (
+    DATA_FOR_RECORDS,
+    Group,
+    Kind,
+    Layout,
+    groups_needed,
+    layout,
+    lookup,
+    record_kinds,
+    shown,
+)
+from web.pages.forms import StepForm, step_form
+from web.pages.timeline import timeline
+from workflow.core.definition import Definition, Transition
+from workflow.core.roles import Actor
+from workflow.services import access
+from workflow.services import dashboard as board
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a step is blocked, and the data group that would fix it (if one does)."""
+
+    text: str
+    group: Group | None
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    label: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    trigger: str
+    label: str
+    dest: str
+    allowed: bool
+    reasons: list[Reason]
+    groups: list[Group]
+    records: list[RecordLink]
+    form: StepForm
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    name: str
+    label: str
+    due_date: date
+    status: str
+    words: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    status: str  # current, done or todo
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    group: Group
+    rows: list[dict[str, str]]
+    needed_for: list[str]
+
+
+@dataclass(frozen=True)
+class Linked:
+    row: board.LinkedLine
+    relation: str
+
+
+def definition_of(case: Mapping[str, Any]) -> Definition:
+    return helpers.service().definition(case["review_type"], case["definition_version"])
+
+
+def summary(group: Group, data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Rows of the group's summary card: what is recorded, in words."""
+    rows = []
+    for spec in group.fields:
+        text = shown(spec, lookup(data, spec.path))
+        if spec.kind == Kind.DATE and text:
+            text = helpers.format_date(text)
+        rows.append({"key": spec.label, "value": text})
+    return rows
+
+
+def case_context(
+    case: Mapping[str, Any], step_forms: Mapping[str, StepForm] | None = None
+) -> dict[str, Any]:
+    """Everything ``pages/case.html`` shows; ``step_forms`` are forms posted back with errors."""
+    who = helpers.actor()
+    d = definition_of(case)
+    lay = layout(d)
+    offered = _offered(case, d)
+    events = [e.model_dump(mode="json") for e in helpers.service().events(who, int(case["id"]))]
+    return {
+        "case": case,
+        "definition": d,
+        "state_label": d.label_of(case["state"]),
+        "state_description": d.states[case["state"]].description
+        if case["state"] in d.states
+        else "",
+        "steps": [_step(case, d, lay, t, option, step_forms or {}) for t, option in offered],
+        "deadlines": _deadlines(case["deadlines"]),
+        "stages": _stages(case, d, {e["to_state"] for e in events if e.get("to_state")}),
+        "groups": _groups(lay, case["data"], _needed(d, offered)),
+        "timeline": timeline(events, d, lay),
+        "linked": _linked(who, case),
+        "can_edit": who.role in access.EDIT_DATA and not case["final"],
+        "records": record_pages.links(case),
+        "can_open": openable(who.role),
+        "diagram": helpers.diagram(d, case["state"]),
+        "nav": "cases",
+    }
+
+
+def openable(role: str) -> list[board.ReviewTypeChoice]:
+    """The review types a person of ``role`` may open."""
+    return [t for t in board.review_types(helpers.service()) if role in t.open_roles]
+
+
+# -- steps ------------------------------------------------------------------------------------
+
+
+def _offered(case: Mapping[str, Any], d: Definition) -> list[tuple[Transition, Any]]:
+    """The steps the case answer offers, each with its transition in the definition."""
+    found = []
+    for option in case.get("transitions", []):
+        t = d.find(option["trigger"], case["state"])
+        if t is not None:
+            found.append((t, option))
+    return found
+
+
+def _label(t: Transition, option: Any) -> str:
+    return str(option.get("label") or t.label or t.trigger)
+
+
+def _needed(d: Definition, offered: Sequence[tuple[Transition, Any]]) -> dict[str, list[str]]:
+    """For each data group: the blocked steps that need it."""
+    needed: dict[str, list[str]] = {}
+    for t, option in offered:
+        if not option["allowed"]:
+            for gid in groups_needed(d, t.guards):
+                needed.setdefault(gid, []).append(_label(t, option))
+    return needed
+
+
+def _reason(lay: Layout, sentence: str) -> Reason:
+    for path in helpers.data_paths(sentence):
+        group = lay.group_for(path)
+        if group is not None:
+            return Reason(sentence, group)
+    return Reason(sentence, None)
+
+
+def _step(
+    case: Mapping[str, Any],
+    d: Definition,
+    lay: Layout,
+    t: Transition,
+    option: Any,
+    step_forms: Mapping[str, StepForm],
+) -> Step:
+    reasons = [_reason(lay, s) for s in option["blocked_by"]]
+    form = step_forms.get(t.trigger) or step_form(
+        t.trigger, [lay.spec(k) for k in t.records_date], case["version"]
+    )
+    return Step(
+        trigger=t.trigger,
+        label=_label(t, option),
+        dest=d.label_of(t.dest),
+        allowed=option["allowed"],
+        reasons=reasons,
+        groups=list({r.group.id: r.group for r in reasons if r.group}.values()),
+        records=[
+            RecordLink(kind.replace("_", " "), helpers.record_page(kind, int(case["id"])))
+            for kind in record_kinds(t.guards)
+            if kind not in DATA_FOR_RECORDS
+        ],
+        form=form,
+    )
+
+
+# -- deadlines, stages, data groups, linked cases ---------------------------------------------
+
+
+def _deadlines(deadlines: Sequence[Any]) -> list[DeadlineLine]:
+    calendar, day = helpers.service().calendar, helpers.today()
+    lines = []
+    for dl in deadlines:
+        due = date.fromisoformat(str(dl["due_date"]))
+        words, colour = helpers.deadline_words(due, dl["status"], day, calendar)
+        lines.append(
+            DeadlineLine(dl["name"], dl.get("label") or "", due, dl["status"], words, colour)
+        )
+    return lines
+
+
+def _stages(case: Mapping[str, Any], d: Definition, visited: set[str]) -> list[Stage]:
+    visited = visited | {d.initial}
+    stages = []
+    for s in d.states.values():
+        if s.final and s.key != case["state"]:
+            continue
+        status = "current" if s.key == case["state"] else "done" if s.key in visited else "todo"
+        stages.append(Stage(s.key, s.label, status))
+    return stages
+
+
+def _groups(
+    lay: Layout, data: Mapping[str, Any], needed: Mapping[str, list[str]]
+) -> list[GroupCard]:
+    return [GroupCard(g, summary(g, data), needed.get(g.id, [])) for g in lay.groups]
+
+
+def _linked(who: Actor, case: Mapping[str, Any]) -> list[Linked]:
+    rows = board.linked_cases(helpers.service(), who, int(case["id"]), case.get("linked_case_id"))
+    return [Linked(row, "Opened from" if row.opened_from else "Led to") for row in rows]

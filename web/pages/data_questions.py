@@ -1,0 +1,223 @@
+"""The questions the pages know how to ask of a case's data, grouped as a person thinks of them
+(criteria answers, agencies, scoping, the lead reviewer…): where each answer is stored, its
+label and hint, and its field kind (``workflow.core.fields``), which picks the widget and how
+the answer is read and shown. A key no group knows still gets a question (``spec_for``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflow.core.fields import FieldKind, FieldSpec
+from workflow.core.guards.criteria import QUESTIONS
+
+#: The kinds of data the pages ask (``workflow.core.fields``).
+Kind = FieldKind
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One piece of data: where it is stored (``a.b`` for a key inside a table), how it is asked."""
+
+    path: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def field(self) -> FieldSpec:
+        """The field as the table of field kinds knows it."""
+        return FieldSpec(self.path, self.kind, choices=self.choices)
+
+    @property
+    def top(self) -> str:
+        return self.path.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """The form field name: letters, digits and underscores only."""
+        return self.path.replace(".", "__")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    fields: tuple[Spec, ...] = ()
+    intro: str = ""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The top-level data keys this group writes."""
+        seen: dict[str, None] = {}
+        for f in self.fields:
+            seen.setdefault(f.top)
+        return tuple(seen)
+
+
+def _label(path: str) -> str:
+    return path.split(".")[-1].replace("_", " ").capitalize()
+
+
+YES_NO = Kind.YES_NO
+DATE_LABELS = {
+    "aware_at": "Date the local authority became aware",
+    "notified_at": "Date notified",
+    "panel_told_at": "Date the national panel was told",
+    "date_of_death": "Date of death",
+    "meeting_held_at": "Date of the review meeting",
+    "panel_held_at": "Date of the overview panel",
+    "report_sent_at": "Date the final report was sent to the national panel",
+    "published_at": "Date published",
+}
+
+KNOWN: tuple[Group, ...] = (
+    Group(
+        "agencies",
+        "Agencies involved",
+        (
+            Spec(
+                "agencies",
+                "Agencies involved",
+                Kind.LINES,
+                "One agency a line, for example Northshire Police. Staff of an agency see a case "
+                "only when their agency is listed here.",
+            ),
+        ),
+    ),
+    Group("dates", "Key dates"),  # filled per definition with the date keys it reads
+    Group(
+        "criteria",
+        "Criteria",
+        tuple(
+            Spec(f"criteria.{q}", text[0].upper() + text[1:] + "?", YES_NO)
+            for q, text in QUESTIONS.items()
+        ),
+        intro="Record the answers. The board's chair makes the final decision.",
+    ),
+    Group(
+        "decision",
+        "Decision and rationale",
+        (
+            Spec(
+                "decision_rationale",
+                "Decision and rationale",
+                Kind.LONG_TEXT,
+                "What was decided and why, in words the family and the national panel would "
+                "understand.",
+            ),
+        ),
+    ),
+    Group(
+        "death",
+        "About the death",
+        (
+            Spec(
+                "age_at_death",
+                "Age at death, in years",
+                Kind.AMOUNT,
+                "For example 0.5 for six months.",
+            ),
+            Spec("stillbirth", "Was it a stillbirth?", YES_NO),
+            Spec("planned_termination", "Was it a planned termination of pregnancy?", YES_NO),
+            Spec("expected_death", "Was the death expected?", YES_NO),
+        ),
+    ),
+    Group(
+        "scoping",
+        "Scoping",
+        (
+            Spec(
+                "scoping.scale",
+                "Scale of the review",
+                Kind.TEXT,
+                "For example: a full review, or a proportionate review with one learning event.",
+            ),
+            Spec("scoping.method", "Method", Kind.LONG_TEXT, "How the review will be carried out."),
+        ),
+        intro="A proportionate approach: agree the scale and method before a lead is appointed.",
+    ),
+    Group(
+        "lead_reviewer",
+        "Lead reviewer",
+        (
+            Spec("lead_reviewer.name", "Name of the lead reviewer"),
+            Spec(
+                "lead_reviewer.organisations",
+                "Organisations the lead reviewer belongs to or has worked for",
+                Kind.LINES_OR_NONE,
+                "One a line. Leave empty if none. The lead must be independent of every agency "
+                "involved.",
+            ),
+        ),
+    ),
+    Group(
+        "cdr_review",
+        "Review meeting and overview panel",
+        (
+            Spec(
+                "information_complete",
+                "Information from every agency involved has been gathered",
+                Kind.CONFIRM,
+            ),
+            Spec("panel_outcome", "Outcome of the overview panel", Kind.LONG_TEXT),
+            Spec(
+                "modifiable_factors",
+                "Were modifiable factors identified?",
+                Kind.CHOICE,
+                choices=(
+                    ("yes", "Yes"),
+                    ("no", "No"),
+                    ("insufficient_information", "Insufficient information"),
+                ),
+            ),
+            Spec(
+                "national_database_submitted",
+                "The review has been submitted to the national child mortality database",
+                Kind.CONFIRM,
+            ),
+        ),
+    ),
+    Group(
+        "publication",
+        "Publication",
+        (
+            Spec("report_sent_at", DATE_LABELS["report_sent_at"], Kind.DATE),
+            Spec("board_response", "The board's response to the report", Kind.LONG_TEXT),
+            Spec(
+                "harm_check_confirmed",
+                "The report has been checked: it names no child and publishing it would not "
+                "harm a surviving child",
+                Kind.CONFIRM,
+            ),
+            Spec("publication_url", "Web address where the report is published", Kind.URL),
+            Spec(
+                "published_at",
+                DATE_LABELS["published_at"],
+                Kind.DATE,
+                "Leave empty to use the day it is published.",
+            ),
+            Spec(
+                "delay_reason", "Why publication is delayed (parallel proceedings)", Kind.LONG_TEXT
+            ),
+            Spec("not_published_reasons", "Reasons for not publishing", Kind.LONG_TEXT),
+        ),
+    ),
+)
+KNOWN_BY_ID = {g.id: g for g in KNOWN}
+
+
+def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
+    """The question for a key no group knows."""
+    for g in KNOWN:
+        for f in g.fields:
+            if f.path == path:
+                return f
+    if is_date:
+        return Spec(path, DATE_LABELS.get(path, _label(path)), Kind.DATE)
+    if is_confirm:
+        return Spec(path, f"{_label(path)}: confirmed", Kind.CONFIRM)
+    return Spec(path, _label(path), Kind.LONG_TEXT)
+
+
+__all__ = ["DATE_LABELS", "KNOWN", "KNOWN_BY_ID", "Group", "Kind", "Spec", "spec_for"]

@@ -1,0 +1,66 @@
+"""The use case: the board's annual report for one year, from the store's facts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workflow.core.roles import Actor
+from workflow.services import access
+from workflow.services.publication.policy import Step
+from workflow.services.reports import timeliness
+from workflow.services.reports.annual.figures import action_figures, learning_figures, year_themes
+from workflow.services.reports.annual.period import period_of
+from workflow.services.reports.annual.results import AnnualReport, ReportPeriod
+from workflow.services.reports.annual.reviews import Trail, decision_rows, review_rows
+
+if TYPE_CHECKING:
+    from workflow.services.cases import Service
+
+
+def annual(service: Service, actor: Actor | None, year: int, start_month: int = 1) -> AnnualReport:
+    """The annual report for the year from ``start_month`` (1: the calendar year). With an
+    actor, only the roles that see every case may read it; the command line reads it as the
+    system."""
+    if actor is not None:
+        access.require_role(actor, timeliness.REPORT_ROLES, "read the annual report")
+    period = period_of(year, start_month)
+    now = service.now()
+    calendar = service.calendar
+    today = calendar.local_date(now)
+    with service.store.read() as u:
+        defs = {row.key: d for row, d in service.definitions.latest(u)}
+        steps = u.reports.steps()
+        published = {s.case_id for s in steps if s.trigger == Step.PUBLISH}
+        trail = Trail(
+            defs,
+            {c.id: c for c in u.reports.cases()},
+            steps,
+            u.reports.publications(published),
+            period,
+            calendar,
+        )
+        actions = action_figures(u.reports.actions(), period, min(period.end, today))
+        learned = learning_figures(u.learning.deliveries_in(period.start, period.end))
+        themes = year_themes(u, calendar, period, defs)
+    reviews, publications = review_rows(trail)
+    return AnnualReport(
+        period=ReportPeriod(
+            year=period.year,
+            start_month=period.start_month,
+            label=period.label,
+            start=period.start,
+            end=period.end,
+            as_of=now,
+            complete=today > period.end,
+        ),
+        reviews=reviews,
+        publications=publications,
+        decisions=decision_rows(trail),
+        timeliness=[
+            row.model_dump(mode="json")
+            for row in timeliness.timeliness(service, None, period.start, period.end).deadlines
+        ],
+        actions=actions,
+        learning=learned,
+        themes=themes,
+    )
