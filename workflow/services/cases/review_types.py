@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from workflow.core.definition import Definition
+from workflow.core.definition import Definition, load
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.services.paging import Positive, QueryString
@@ -156,7 +156,7 @@ def publish_missing(service: Service, folder: Path, by: str = "workflow init") -
         known = {r.key for r in u.catalog.latest()}
         for path in catalog.definition_files(folder):
             text = path.read_text(encoding="utf-8")
-            if catalog.load(text, str(path)).key in known:
+            if load(text, str(path)).key in known:
                 continue
             row = catalog.publish(u, text, str(path), by, service.now())
             published.append(Published(key=row.key, version=row.version))
