@@ -12,7 +12,7 @@ from collections.abc import Collection
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.roles import Actor, Role
 from workflow.store.models.cases import Case
-from workflow.store.visibility import SEE_ALL, case_filter, scope_of
+from workflow.store.visibility import scope_of
 
 EDIT_DATA = {Role.REVIEWER.value, Role.CHAIR.value, Role.LEAD_REVIEWER.value}
 
@@ -40,8 +40,6 @@ def require_role(actor: Actor, allowed: Collection[str], doing: str) -> None:
 
 __all__ = [
     "EDIT_DATA",
-    "SEE_ALL",
-    "case_filter",
     "may_see",
     "require_role",
     "require_visible",
