@@ -16,7 +16,8 @@ from typing import Any
 from workflow.core.calendar import WorkingCalendar
 
 #: The review's records as a guard sees them: each kind (``findings``, ``actions``…) is a tuple
-#: of read-only mappings, shaped for the case by the records service (``workflow.services.records.guard_records``).
+#: of read-only mappings, shaped for the case by the records service
+#: (``workflow.services.records.guard_records``).
 Records = Mapping[str, Sequence[Mapping[str, Any]]]
 NO_RECORDS: Records = MappingProxyType({})
 
