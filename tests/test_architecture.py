@@ -59,10 +59,6 @@ ALLOWED: set[str] = {
     "workflow/core/definition/source.py:locate: complexity",
     "workflow/services/cases.py: module",
     "workflow/services/conversions.py:open_linked: length",
-    "workflow/services/demo.py: module",
-    "workflow/services/demo.py:_local_practice: length",
-    "workflow/services/demo.py:_notifiable: length",
-    "workflow/services/demo.py:_serious: length",
     "workflow/store/cases.py:_apply_deadline: length",
 }
 

@@ -223,6 +223,16 @@ def test_escalations_are_paged_by_key(
     assert third["next_after"] is None
 
 
+def test_unknown_query_parameters_are_ignored(
+    call: Call, agency_cases: dict[str, dict[str, Any]]
+) -> None:
+    r = call("chair", "get", "/escalations?open=true&utm_source=mail")
+    assert r.status_code == 200, r.json
+    assert len(r.json["items"]) == 2
+    bad = call("chair", "get", "/escalations?limit=0")
+    assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_input"
+
+
 def test_escalations_need_a_token(call: Call) -> None:
     r = call("", "get", "/escalations")
     assert r.status_code == 401

@@ -9,7 +9,7 @@ typed errors become status codes and the one error body in ``web.errors``. Every
 from __future__ import annotations
 
 from apiflask import APIBlueprint, APIFlask
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from web.api import API_PREFIX
 from web.api.auth import auth, current_actor, current_service
@@ -28,7 +28,10 @@ bp = APIBlueprint("api_time", __name__, url_prefix=API_PREFIX, enable_openapi=Tr
 
 
 class EscalationQuery(Command):
-    """Which escalations to list, and which page."""
+    """Which escalations to list, and which page. Unknown parameters are ignored, as they
+    always were: browsers, proxies and scripts add their own."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     open: bool = Field(False, description="true: only escalations nobody has acknowledged yet.")
     limit: int | None = Field(

@@ -24,6 +24,7 @@ from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
 from workflow.store.db import writing
 from workflow.store.deadlines import DeadlineRepository
+from workflow.store.demo import DemoRepository
 from workflow.store.escalations import EscalationRepository
 from workflow.store.learning import LearningRepository
 from workflow.store.notices import NoticeRepository
@@ -77,6 +78,18 @@ class Unit:
         return DocumentRepository(self._session)
 
     @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self._session)
+
+    @cached_property
+    def admin(self) -> AdminRepository:
+        return AdminRepository(self._session)
+
+    @cached_property
+    def demo(self) -> DemoRepository:
+        return DemoRepository(self._session)
+
+    @cached_property
     def deadlines(self) -> DeadlineRepository:
         return DeadlineRepository(self._session)
 
@@ -103,14 +116,6 @@ class Unit:
     @cached_property
     def dashboard(self) -> DashboardRepository:
         return DashboardRepository(self._session)
-
-    @cached_property
-    def accounts(self) -> AccountsRepository:
-        return AccountsRepository(self._session)
-
-    @cached_property
-    def admin(self) -> AdminRepository:
-        return AdminRepository(self._session)
 
 
 class Store:

@@ -6,18 +6,13 @@ draft not yet saved has no ``updated_by``, a skipped case no ``to_state``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
-from workflow.services.results import Command, Result
-
-# The restructure's shared ``Instant`` (workflow.services.results) replaces this when it lands.
-Instant = Annotated[
-    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
-]
+from workflow.services.results import Command, Instant, Result
 
 
 def absent() -> Any:

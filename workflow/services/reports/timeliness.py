@@ -80,9 +80,12 @@ class Timeliness(Result):
 
 
 class TimelinessQuery(Command):
-    """Which deadlines to count: one review type or all, due in a period (either end open)."""
+    """Which deadlines to count: one review type or all, due in a period (either end open).
+    Unknown query parameters are ignored, as they always were."""
 
-    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
 
     review_type: str | None = Field(None, description="One review type's key (default: all).")
     from_: date | None = Field(
