@@ -30,7 +30,7 @@ def _schema(kind: dict[str, Any]) -> Callable[[FieldSpec], dict[str, Any]]:
             out["enum"] = list(spec.values)
         if spec.doc:
             out["description"] = spec.doc
-        if not spec.required and kind.get("type") in ("string", "integer", "number"):
+        if not spec.required and kind.get("type") in ("string", "integer", "number", "array"):
             out["nullable"] = True
         return out
 
