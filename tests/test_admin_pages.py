@@ -64,8 +64,8 @@ def test_an_admin_edits_publishes_and_migrates_in_the_browser(
         {"source": LR_V2, "publish": "1"},
     )
     assert saved.status_code == 302 and saved.location.endswith(f"/admin/review-types/{LR}/migrate")
-    assert service.review_type(LR)["version"] == 2
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 1
+    assert service.review_type(LR).version == 2
+    assert service.get_case(reviewer, old.id).definition_version == 1
     migrate = page(c, f"/admin/review-types/{LR}/migrate")
     dry = submit(
         c,
@@ -75,8 +75,8 @@ def test_an_admin_edits_publishes_and_migrates_in_the_browser(
     )
     dry_html = dry.get_data(as_text=True)
     assert "Dry run: version 1 to 2" in text_of(dry_html)
-    assert old["reference"] in dry_html
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 1  # nothing yet
+    assert old.reference in dry_html
+    assert service.get_case(reviewer, old.id).definition_version == 1  # nothing yet
     applied = submit(
         c,
         dry_html,
@@ -84,7 +84,7 @@ def test_an_admin_edits_publishes_and_migrates_in_the_browser(
         {"from_version": "1", "to_version": "2", "apply": "1"},
     )
     assert "Applied: version 1 to 2" in text_of(applied.get_data(as_text=True))
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 2
+    assert service.get_case(reviewer, old.id).definition_version == 2
     actions = [e.action for e in audit.entries(service, Actor("ada", "admin"), LR)]
     assert actions[:4] == ["migration_applied", "published", "draft_saved", "draft_saved"]
 
@@ -109,4 +109,4 @@ def test_admin_pages_need_sign_in_and_their_form_token(admin_app: Any, service: 
         drop=("csrf_token",),
     )
     assert refused.status_code == 400
-    assert service.review_type(LR)["version"] == 1
+    assert service.review_type(LR).version == 1

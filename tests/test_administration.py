@@ -114,11 +114,11 @@ def open_lr(service: Service, reviewer: Actor, chair: Actor, lead: Actor, steps:
     ]
     for actor, trigger, data in path[:steps]:
         if trigger == "begin_findings":
-            involve(service, reviewer, case["id"])
-            case = service.get_case(reviewer, case["id"])
+            involve(service, reviewer, case.id)
+            case = service.get_case(reviewer, case.id)
         if trigger == "agree_findings":
-            case = find(service, lead, case["id"])
-        case = service.transition(actor, case["id"], trigger, case["version"], data=data)
+            case = find(service, lead, case.id)
+        case = service.transition(actor, case.id, trigger, case.version, data=data)
     return case
 
 
@@ -207,12 +207,12 @@ def test_publishing_pins_open_cases_and_new_cases_take_the_latest(
     assert drafts.publish_draft(service, admin, LR).model_dump() == {"key": LR, "version": 2}
     with pytest.raises(NotFound):  # publishing used the draft up
         drafts.discard_draft(service, admin, LR)
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 1
+    assert service.get_case(reviewer, old.id).definition_version == 1
     new = service.open_case(reviewer, LR, "Family B", {})
-    assert new["definition_version"] == 2
+    assert new.definition_version == 2
     # The old case still runs on version 1's rules: only the chair may sign off there.
-    assert service.review_type(LR)["version"] == 2
-    assert service.review_type(LR, 1)["source"] == LR_V1
+    assert service.review_type(LR).version == 2
+    assert service.review_type(LR, 1).source == LR_V1
     assert [v.version for v in review_types.versions(service, admin, LR)] == [1, 2]
 
 
@@ -287,13 +287,13 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
     with pytest.raises(InvalidInput, match="monitoring"):
         migrate(service, admin, 1, 2, {})  # 'monitoring' has no home in version 2
     state_map = {"monitoring": "monitoring_actions"}
-    before = {c: _state_of_things(service, c) for c in (in_findings["id"], monitoring["id"])}
+    before = {c: _state_of_things(service, c) for c in (in_findings.id, monitoring.id)}
     plan = migrate(service, admin, 1, 2, state_map)
     assert plan.dry_run is True
     assert {c: _state_of_things(service, c) for c in before} == before  # nothing changed
     by_id = {c.id: c for c in plan.cases}
-    assert by_id[monitoring["id"]].to_state == "monitoring_actions"
-    moved = [d.model_dump(mode="json") for d in by_id[in_findings["id"]].deadlines or ()]
+    assert by_id[monitoring.id].to_state == "monitoring_actions"
+    moved = [d.model_dump(mode="json") for d in by_id[in_findings.id].deadlines or ()]
     assert moved == [
         {
             "op": "move",
@@ -302,7 +302,7 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
             "due_date": "2027-03-30",
         }
     ]
-    assert "agree_findings" in (by_id[in_findings["id"]].blocked or {})
+    assert "agree_findings" in (by_id[in_findings.id].blocked or {})
     applied = migrate(
         service,
         admin,
@@ -317,13 +317,13 @@ def test_a_dry_run_and_the_applied_migration_agree_exactly(
         after = _state_of_things(service, planned.id)
         assert after["state"] == planned.to_state
         assert after["version"] == 2
-    assert _state_of_things(service, in_findings["id"])["deadlines"] == [
+    assert _state_of_things(service, in_findings.id)["deadlines"] == [
         ("completion", "pending", "2027-03-30")
     ]
-    events = service.events(admin, in_findings["id"])
-    assert events[-2]["kind"] == "migrated"
-    assert events[-2]["detail"]["state_map"] == state_map
-    assert events[-1]["kind"] == "deadline_moved"
+    events = service.events(admin, in_findings.id)
+    assert events[-2].kind == "migrated"
+    assert events[-2].detail["state_map"] == state_map
+    assert events[-1].kind == "deadline_moved"
     actions = [e.action for e in audit.entries(service, admin, LR)]
     assert actions[0] == "migration_applied"
 
@@ -335,28 +335,26 @@ def test_a_case_changed_since_the_dry_run_is_skipped_not_overwritten(
     chair: Actor,
     lead: Actor,
 ) -> None:
-    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
+    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4).id)
     service.publish(admin, LR_V2, expected_key=LR)
     plan = migrate(service, admin, 1, 2, {})
-    moved_on = service.transition(
-        lead, case["id"], "agree_findings", case["version"], data=FINDINGS
-    )
+    moved_on = service.transition(lead, case.id, "agree_findings", case.version, data=FINDINGS)
     result = migrate(
         service,
         admin,
         1,
         2,
         {},
-        cases=[{"id": case["id"], "version": plan.cases[0].version}],
+        cases=[{"id": case.id, "version": plan.cases[0].version}],
         dry_run=False,
     )
     [only] = result.cases
     assert only.outcome == "skipped" and "dry run" in (only.reason or "")
-    after = service.get_case(reviewer, case["id"])
-    assert (after["definition_version"], after["state"], after["version"]) == (
+    after = service.get_case(reviewer, case.id)
+    assert (after.definition_version, after.state, after.version) == (
         1,
         "action_plan",
-        moved_on["version"],
+        moved_on.version,
     )
 
 
@@ -367,10 +365,10 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
     chair: Actor,
     lead: Actor,
 ) -> None:
-    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4)["id"])
+    case = find(service, lead, open_lr(service, reviewer, chair, lead, steps=4).id)
     service.publish(admin, LR_V2, expected_key=LR)
     plan = migrate(service, admin, 1, 2, {})
-    cases = [{"id": case["id"], "version": plan.cases[0].version}]
+    cases = [{"id": case.id, "version": plan.cases[0].version}]
     outcomes: dict[str, Any] = {}
     barrier = threading.Barrier(2)
 
@@ -378,8 +376,8 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
         barrier.wait()
         try:
             outcomes["step"] = service.transition(
-                lead, case["id"], "agree_findings", case["version"], data=FINDINGS
-            )["state"]
+                lead, case.id, "agree_findings", case.version, data=FINDINGS
+            ).state
         except VersionConflict:
             outcomes["step"] = "conflict"
 
@@ -393,16 +391,16 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
         t.start()
     for t in threads:
         t.join()
-    after = service.get_case(reviewer, case["id"])
+    after = service.get_case(reviewer, case.id)
     # Exactly one of the two writers won; the other changed nothing.
     if outcomes["migration"] == "migrated":
         assert outcomes["step"] == "conflict"
-        assert (after["definition_version"], after["state"]) == (2, "findings")
+        assert (after.definition_version, after.state) == (2, "findings")
     else:
         assert outcomes["migration"] == "skipped"
         assert outcomes["step"] == "action_plan"
         assert (after["definition_version"], after["state"]) == (1, "action_plan")
-    assert after["version"] == case["version"] + 1
+    assert after.version == case.version + 1
 
 
 # -- export and publish on the command line -------------------------------------------------------
@@ -434,4 +432,4 @@ def test_export_and_publish_round_trip_on_the_command_line(
     refused = runner.invoke(cli, ["--config", str(config), "definitions", "publish", str(bad)])
     assert refused.exit_code == 1
     assert f"{bad}: states.orphaned: state 'orphaned' cannot be reached" in refused.stderr
-    assert service.review_type(LR)["version"] == 2
+    assert service.review_type(LR).version == 2

@@ -63,7 +63,7 @@ def opened(service: Service, clock: Clock, day: str, review_type: str, label: st
         f"{SENTINEL} ({label})",
         {"agencies": ["Police", "Health"], **CHILD},
     )
-    return int(case["id"])
+    return int(case.id)
 
 
 def force(service: Service, case_id: int, state: str) -> None:
@@ -76,7 +76,7 @@ def force(service: Service, case_id: int, state: str) -> None:
 
 
 def v(service: Service, case_id: int) -> int:
-    return int(service.get_case(CHAIR, case_id)["version"])
+    return int(service.get_case(CHAIR, case_id).version)
 
 
 def add(service: Service, case_id: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     # Learning products: a bulletin in March 2026; a thematic presentation in December 2026
     # and again in January 2027.
     at(clock, "2027-01-15")
-    refs = {k: service.get_case(CHAIR, i)["reference"] for k, i in ids.items()}
+    refs = {k: service.get_case(CHAIR, i).reference for k, i in ids.items()}
     learning.create_product(
         service,
         REVIEWER,
@@ -340,7 +340,7 @@ def test_reviews_opened_completed_published_by_type(service: Service, year: dict
     assert rows["learning_review"]["ended"] == [
         {"state": "declined", "label": "Not commissioned", "count": 1}
     ]
-    refs = {k: service.get_case(CHAIR, i)["reference"] for k, i in year.items()}
+    refs = {k: service.get_case(CHAIR, i).reference for k, i in year.items()}
     assert r["publications"] == [
         {
             "case": refs["scr1"],

@@ -52,12 +52,6 @@ CORE_MAY_IMPORT = {
     "workflow",
 }
 
-#: Places that break a size rule today, each to be split by the restructure (issue 10); the
-#: list only ever shrinks: an entry that no longer breaks its rule fails the test too.
-ALLOWED: set[str] = {
-    "workflow/core/definition/source.py:locate: complexity",
-}
-
 
 def _name(path: Path) -> str:
     return path.relative_to(REPO).as_posix()
@@ -82,14 +76,11 @@ def _offences() -> set[str]:
 
 
 def test_modules_and_functions_are_small() -> None:
-    offences = _offences()
-    new = sorted(offences - ALLOWED)
-    stale = sorted(ALLOWED - offences)
-    assert not new, (
+    offences = sorted(_offences())
+    assert not offences, (
         f"over {MAX_MODULE_LINES} lines a module, {MAX_FUNCTION_LINES} a function, or "
-        f"complexity worse than {WORST_GRADE}; split by job:\n" + "\n".join(new)
+        f"complexity worse than {WORST_GRADE}; split by job:\n" + "\n".join(offences)
     )
-    assert not stale, "these no longer break a rule; remove them from ALLOWED:\n" + "\n".join(stale)
 
 
 def _imports(path: Path) -> set[str]:

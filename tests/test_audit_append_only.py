@@ -21,8 +21,8 @@ def test_the_database_refuses_to_change_the_audit_trail(
     service: Service, reviewer: Actor, statement: str
 ) -> None:
     case = service.open_case(reviewer, "notifiable_incident", "Child A", {"aware_at": "2026-11-27"})
-    service.get_case(reviewer, case["id"])  # writes an access-log row
-    before = service.events(reviewer, case["id"])
+    service.get_case(reviewer, case.id)  # writes an access-log row
+    before = service.events(reviewer, case.id)
     with pytest.raises(DBAPIError, match="append-only"), service.db.begin() as conn:
-        conn.execute(text(statement), {"id": case["id"]})
-    assert service.events(reviewer, case["id"])[: len(before)] == before
+        conn.execute(text(statement), {"id": case.id})
+    assert service.events(reviewer, case.id)[: len(before)] == before

@@ -623,7 +623,7 @@ def test_demo_moves_on_a_case_left_part_way(run: Any, engine: Any) -> None:
     with Session(engine) as s:
         rows = s.exec(select(Case).where(Case.title == "Sibling group M")).all()
         total = s.exec(select(func.count()).select_from(Case)).one()
-    assert [(c.id, c.state) for c in rows] == [(part_way["id"], "no_longer_published")]
+    assert [(c.id, c.state) for c in rows] == [(part_way.id, "no_longer_published")]
     assert total == demo_board.expected_cases(
         Service(Store(engine), WorkingCalendar()), date(2026, 11, 30)
     )

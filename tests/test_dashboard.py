@@ -63,7 +63,7 @@ def test_each_list_pages_to_its_end_without_repeats(
 ) -> None:
     cases = [_incident(service, reviewer, date(2026, 11, 16 + i), ["Police"]) for i in range(8)]
     for case in cases[:4]:
-        _escalate(service, case["id"], ["chair"], 2)
+        _escalate(service, case.id, ["chair"], 2)
     who = chair if which == "escalations" else reviewer
     pages = _all_pages(service, who, which)
     seen = [ident for page in pages for ident in page]
@@ -77,8 +77,8 @@ def test_the_escalation_walk_is_bounded_and_carries_on_where_it_stopped(
     monkeypatch.setattr(read_model, "ESCALATION_BATCH", 4)
     monkeypatch.setattr(read_model, "ESCALATION_BATCHES", 2)
     case = _incident(service, reviewer, date(2026, 11, 26), ["Police"])
-    _escalate(service, case["id"], ["chair"], 2)  # the oldest two are the chair's
-    _escalate(service, case["id"], ["reviewer"], 12)  # then a dozen for someone else
+    _escalate(service, case.id, ["chair"], 2)  # the oldest two are the chair's
+    _escalate(service, case.id, ["reviewer"], 12)  # then a dozen for someone else
     first = dashboard.board(service, chair, dashboard.BoardQuery()).escalations
     # Two batches of four read none of the chair's: a short page that carries on.
     assert first.items == [] and first.next_after is not None

@@ -129,7 +129,7 @@ def agency_cases(
         for agency in ("Police", "Health")
     }
     fired = sweep(service, LATE)
-    assert sorted(f.case for f in fired) == sorted(c["reference"] for c in cases.values())
+    assert sorted(f.case for f in fired) == sorted(c.reference for c in cases.values())
     return cases
 
 
@@ -150,11 +150,11 @@ def test_agency_users_are_told_only_of_their_agencies_cases(
     for n in notices:
         esc = escalation_of_id(service, n.escalation_id or 0)
         by_case.setdefault(esc.case_id, []).append(n.recipient)
-    assert sorted(by_case[agency_cases["Police"]["id"]]) == ["carl", "pat"]
-    assert sorted(by_case[agency_cases["Health"]["id"]]) == ["carl", "hal"]
+    assert sorted(by_case[agency_cases["Police"].id]) == ["carl", "pat"]
+    assert sorted(by_case[agency_cases["Health"].id]) == ["carl", "hal"]
     assert {n.address for n in notices if n.recipient == "pat"} == {"pat@board.example"}
     assert all(
-        agency_cases["Police"]["reference"] in n.subject for n in notices if n.recipient == "pat"
+        agency_cases["Police"].reference in n.subject for n in notices if n.recipient == "pat"
     )
 
 
@@ -171,12 +171,10 @@ def escalation_of_id(service: Service, escalation_id: int) -> Escalation:
 def test_list_shows_the_escalations_of_the_cases_one_may_see(
     service: Service, agency_cases: dict[str, dict[str, Any]]
 ) -> None:
-    everything = escalations.list_escalations(service, actor("chair"))["items"]
-    assert sorted(i["case"] for i in everything) == sorted(
-        c["reference"] for c in agency_cases.values()
-    )
-    police = escalations.list_escalations(service, actor("police"))["items"]
-    assert [i["case"] for i in police] == [agency_cases["Police"]["reference"]]
+    everything = escalations.list_escalations(service, actor("chair")).items
+    assert sorted(i.case for i in everything) == sorted(c.reference for c in agency_cases.values())
+    police = escalations.list_escalations(service, actor("police")).items
+    assert [i.case for i in police] == [agency_cases["Police"].reference]
 
 
 def test_get_escalations_answers_the_contracts_shape(
@@ -198,11 +196,11 @@ def test_get_escalations_answers_the_contracts_shape(
 def test_open_true_leaves_out_acknowledged_ones(
     call: Call, service: Service, agency_cases: dict[str, dict[str, Any]]
 ) -> None:
-    esc = escalation_of(service, agency_cases["Police"]["id"])
+    esc = escalation_of(service, agency_cases["Police"].id)
     r = call("police", "post", f"/escalations/{esc.id}/acknowledge", json={"note": "on it"})
     assert r.status_code == 200, r.json
     open_items = call("chair", "get", "/escalations?open=true").json["items"]
-    assert [i["case"] for i in open_items] == [agency_cases["Health"]["reference"]]
+    assert [i["case"] for i in open_items] == [agency_cases["Health"].reference]
     every = call("chair", "get", "/escalations").json["items"]
     assert len(every) == 2
     acked = next(i for i in every if i["id"] == esc.id)
@@ -246,8 +244,8 @@ def test_a_role_told_acknowledges_once_and_it_is_audited(
     call: Call, service: Service, agency_cases: dict[str, dict[str, Any]], clock: Clock
 ) -> None:
     case = agency_cases["Police"]
-    esc = escalation_of(service, case["id"])
-    before = service.get_case(actor("chair"), case["id"])["version"]
+    esc = escalation_of(service, case.id)
+    before = service.get_case(actor("chair"), case.id).version
     clock.set("2027-03-01T10:15:00+00:00")
     r = call("chair", "post", f"/escalations/{esc.id}/acknowledge", json={"note": "Chasing."})
     assert r.status_code == 200, r.json
@@ -260,7 +258,7 @@ def test_a_role_told_acknowledges_once_and_it_is_audited(
         trail = list(
             s.exec(
                 select(Event).where(
-                    Event.case_id == case["id"], Event.kind == EventKind.ESCALATION_ACKNOWLEDGED
+                    Event.case_id == case.id, Event.kind == EventKind.ESCALATION_ACKNOWLEDGED
                 )
             )
         )
@@ -268,25 +266,25 @@ def test_a_role_told_acknowledges_once_and_it_is_audited(
         ("carl", "chair", "Chasing.", esc.id)
     ]
     # It is the trail that records it; the case itself is not changed.
-    assert service.get_case(actor("chair"), case["id"])["version"] == before
+    assert service.get_case(actor("chair"), case.id).version == before
 
 
 def test_a_role_not_told_may_not_acknowledge(
     call: Call, service: Service, agency_cases: dict[str, dict[str, Any]]
 ) -> None:
-    esc = escalation_of(service, agency_cases["Police"]["id"])
+    esc = escalation_of(service, agency_cases["Police"].id)
     for who in ("reviewer", "admin"):
         r = call(who, "post", f"/escalations/{esc.id}/acknowledge", json={})
         assert r.status_code == 403, r.json
         assert r.json["error"]["code"] == "forbidden"
         assert "agency and chair" in r.json["error"]["message"]
-    assert escalation_of(service, agency_cases["Police"]["id"]).acknowledged_at is None
+    assert escalation_of(service, agency_cases["Police"].id).acknowledged_at is None
 
 
 def test_an_agency_user_cannot_acknowledge_another_agencys_escalation(
     call: Call, service: Service, agency_cases: dict[str, dict[str, Any]]
 ) -> None:
-    esc = escalation_of(service, agency_cases["Health"]["id"])
+    esc = escalation_of(service, agency_cases["Health"].id)
     r = call("police", "post", f"/escalations/{esc.id}/acknowledge", json={})
     assert r.status_code == 404
     assert r.json["error"]["code"] == "not_found"
@@ -296,7 +294,7 @@ def test_an_agency_user_cannot_acknowledge_another_agencys_escalation(
 def test_acknowledge_use_case_errors(
     service: Service, agency_cases: dict[str, dict[str, Any]]
 ) -> None:
-    esc = escalation_of(service, agency_cases["Health"]["id"])
+    esc = escalation_of(service, agency_cases["Health"].id)
     with pytest.raises(PermissionDenied):
         escalations.acknowledge(service, actor("reviewer"), esc.id or 0)
     with pytest.raises(NotFound):
@@ -304,7 +302,7 @@ def test_acknowledge_use_case_errors(
     view = escalations.acknowledge(
         service, actor("health"), esc.id or 0, Acknowledgement(note="done")
     )
-    assert view["acknowledged_by"] == "hal"
+    assert view.acknowledged_by == "hal"
 
 
 def test_the_endpoints_are_in_the_openapi_document(call: Call, client: FlaskClient) -> None:

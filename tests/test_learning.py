@@ -30,7 +30,7 @@ THEMES = ("Neglect", "Information sharing", "Domestic abuse")
 
 def add(service: Service, case_id: int, kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """A record added through the records use case, as the reviewer."""
-    v = service.get_case(REVIEWER, case_id)["version"]
+    v = service.get_case(REVIEWER, case_id).version
     command = records.AddRecord.of(case_id, kind, body, v)
     return records.add_record(service, REVIEWER, command).model_dump(mode="json")
 
@@ -67,13 +67,13 @@ def seed(service: Service, clock: Clock) -> Board:
     d = open_review(service, "serious_case_review", "Child D", ["Police"])
     police = add(
         service,
-        a["id"],
+        a.id,
         "contributions",
         {"agency": "Police", "kind": "chronology", "due_date": "2026-12-14"},
     )
     add(
         service,
-        a["id"],
+        a.id,
         "findings",
         {
             "what_happened": "The police referral was not shared with health.",
@@ -85,7 +85,7 @@ def seed(service: Service, clock: Clock) -> Board:
     )
     add(
         service,
-        a["id"],
+        a.id,
         "findings",
         {
             "what_happened": "The health visitor shared concerns the same day.",
@@ -96,7 +96,7 @@ def seed(service: Service, clock: Clock) -> Board:
     )
     add(
         service,
-        a["id"],
+        a.id,
         "actions",
         {
             "finding": 1,
@@ -107,13 +107,13 @@ def seed(service: Service, clock: Clock) -> Board:
     )
     add(
         service,
-        b["id"],
+        b.id,
         "contributions",
         {"agency": "Social Care", "kind": "agency_report", "due_date": "2026-12-14"},
     )
     add(
         service,
-        b["id"],
+        b.id,
         "findings",
         {
             "what_happened": "Home conditions",
@@ -124,7 +124,7 @@ def seed(service: Service, clock: Clock) -> Board:
     )
     add(
         service,
-        d["id"],
+        d.id,
         "findings",
         {
             "what_happened": "Incident",
@@ -137,7 +137,7 @@ def seed(service: Service, clock: Clock) -> Board:
     c = open_review(service, "learning_review", "Child C", ["Education"])
     add(
         service,
-        c["id"],
+        c.id,
         "findings",
         {
             "what_happened": "The school noticed weight loss and acted.",
@@ -146,8 +146,8 @@ def seed(service: Service, clock: Clock) -> Board:
             "themes": ["Neglect"],
         },
     )
-    ids = {x["reference"]: int(x["id"]) for x in (a, b, c, d)}
-    return Board(a["reference"], b["reference"], c["reference"], d["reference"], ids)
+    ids = {x.reference: int(x.id) for x in (a, b, c, d)}
+    return Board(a.reference, b.reference, c.reference, d.reference, ids)
 
 
 @pytest.fixture

@@ -342,21 +342,21 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 27), ["Police"])
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}/record/decision").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}/record/decision").get_data(as_text=True)
     response = submit(
         c, page, "record-form", {"decision_rationale": "Because."}, drop=("csrf_token",)
     )
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
-    assert service.get_case(people["rita"], case["id"])["version"] == case["version"]
+    assert service.get_case(people["rita"], case.id).version == case.version
     # a forged token is refused too
     response = submit(
         c, page, "record-form", {"decision_rationale": "Because.", "csrf_token": "forged"}
     )
     assert response.status_code == 400
     # each step's form carries it as well
-    service.update_data(people["rita"], case["id"], {"criteria": CRITERIA_MET}, case["version"])
-    case_page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    service.update_data(people["rita"], case.id, {"criteria": CRITERIA_MET}, case.version)
+    case_page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     form = find_form(case_page, "/steps/notify")
     assert any(name.endswith("csrf_token") and value for name, value in form["fields"])
     response = submit(c, case_page, "/steps/notify", drop=("step-notify-csrf_token",))
@@ -476,21 +476,21 @@ def test_agency_users_see_only_their_agencies_cases(
     police = open_incident(service, people["rita"], date(2026, 11, 27), ["Police"], "Police case")
     health = open_incident(service, people["rita"], date(2026, 11, 27), ["Health"], "Health case")
     c = as_user(app, "pat")
-    assert c.get(f"/cases/{police['id']}").status_code == 200
+    assert c.get(f"/cases/{police.id}").status_code == 200
     for url in (
-        f"/cases/{health['id']}",
-        f"/cases/{health['id']}/record/agencies",
-        f"/cases/new/notifiable_incident?from={health['id']}",
-        f"/cases/find?reference={health['reference']}",
-        f"/cases/{health['id'] + 1000}",
+        f"/cases/{health.id}",
+        f"/cases/{health.id}/record/agencies",
+        f"/cases/new/notifiable_incident?from={health.id}",
+        f"/cases/find?reference={health.reference}",
+        f"/cases/{health.id + 1000}",
     ):
         response = c.get(url)
         assert response.status_code in (404, 403), url
         assert "Health case" not in response.get_data(as_text=True)
-    assert c.get(f"/cases/{health['id']}").status_code == 404
-    token = _token(c.get(f"/cases/{police['id']}").get_data(as_text=True))
+    assert c.get(f"/cases/{health.id}").status_code == 404
+    token = _token(c.get(f"/cases/{police.id}").get_data(as_text=True))
     response = c.post(
-        f"/cases/{health['id']}/steps/notify",
+        f"/cases/{health.id}/steps/notify",
         data={"step-notify-csrf_token": token, "step-notify-expected_version": "1"},
     )
     assert response.status_code == 404
@@ -499,10 +499,10 @@ def test_agency_users_see_only_their_agencies_cases(
     assert "Police case" in listing and "Health case" not in listing
     assert "Police case" in dash and "Health case" not in dash  # its deadline, not the other's
     # reading is allowed, changing is not
-    assert c.get(f"/cases/{police['id']}/record/agencies").status_code == 403
+    assert c.get(f"/cases/{police.id}/record/agencies").status_code == 403
     assert (
         "Change"
-        not in text_of(c.get(f"/cases/{police['id']}").get_data(as_text=True))
+        not in text_of(c.get(f"/cases/{police.id}").get_data(as_text=True))
         .split("Case details")[1]
         .split("Linked cases")[0]
     )
@@ -516,21 +516,21 @@ def test_a_blocked_step_says_why_and_links_to_the_form_that_fixes_it(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     block = page.split('id="step-notify"')[1].split('class="app-step')[0]
     assert "disabled" in block
     assert "You cannot do this yet" in block
     assert "is abuse or neglect known or suspected?" in block
-    assert f'href="/cases/{case["id"]}/record/criteria"' in block
+    assert f'href="/cases/{case.id}/record/criteria"' in block
     # posting it anyway (say, from an old page) is refused with the same reasons
     response = (
         submit(c, page, "/steps/notify")
         if "/steps/notify" in page
         else c.post(
-            f"/cases/{case['id']}/steps/notify",
+            f"/cases/{case.id}/steps/notify",
             data={
                 "step-notify-csrf_token": _token(page),
-                "step-notify-expected_version": str(case["version"]),
+                "step-notify-expected_version": str(case.version),
             },
         )
     )
@@ -546,7 +546,7 @@ def test_record_criteria_then_notify_then_see_the_timeline(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    record = c.get(f"/cases/{case['id']}/record/criteria").get_data(as_text=True)
+    record = c.get(f"/cases/{case.id}/record/criteria").get_data(as_text=True)
     assert "Is abuse or neglect known or suspected?" in record
     response = submit(
         c,
@@ -562,7 +562,7 @@ def test_record_criteria_then_notify_then_see_the_timeline(
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("#group-criteria")
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Saved: Criteria." in page
     notify = find_form(page, "/steps/notify")
     assert notify  # allowed now: a real button in a form
@@ -570,37 +570,37 @@ def test_record_criteria_then_notify_then_see_the_timeline(
         c, page, "/steps/notify", {"step-notify-note": "Sent to Ofsted by secure email."}
     )
     assert response.status_code == 302
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     assert state_of(page) == "Notified"
     timeline = text_of(page.split('data-testid="timeline"')[1])
     assert "Record notification to Ofsted and the board: from Referral to Notified" in timeline
     assert "Sent to Ofsted by secure email." in timeline
     assert "Deadline met: Notify Ofsted and the board" in timeline
     assert "by rita (reviewer)" in timeline
-    stored = service.get_case(people["rita"], case["id"])
-    assert stored["data"]["criteria"] == {
+    stored = service.get_case(people["rita"], case.id)
+    assert stored.data["criteria"] == {
         "abuse_or_neglect": True,
         "child_died": False,
         "seriously_harmed": True,
         "looked_after_child": False,
         "regulated_setting": False,
     }
-    assert stored["data"]["notified_at"] == "2026-11-30"
+    assert stored.data["notified_at"] == "2026-11-30"
 
 
 def test_a_step_records_the_date_given_instead_of_today(
     app: Any, service: Service, people: dict[str, Actor]
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
-    service.update_data(people["rita"], case["id"], {"criteria": CRITERIA_MET}, case["version"])
+    service.update_data(people["rita"], case.id, {"criteria": CRITERIA_MET}, case.version)
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     bad = submit(c, page, "/steps/notify", {"step-notify-notified_at": ["1", "12", "2026"]})
     assert bad.status_code == 422  # in the future
     assert "in the future" in bad.get_data(as_text=True)
     ok = submit(c, page, "/steps/notify", {"step-notify-notified_at": when(date(2026, 11, 27))})
     assert ok.status_code == 302
-    assert service.get_case(people["rita"], case["id"])["data"]["notified_at"] == "2026-11-27"
+    assert service.get_case(people["rita"], case.id).data["notified_at"] == "2026-11-27"
 
 
 @pytest.mark.parametrize(
@@ -622,19 +622,19 @@ def test_recording_rejects_bad_input_beside_the_field_and_stores_nothing(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}/record/{group}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}/record/{group}").get_data(as_text=True)
     response = submit(c, page, "record-form", values)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in field_error(html, field)
     assert f'href="#{field}-day"' in html
-    assert service.get_case(people["rita"], case["id"])["version"] == case["version"]
+    assert service.get_case(people["rita"], case.id).version == case.version
 
 
 def test_a_bad_web_address_is_refused(app: Any, service: Service, people: dict[str, Actor]) -> None:
     case = service.open_case(people["carl"], "serious_case_review", "Child C", {})
     c = as_user(app, "carl")
-    page = c.get(f"/cases/{case['id']}/record/publication").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}/record/publication").get_data(as_text=True)
     response = submit(
         c,
         page,
@@ -643,7 +643,7 @@ def test_a_bad_web_address_is_refused(app: Any, service: Service, people: dict[s
     )
     assert response.status_code == 400
     assert "in the right format" in field_error(response.get_data(as_text=True), "publication_url")
-    assert service.get_case(people["carl"], case["id"])["data"] == {}
+    assert service.get_case(people["carl"], case.id).data == {}
 
 
 def test_a_conflicting_edit_shows_the_current_values_and_never_overwrites_silently(
@@ -651,10 +651,10 @@ def test_a_conflicting_edit_shows_the_current_values_and_never_overwrites_silent
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}/record/decision").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}/record/decision").get_data(as_text=True)
     # meanwhile the chair records a rationale on another page
     chair = as_user(app, "carl")
-    other = chair.get(f"/cases/{case['id']}/record/decision").get_data(as_text=True)
+    other = chair.get(f"/cases/{case.id}/record/decision").get_data(as_text=True)
     assert (
         submit(chair, other, "record-form", {"decision_rationale": "The chair's view."}).status_code
         == 302
@@ -667,33 +667,26 @@ def test_a_conflicting_edit_shows_the_current_values_and_never_overwrites_silent
     assert "The chair's view." in conflict and "by carl" in conflict
     assert "Rita&#39;s view." in html or "Rita's view." in html  # her text is kept in the form
     assert (
-        service.get_case(people["rita"], case["id"])["data"]["decision_rationale"]
-        == "The chair's view."
+        service.get_case(people["rita"], case.id).data["decision_rationale"] == "The chair's view."
     )
     # saving again, having seen the other change, replaces it on purpose
     again = submit(c, html, "record-form")
     assert again.status_code == 302
-    assert (
-        service.get_case(people["rita"], case["id"])["data"]["decision_rationale"] == "Rita's view."
-    )
+    assert service.get_case(people["rita"], case.id).data["decision_rationale"] == "Rita's view."
 
 
 def test_a_step_on_a_stale_page_is_refused_and_the_page_shows_the_case_as_it_is(
     app: Any, service: Service, people: dict[str, Actor]
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
-    case = service.update_data(
-        people["rita"], case["id"], {"criteria": CRITERIA_MET}, case["version"]
-    )
+    case = service.update_data(people["rita"], case.id, {"criteria": CRITERIA_MET}, case.version)
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
-    service.update_data(
-        people["carl"], case["id"], {"agencies": ["Police", "Health"]}, case["version"]
-    )
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
+    service.update_data(people["carl"], case.id, {"agencies": ["Police", "Health"]}, case.version)
     response = submit(c, page, "/steps/notify")
     assert response.status_code == 409
     assert "Someone else changed this case" in response.get_data(as_text=True)
-    assert service.get_case(people["rita"], case["id"])["state"] == "referral"
+    assert service.get_case(people["rita"], case.id).state == "referral"
 
 
 def test_the_case_page_shows_stages_diagram_and_linked_cases(
@@ -701,7 +694,7 @@ def test_the_case_page_shows_stages_diagram_and_linked_cases(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    page = c.get(f"/cases/{case['id']}").get_data(as_text=True)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
     stages = page.split('data-testid="stages">')[1].split("</ol>")[0]
     assert 'aria-current="step"' in stages and "Current stage" in stages
     assert text_of(stages).startswith("Referral")
@@ -715,16 +708,16 @@ def test_the_case_page_shows_stages_diagram_and_linked_cases(
     assert "/static/mermaid/mermaid.min.js" in page
     assert "https://" not in page.split("<body")[0]  # nothing from a CDN
     # open a review from the incident: prefilled, and linked when the service records links
-    choose = c.get(f"/cases/new?from={case['id']}").get_data(as_text=True)
-    assert f"/cases/new/serious_case_review?from={case['id']}" in choose
-    form = c.get(f"/cases/new/serious_case_review?from={case['id']}").get_data(as_text=True)
+    choose = c.get(f"/cases/new?from={case.id}").get_data(as_text=True)
+    assert f"/cases/new/serious_case_review?from={case.id}" in choose
+    form = c.get(f"/cases/new/serious_case_review?from={case.id}").get_data(as_text=True)
     assert 'value="Child A"' in form
     response = submit(c, form, "open-form")
     assert response.status_code == 302
     review = c.get(response.headers["Location"]).get_data(as_text=True)
     assert "Serious case review" in review
     review_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert service.get_case(people["rita"], review_id)["data"]["agencies"] == ["Police"]
+    assert service.get_case(people["rita"], review_id).data["agencies"] == ["Police"]
     with Session(service.db) as s:
         linked = s.get(Case, review_id)
         assert linked is not None
@@ -778,7 +771,7 @@ def test_every_page_hangs_under_the_one_parent_and_keeps_its_rules(
     }
     assert endpoints and all(e.startswith("pages.") for e in endpoints), sorted(endpoints)
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
-    urls = (*CHILD_PAGES, f"/cases/{case['id']}", f"/cases/{case['id']}/records/findings")
+    urls = (*CHILD_PAGES, f"/cases/{case.id}", f"/cases/{case.id}/records/findings")
     anonymous = app.test_client()
     for url in urls:
         asked = anonymous.get(url)
@@ -830,12 +823,12 @@ def test_unknown_group_or_case_is_a_page_not_found(
 ) -> None:
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
     c = as_user(app, "rita")
-    response = c.get(f"/cases/{case['id']}/record/no_such_group")
+    response = c.get(f"/cases/{case.id}/record/no_such_group")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
     assert (
-        c.get(f"/cases/find?reference={case['reference'].lower()}").headers["Location"]
-        == f"/cases/{case['id']}"
+        c.get(f"/cases/find?reference={case.reference.lower()}").headers["Location"]
+        == f"/cases/{case.id}"
     )
     assert c.get("/cases/find?reference=NI-1999-000000").status_code == 404
 
@@ -859,7 +852,7 @@ def test_dashboard_lists_deadlines_with_working_days_left_and_overdue(
     assert "5 working days left" in deadlines
     action = text_of(page.split('data-testid="needing-action"')[1].split("</table>")[0])
     for case in (soon, late, later):
-        assert case["reference"] in action
+        assert case.reference in action
     assert "Record notification to Ofsted and the board" in action
     # filters
     filtered = c.get("/?review_type=notifiable_incident&state=referral&agency=health").get_data(
@@ -877,9 +870,9 @@ def test_dashboard_pages_cases_with_keyset_links(
     app: Any, service: Service, people: dict[str, Actor]
 ) -> None:
     refs = [
-        open_incident(service, people["rita"], date(2026, 11, 26), ["Police"], f"Case {i}")[
-            "reference"
-        ]
+        open_incident(
+            service, people["rita"], date(2026, 11, 26), ["Police"], f"Case {i}"
+        ).reference
         for i in range(23)
     ]
     c = as_user(app, "rita")
@@ -903,7 +896,7 @@ def test_dashboard_pages_deadlines_soonest_first(
     # 23 deadlines: due 23 November (overdue) to 3 December, a few on each day.
     days = [date(2026, 11, 16) + timedelta(days=i % 10) for i in range(23)]
     refs = {
-        open_incident(service, people["rita"], day, ["Police"], f"Case {i}")["reference"]: day
+        open_incident(service, people["rita"], day, ["Police"], f"Case {i}").reference: day
         for i, day in enumerate(days)
     }
     c = as_user(app, "rita")
@@ -929,7 +922,7 @@ def test_dashboard_shows_open_escalations_for_the_role(
     with unit_of_work(service.db) as s:
         s.add(
             Escalation(
-                case_id=case["id"],
+                case_id=case.id,
                 deadline_name="notification",
                 reason="Notify Ofsted and the board was due by 3 December 2026.",
                 to_roles=["chair"],
@@ -938,7 +931,7 @@ def test_dashboard_shows_open_escalations_for_the_role(
         )
         s.add(
             Escalation(
-                case_id=case["id"],
+                case_id=case.id,
                 deadline_name="stall",
                 reason="Already dealt with.",
                 to_roles=["chair"],
@@ -967,7 +960,7 @@ def test_dashboard_shows_open_escalations_for_the_role(
     assert "Acknowledged the escalation on" in page
     assert "was due by 3 December 2026" not in text_of(page)
     timeline = (
-        carl.get(f"/cases/{case['id']}").get_data(as_text=True).split('data-testid="timeline"')[1]
+        carl.get(f"/cases/{case.id}").get_data(as_text=True).split('data-testid="timeline"')[1]
     )
     assert "Escalation acknowledged" in text_of(timeline) and "by carl (chair)" in text_of(timeline)
     reviewer = text_of(as_user(app, "rita").get("/").get_data(as_text=True))
@@ -1286,9 +1279,9 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert "Appointed at the board meeting." in timeline
     stored = service.get_case(Actor("carl", "chair"), case_id)
     chair = Actor("carl", "chair")
-    findings = records.list_records(service, chair, case_id, "findings")["items"]
-    assert [f["kind"] for f in findings] == ["problem", "good_practice"]
-    assert findings[0]["sources"] == [chronology]
+    findings = records.list_records(service, chair, case_id, "findings").items
+    assert [f.kind for f in findings] == ["problem", "good_practice"]
+    assert findings[0].sources == [chronology]
     (done,) = records.list_records(service, chair, case_id, "actions").model_dump(mode="json")[
         "items"
     ]
@@ -1299,7 +1292,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
         "status": "done",
     }
     assert done["impact_evidence"] == "Audit shows referrals shared within a day."
-    assert stored["data"]["published_at"] == "2026-12-04"
+    assert stored.data["published_at"] == "2026-12-04"
 
 
 def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key_it_reads(
@@ -1309,15 +1302,15 @@ def test_every_shipped_review_type_opens_from_its_form_with_a_form_for_every_key
 
     c = as_user(app, "carl")
     for t in service.review_types():
-        d = service.definition(t["key"])
+        d = service.definition(t.key)
         lay = layout(d)
         reads, _ = definition_reads(d)
         for path in reads:
             if not path.startswith("records."):  # the records have pages of their own
                 assert lay.group_for(path) is not None, (t["key"], path)
         # open it from its form, answering every question the form asks
-        page = c.get(f"/cases/new/{t['key']}").get_data(as_text=True)
-        values: dict[str, Any] = {"title": f"A {t['key']}"}
+        page = c.get(f"/cases/new/{t.key}").get_data(as_text=True)
+        values: dict[str, Any] = {"title": f"A {t.key}"}
         for name, _ in find_form(page, "open-form")["fields"]:
             if name.startswith("data__"):
                 spec = lay.spec(name.removeprefix("data__").replace("__", "."))
@@ -1340,10 +1333,10 @@ def test_reading_a_case_page_is_audited(
     from workflow.store.models.cases import AccessLog
 
     case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
-    as_user(app, "pat").get(f"/cases/{case['id']}")
+    as_user(app, "pat").get(f"/cases/{case.id}")
     with Session(service.db) as s:
         reads = s.exec(
-            select(AccessLog).where(AccessLog.case_id == case["id"], AccessLog.actor == "pat")
+            select(AccessLog).where(AccessLog.case_id == case.id, AccessLog.actor == "pat")
         ).all()
     assert reads
 
@@ -1370,10 +1363,10 @@ def _review_with_plan(service: Service, people: dict[str, Actor]) -> dict[str, A
     case = service.open_case(
         reviewer, "serious_case_review", "Child F", {"agencies": ["Police", "Health"]}
     )
-    cid = case["id"]
+    cid = case.id
 
     def add(kind: str, /, **fields: Any) -> dict[str, Any]:
-        version = service.get_case(reviewer, cid)["version"]
+        version = service.get_case(reviewer, cid).version
         command = records.AddRecord.of(cid, kind, fields, version)
         return records.add_record(service, reviewer, command).model_dump(mode="json")
 
@@ -1430,8 +1423,8 @@ def test_an_agency_user_sees_and_updates_only_their_own_records_on_the_pages(
         made["police_action"]["id"],
         {"status": "done", "completion_evidence": "Checks in place", "impact_evidence": "Audit"},
     )
-    stored = records.list_records(service, people["rita"], cid, "actions")["items"]
-    assert [(a["owner_agency"], a["status"]) for a in stored] == [
+    stored = records.list_records(service, people["rita"], cid, "actions").items
+    assert [(a.owner_agency, a.status) for a in stored] == [
         ("Police", "done"),
         ("Health", "open"),
     ]
@@ -1479,7 +1472,7 @@ def test_a_record_form_shows_each_problem_beside_its_field(
     assert field_error(html, "waived_reason") == (
         "If waived, why: record why the contribution is waived"
     )
-    assert len(records.list_records(service, people["rita"], cid, "contributions")["items"]) == 2
+    assert len(records.list_records(service, people["rita"], cid, "contributions").items) == 2
     # Nothing given: each required field says what to enter.
     response = submit(rita.client, form, "record-form", {})
     html = response.get_data(as_text=True)
@@ -1493,7 +1486,7 @@ def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
     cid = made["id"]
     rita = Browser(app, "rita")
     stale = rita.get(f"/cases/{cid}/records/family-members")
-    version = service.get_case(people["rita"], cid)["version"]
+    version = service.get_case(people["rita"], cid).version
     command = records.AddRecord.of(
         cid, "panel_members", {"name": "Ruth", "agency": "Health"}, version
     )
@@ -1503,10 +1496,10 @@ def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
     assert "Someone else changed this case" in response.get_data(as_text=True)
     response = submit(rita.client, stale, f"remove-{made['mother']['id']}")
     assert response.status_code == 302
-    assert len(records.list_records(service, people["rita"], cid, "family_members")["items"]) == 1
+    assert len(records.list_records(service, people["rita"], cid, "family_members").items) == 1
     fresh = rita.get(f"/cases/{cid}/records/family-members")
     assert submit(rita.client, fresh, f"remove-{made['mother']['id']}").status_code == 302
-    assert records.list_records(service, people["rita"], cid, "family_members")["items"] == []
+    assert records.list_records(service, people["rita"], cid, "family_members").items == []
     timeline = text_of(rita.get(f"/cases/{cid}").split('data-testid="timeline"')[1])
     assert "Removed family member" in timeline and "Added finding 1" in timeline
     assert "Mrs Example" not in timeline

@@ -60,20 +60,20 @@ def put_in_publication(
     findings recorded through the records use cases."""
     case = service.open_case(reviewer, review_type, title, {"agencies": ["Police", "Health"]})
     for i in range(findings):
-        version = service.get_case(reviewer, case["id"])["version"]
+        version = service.get_case(reviewer, case.id).version
         body = {"what_happened": f"Finding {i + 1}", "why": "Because", "kind": "problem"}
-        command = records.AddRecord.of(case["id"], "findings", body, version)
+        command = records.AddRecord.of(case.id, "findings", body, version)
         records.add_record(service, reviewer, command)
     with unit_of_work(service.db) as s:
-        row = s.get(Case, case["id"])
+        row = s.get(Case, case.id)
         assert row is not None
         row.state = "publication"
         s.add(row)
-    return int(case["id"])
+    return int(case.id)
 
 
 def version(service: Service, actor: Actor, case_id: int) -> int:
-    return int(service.get_case(actor, case_id)["version"])
+    return int(service.get_case(actor, case_id).version)
 
 
 def respond(
@@ -155,9 +155,9 @@ def test_publication_is_refused_with_every_reason_until_each_is_met(
 
     clock.set("2026-12-04T09:00:00+00:00")  # a week after the copies went
     case = publish(service, chair, case_id)
-    assert case["state"] == "published"
-    assert case["data"]["published_at"] == "2026-12-04"
-    assert case["data"]["publication_url"] == URL
+    assert case.state == "published"
+    assert case.data["published_at"] == "2026-12-04"
+    assert case.data["publication_url"] == URL
 
 
 def test_a_refused_publication_changes_nothing(
@@ -168,10 +168,10 @@ def test_a_refused_publication_changes_nothing(
     with pytest.raises(TransitionBlocked):
         publish(service, chair, case_id)
     after = service.get_case(chair, case_id)
-    assert (after["state"], after["version"], after["data"]) == (
-        before["state"],
-        before["version"],
-        before["data"],
+    assert (after.state, after.version, after.data) == (
+        before.state,
+        before.version,
+        before.data,
     )
 
 
@@ -223,10 +223,10 @@ def test_only_the_chair_confirms_the_harm_check(
     with pytest.raises(PermissionDenied):
         confirm_harm_check(service, reviewer, case_id)
     case = confirm_harm_check(service, chair, case_id)
-    assert case["data"]["harm_check_confirmed"] is True
-    assert case["data"]["harm_check"] == {"confirmed_by": "carl", "confirmed_on": "2026-11-30"}
+    assert case.data["harm_check_confirmed"] is True
+    assert case.data["harm_check"] == {"confirmed_by": "carl", "confirmed_on": "2026-11-30"}
     events = service.events(chair, case_id)
-    assert "unlikely to harm any child or vulnerable adult" in events[-1]["note"]
+    assert "unlikely to harm any child or vulnerable adult" in events[-1].note
 
 
 # -- the board's response -----------------------------------------------------------------------
@@ -291,7 +291,7 @@ def test_the_board_response_is_structured_and_names_real_findings(
             "findings_not_accepted": [{"number": 2, "reason": "Out of scope"}],
         },
     )
-    assert case["data"]["board_response"] == {
+    assert case.data["board_response"] == {
         "findings_accepted": [1],
         "findings_not_accepted": [{"number": 2, "reason": "Out of scope"}],
         "priorities": RESPONSE["priorities"],
@@ -331,14 +331,14 @@ def test_published_report_becomes_no_longer_published_when_the_period_ends(
 ) -> None:
     case_id = ready_to_publish(service, clock, reviewer, chair)
     case = publish(service, chair, case_id)
-    assert (case["state"], case["data"]["published_at"]) == ("published", "2026-12-07")
-    (website,) = [d for d in case["deadlines"] if d["name"] == "website"]
+    assert (case.state, case.data["published_at"]) == ("published", "2026-12-07")
+    (website,) = [d for d in case.deadlines if d.name == "website"]
     assert (website.due_date, website.status) == (date(2027, 12, 7), "pending")
 
     # The last day of the twelve months: the report stays up.
     clock.set("2027-12-07T23:59:00+00:00")
     assert sweep(service) == []
-    assert service.get_case(chair, case_id)["state"] == "published"
+    assert service.get_case(chair, case_id).state == "published"
 
     # The period is over at the end of that day (London): the scheduler takes it down.
     clock.set("2027-12-08T00:00:00+00:00")
@@ -347,15 +347,15 @@ def test_published_report_becomes_no_longer_published_when_the_period_ends(
         ("website", FireOutcome.FIRED, "withdraw")
     ]
     case = service.get_case(chair, case_id)
-    assert (case["state"], case["state_label"]) == (
+    assert (case.state, case.state_label) == (
         "no_longer_published",
         "No longer published (available on request)",
     )
-    assert case["final"] is True
+    assert case.final is True
     steps = [
-        (e["trigger"], e["actor"], e["actor_role"])
+        (e.trigger, e.actor, e.actor_role)
         for e in service.events(chair, case_id)
-        if e["kind"] == "transition"
+        if e.kind == "transition"
     ]
     assert steps[-2:] == [("publish", "carl", "chair"), ("withdraw", "scheduler", "system")]
     assert sweep(service) == []  # once only
@@ -379,7 +379,7 @@ def test_learning_brief_only_needs_the_reasons_the_report_is_withheld(
         published_as="learning_brief",
         withheld_reasons="The full report would identify a surviving sibling.",
     )
-    assert case["state"] == "published"
+    assert case.state == "published"
     status = publication.status(service, chair, case_id)
     assert status.published is not None
     assert status.published.model_dump() == {
@@ -389,7 +389,7 @@ def test_learning_brief_only_needs_the_reasons_the_report_is_withheld(
         "withheld_reasons": "The full report would identify a surviving sibling.",
     }
     with pytest.raises(ValidationError, match="published_as"):
-        Publish(expected_version=case["version"], url=URL, published_as="poster")
+        Publish(expected_version=case.version, url=URL, published_as="poster")
 
 
 def test_not_published_needs_reasons_sent_to_the_national_panel(
@@ -415,7 +415,7 @@ def test_not_published_needs_reasons_sent_to_the_national_panel(
         panel_told_on=date(2026, 11, 30),
     )
     case = publication.decide_not_to_publish(service, chair, case_id, command)
-    assert (case["state"], case["final"]) == ("not_published", True)
+    assert (case.state, case.final) == ("not_published", True)
     status = publication.status(service, chair, case_id)
     assert status.not_published is not None
     assert status.not_published.model_dump() == {
@@ -447,15 +447,15 @@ def test_a_delay_has_a_review_date_that_escalates_to_the_chair(
     with pytest.raises(InvalidInput, match="after today"):
         delay("Trial", date(2026, 11, 30))
     case = delay("Criminal trial listed for January", date(2027, 1, 15))
-    assert case["state"] == "publication_delayed"
-    (review,) = [d for d in case["deadlines"] if d["name"] == "delay_review"]
+    assert case.state == "publication_delayed"
+    (review,) = [d for d in case.deadlines if d.name == "delay_review"]
     # Friday 15 January 2027: escalates if not reviewed by the end of the next working day.
     assert (review.due_date, review.status) == (date(2027, 1, 18), "pending")
 
     # Reviewed in time: the next review date moves the pending deadline.
     clock.set("2027-01-14T10:00:00+00:00")
-    case = review_delay(case["version"], date(2027, 2, 26))
-    (review,) = [d for d in case["deadlines"] if d["name"] == "delay_review"]
+    case = review_delay(case.version, date(2027, 2, 26))
+    (review,) = [d for d in case.deadlines if d.name == "delay_review"]
     assert (review.due_date, review.status) == (date(2027, 3, 1), "pending")
 
     # Not reviewed: the sweep escalates to the chair.
@@ -469,14 +469,14 @@ def test_a_delay_has_a_review_date_that_escalates_to_the_chair(
 
     # Reviewed after escalating: the delay is taken again with a review deadline of its own.
     case = review_delay(version(service, chair, case_id), date(2027, 4, 30))
-    assert case["state"] == "publication_delayed"
-    current = [d for d in case["deadlines"] if d["name"] == "delay_review"]
+    assert case.state == "publication_delayed"
+    current = [d for d in case.deadlines if d.name == "delay_review"]
     assert [(d.due_date, d.status) for d in current][-1] == (date(2027, 5, 4), "pending")
 
-    resumed = ResumePublication(expected_version=case["version"], note="The trial has ended.")
+    resumed = ResumePublication(expected_version=case.version, note="The trial has ended.")
     case = publication.resume(service, chair, case_id, resumed)
-    assert case["state"] == "publication"
-    assert [d["status"] for d in case["deadlines"] if d["name"] == "delay_review"][-1] == "met"
+    assert case.state == "publication"
+    assert [d.status for d in case.deadlines if d.name == "delay_review"][-1] == "met"
 
 
 # -- guards both ways ---------------------------------------------------------------------------
@@ -706,7 +706,7 @@ def test_a_local_practice_review_publishes_under_the_same_policy(
 ) -> None:
     case_id = ready_to_publish(service, clock, reviewer, chair, "local_practice_review")
     case = publish(service, chair, case_id)
-    assert case["state"] == "monitoring"
+    assert case.state == "monitoring"
     with Session(service.db) as s:
         trail = s.exec(
             select(Event.trigger).where(Event.case_id == case_id, col(Event.kind) == "transition")
@@ -786,4 +786,4 @@ def test_a_chair_takes_a_review_from_referral_to_no_longer_published(
     assert [f.trigger for f in sweep(service) if f.deadline == "website"] == ["withdraw"]
     final = call("chair", "get", f"/cases/{case_id}").json
     assert (final["state"], final["final"]) == ("no_longer_published", True)
-    assert service.get_case(chair, case_id)["data"]["board_response"]["findings_accepted"] == [1]
+    assert service.get_case(chair, case_id).data["board_response"]["findings_accepted"] == [1]

@@ -52,11 +52,11 @@ HEALTH = Actor("hal", "agency", ("Health",))
 def scr(service: Service, reviewer: Actor, chair: Actor) -> dict[str, Any]:
     """A serious case review in scoping, the agencies involved recorded."""
     case = service.open_case(reviewer, "serious_case_review", "Child A", {"agencies": AGENCIES})
-    return service.transition(chair, case["id"], "decide_scr", case["version"], data=SCR_MET)
+    return service.transition(chair, case.id, "decide_scr", case.version, data=SCR_MET)
 
 
 def events_of(service: Service, case_id: int, *kinds: str) -> list[dict[str, Any]]:
-    return [e for e in service.events(SYSTEM_ACTOR, case_id) if e["kind"] in kinds]
+    return [e for e in service.events(SYSTEM_ACTOR, case_id) if e.kind in kinds]
 
 
 # -- a change to a record is a change to its case -------------------------------------------------
@@ -69,69 +69,69 @@ def test_adding_a_record_bumps_the_case_and_audits_it_without_its_values(
         service,
         reviewer,
         records.AddRecord.of(
-            scr["id"],
+            scr.id,
             "family_members",
             {
                 "relationship": "mother",
                 "how_explained": "Letter about her son Tom",
                 "invited_on": None,
             },
-            scr["version"],
+            scr.version,
         ),
     )
-    assert added["case_version"] == scr["version"] + 1
-    assert added["relationship"] == "mother" and added["number"] == 1
-    (event,) = events_of(service, scr["id"], "record_added")
-    assert event["detail"] == {
+    assert added.case_version == scr.version + 1
+    assert added.relationship == "mother" and added.number == 1
+    (event,) = events_of(service, scr.id, "record_added")
+    assert event.detail == {
         "record": "family member",
-        "id": added["id"],
-        "label": "Family member " + str(added["id"]),
+        "id": added.id,
+        "label": "Family member " + str(added.id),
         "fields": ["how_explained", "invited_on", "relationship"],
     }
     assert "Tom" not in json.dumps(
-        [e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr["id"])]
+        [e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr.id)]
     )
     changed = records.change_record(
         service,
         reviewer,
         records.ChangeRecord.of(
-            scr["id"],
+            scr.id,
             "family_members",
-            added["id"],
+            added.id,
             {"invited_on": "2026-11-20"},
-            added["case_version"],
+            added.case_version,
         ),
     )
-    assert changed["case_version"] == added["case_version"] + 1
-    (event,) = events_of(service, scr["id"], "record_changed")
-    assert event["detail"]["fields"] == ["invited_on"]
+    assert changed.case_version == added.case_version + 1
+    (event,) = events_of(service, scr.id, "record_changed")
+    assert event.detail["fields"] == ["invited_on"]
     removed = records.remove_record(
         service,
         reviewer,
-        records.RemoveRecord.of(scr["id"], "family_members", added["id"], changed["case_version"]),
+        records.RemoveRecord.of(scr.id, "family_members", added.id, changed.case_version),
     )
     assert removed.model_dump() == {
-        "removed": added["id"],
-        "case_version": changed["case_version"] + 1,
+        "removed": added.id,
+        "case_version": changed.case_version + 1,
     }
-    assert rs.listed(service, reviewer, scr["id"], "family_members") == []
+    assert rs.listed(service, reviewer, scr.id, "family_members") == []
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(
     service: Service, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
-    rs.add(service, reviewer, scr["id"], "panel_members", name="Ruth", agency="Health")
+    rs.add(service, reviewer, scr.id, "panel_members", name="Ruth", agency="Health")
     with pytest.raises(VersionConflict):
         records.add_record(
             service,
             reviewer,
             records.AddRecord.of(
-                scr["id"], "panel_members", {"name": "Ian", "agency": "Police"}, scr["version"]
+                scr.id, "panel_members", {"name": "Ian", "agency": "Police"}, scr.version
             ),
         )
-    assert [p["name"] for p in rs.listed(service, reviewer, scr["id"], "panel_members")] == ["Ruth"]
+    assert [p["name"] for p in rs.listed(service, reviewer, scr.id, "panel_members")] == ["Ruth"]
     with pytest.raises(InvalidInput, match="expected_version"):
-        records.AddRecord.of(scr["id"], "panel_members", {"name": "x"}, None)
+        records.AddRecord.of(scr.id, "panel_members", {"name": "x"}, None)
 
 
 def test_bad_fields_are_reported_at_once(
@@ -141,7 +141,7 @@ def test_bad_fields_are_reported_at_once(
         rs.add(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "contributions",
             agency=" ",
             kind="letter",
@@ -159,7 +159,7 @@ def test_bad_fields_are_reported_at_once(
         rs.add(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "contributions",
             agency="Police",
             kind="chronology",
@@ -175,13 +175,13 @@ def test_bad_fields_are_reported_at_once(
         rs.add(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "practitioners",
             agency="Police",
             role_title="PC",
             invited_on="2026-12-01",
         )
-    assert events_of(service, scr["id"], "record_added") == []
+    assert events_of(service, scr.id, "record_added") == []
 
 
 def test_records_of_a_closed_case_no_longer_change(
@@ -190,9 +190,9 @@ def test_records_of_a_closed_case_no_longer_change(
     case = service.open_case(reviewer, "serious_case_review", "Child B", {})
     declined = service.transition(
         chair,
-        case["id"],
+        case.id,
         "decline",
-        case["version"],
+        case.version,
         data={
             **SCR_MET,
             "criteria": {
@@ -202,18 +202,16 @@ def test_records_of_a_closed_case_no_longer_change(
             },
         },
     )
-    assert declined["final"] is True
+    assert declined.final is True
     with pytest.raises(InvalidInput, match="closed"):
-        rs.add(service, reviewer, case["id"], "panel_members", name="Ruth", agency="Health")
+        rs.add(service, reviewer, case.id, "panel_members", name="Ruth", agency="Health")
 
 
 def test_record_keys_in_data_are_refused_with_where_to_record_them(
     service: Service, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        service.update_data(
-            reviewer, scr["id"], {"findings": [{"what_happened": "x"}]}, scr["version"]
-        )
+        service.update_data(reviewer, scr.id, {"findings": [{"what_happened": "x"}]}, scr.version)
     assert caught.value.details == [
         "data.findings is no longer kept in the case's data: record it at "
         "/api/v1/cases/<id>/findings (and the case page's records)."
@@ -231,7 +229,7 @@ def test_a_lead_from_an_agency_involved_cannot_be_appointed(
         rs.appoint(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             name="Pat Officer",
             organisations=["Consulting", organisation],
         )
@@ -240,18 +238,18 @@ def test_a_lead_from_an_agency_involved_cannot_be_appointed(
         f"case: they belong to {organisation.strip()}, whose actions are under review; appoint "
         "someone from outside those agencies."
     ]
-    assert rs.listed(service, reviewer, scr["id"], "lead_appointments") == []
-    assert service.get_case(reviewer, scr["id"])["version"] == scr["version"]
+    assert rs.listed(service, reviewer, scr.id, "lead_appointments") == []
+    assert service.get_case(reviewer, scr.id).version == scr.version
 
 
 def test_independence_is_kept_when_the_agencies_change_later(
     service: Service, reviewer: Actor, chair: Actor, scr: dict[str, Any]
 ) -> None:
-    rs.appoint(service, reviewer, scr["id"], name="Lena Lead", organisations=["Northshire Trust"])
-    version = rs.version(service, scr["id"])
+    rs.appoint(service, reviewer, scr.id, name="Lena Lead", organisations=["Northshire Trust"])
+    version = rs.version(service, scr.id)
     with pytest.raises(InvalidInput) as caught:
         service.update_data(
-            reviewer, scr["id"], {"agencies": [*AGENCIES, " northshire trust"]}, version
+            reviewer, scr.id, {"agencies": [*AGENCIES, " northshire trust"]}, version
         )
     assert (
         "they belong to Northshire Trust, whose actions are under review"
@@ -261,32 +259,32 @@ def test_independence_is_kept_when_the_agencies_change_later(
     with pytest.raises(TransitionBlocked) as blocked:
         service.transition(
             chair,
-            scr["id"],
+            scr.id,
             "appoint_lead",
             version,
             data={**SCOPING, "agencies": ["Northshire Trust"]},
         )
     assert "Lena Lead" in blocked.value.details[0]
-    assert service.get_case(reviewer, scr["id"])["data"]["agencies"] == AGENCIES
-    ok = service.update_data(reviewer, scr["id"], {"agencies": [*AGENCIES, "School"]}, version)
-    assert ok["version"] == version + 1
+    assert service.get_case(reviewer, scr.id).data["agencies"] == AGENCIES
+    ok = service.update_data(reviewer, scr.id, {"agencies": [*AGENCIES, "School"]}, version)
+    assert ok.version == version + 1
 
 
 def test_independence_is_kept_when_the_leads_organisations_change_later(
     service: Service, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
-    lead = rs.appoint(service, reviewer, scr["id"])
+    lead = rs.appoint(service, reviewer, scr.id)
     with pytest.raises(InvalidInput) as caught:
         rs.change(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "lead_appointments",
             lead["id"],
             organisations=["Independent Reviews Ltd", "HEALTH"],
         )
     assert "they belong to HEALTH" in caught.value.details[0]
-    (kept,) = rs.listed(service, reviewer, scr["id"], "lead_appointments")
+    (kept,) = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert kept["organisations"] == ["Independent Reviews Ltd"]
 
 
@@ -294,16 +292,16 @@ def test_a_new_appointment_ends_the_one_in_force_and_the_lead_sees_the_case(
     service: Service, reviewer: Actor, lead: Actor, scr: dict[str, Any]
 ) -> None:
     with pytest.raises(NotFound):
-        service.get_case(lead, scr["id"])
-    rs.appoint(service, reviewer, scr["id"], name="Someone Else", organisations=[])
-    rs.appoint(service, reviewer, scr["id"], name=" lena lead ", organisations=[])
-    first, second = rs.listed(service, reviewer, scr["id"], "lead_appointments")
+        service.get_case(lead, scr.id)
+    rs.appoint(service, reviewer, scr.id, name="Someone Else", organisations=[])
+    rs.appoint(service, reviewer, scr.id, name=" lena lead ", organisations=[])
+    first, second = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert (first["current"], first["end_reason"]) == (False, "Replaced by lena lead")
     assert second["current"] is True
-    seen = service.get_case(lead, scr["id"])  # the lead's name, ignoring case and spaces
-    assert seen["data"]["lead_reviewer"] == {"name": "lena lead", "organisations": []}
+    seen = service.get_case(lead, scr.id)  # the lead's name, ignoring case and spaces
+    assert seen.data["lead_reviewer"] == {"name": "lena lead", "organisations": []}
     with pytest.raises(PermissionDenied):
-        rs.appoint(service, lead, scr["id"])  # a lead does not appoint leads
+        rs.appoint(service, lead, scr.id)  # a lead does not appoint leads
 
 
 def test_the_lead_reviewer_named_in_data_is_the_appointment_record(
@@ -311,22 +309,22 @@ def test_the_lead_reviewer_named_in_data_is_the_appointment_record(
 ) -> None:
     lead = {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}
     done = service.transition(
-        chair, scr["id"], "appoint_lead", scr["version"], data={**SCOPING, "lead_reviewer": lead}
+        chair, scr.id, "appoint_lead", scr.version, data={**SCOPING, "lead_reviewer": lead}
     )
-    assert done["state"] == "lead_appointed"
-    assert done["data"]["lead_reviewer"] == lead
-    (appointment,) = rs.listed(service, reviewer, scr["id"], "lead_appointments")
+    assert done.state == "lead_appointed"
+    assert done.data["lead_reviewer"] == lead
+    (appointment,) = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert appointment["name"] == "Lena Lead" and appointment["created_by"] == chair.name
-    kinds = [e["kind"] for e in service.events(SYSTEM_ACTOR, scr["id"])]
+    kinds = [e.kind for e in service.events(SYSTEM_ACTOR, scr.id)]
     assert kinds[-3:] == ["record_added", "data_changed", "transition"]
-    again = service.update_data(reviewer, scr["id"], {"lead_reviewer": lead}, done["version"])
-    assert len(rs.listed(service, reviewer, scr["id"], "lead_appointments")) == 1
-    ended = service.update_data(reviewer, scr["id"], {"lead_reviewer": None}, again["version"])
-    assert "lead_reviewer" not in ended["data"]
-    (appointment,) = rs.listed(service, reviewer, scr["id"], "lead_appointments")
+    again = service.update_data(reviewer, scr.id, {"lead_reviewer": lead}, done.version)
+    assert len(rs.listed(service, reviewer, scr.id, "lead_appointments")) == 1
+    ended = service.update_data(reviewer, scr.id, {"lead_reviewer": None}, again.version)
+    assert "lead_reviewer" not in ended.data
+    (appointment,) = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert (appointment["current"], appointment["end_reason"]) == (False, "Ended")
-    (step,) = ended["transitions"]
-    assert step["blocked_by"] == [
+    (step,) = ended.transitions
+    assert step.blocked_by == [
         "No lead reviewer is appointed: record the lead reviewer's appointment (name, "
         "organisations and the date appointed)."
     ]
@@ -339,15 +337,15 @@ def _to_findings(service: Service, actors: dict[str, Actor], scr: dict[str, Any]
     chair, reviewer, lead = actors["chair"], actors["reviewer"], actors["lead"]
     case = service.transition(
         chair,
-        scr["id"],
+        scr.id,
         "appoint_lead",
-        scr["version"],
+        scr.version,
         data={**SCOPING, "lead_reviewer": rs.LEAD},
     )
-    case = service.transition(lead, case["id"], "start_involvement", case["version"])
-    rs.involve(service, reviewer, case["id"], tuple(AGENCIES), request_from=None)
-    service.transition(lead, case["id"], "begin_findings", rs.version(service, case["id"]))
-    return int(case["id"])
+    case = service.transition(lead, case.id, "start_involvement", case.version)
+    rs.involve(service, reviewer, case.id, tuple(AGENCIES), request_from=None)
+    service.transition(lead, case.id, "begin_findings", rs.version(service, case.id))
+    return int(case.id)
 
 
 @pytest.fixture
@@ -405,7 +403,7 @@ def test_findings_wait_for_every_contribution_received_or_waived_with_a_reason(
         waived_reason="No contact with the family in the period",
     )
     done = service.transition(lead, case_id, "agree_findings", rs.version(service, case_id))
-    assert done["state"] == "action_plan"
+    assert done.state == "action_plan"
 
 
 def test_sign_off_and_completion_name_the_findings_and_actions(
@@ -480,18 +478,18 @@ def test_sign_off_and_completion_name_the_findings_and_actions(
         impact_evidence="Audit: every referral triaged in a day",
     )
     done = service.transition(chair, case_id, "complete_monitoring", rs.version(service, case_id))
-    assert done["state"] == "publication"
+    assert done.state == "publication"
 
 
 def test_a_finding_with_actions_cannot_be_removed(
     service: Service, actors: dict[str, Actor], scr: dict[str, Any]
 ) -> None:
     reviewer = actors["reviewer"]
-    finding = rs.add(service, reviewer, scr["id"], "findings", what_happened="A", kind="problem")
+    finding = rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
     rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "actions",
         finding=1,
         description="Fix",
@@ -499,12 +497,12 @@ def test_a_finding_with_actions_cannot_be_removed(
         due_date="2027-01-01",
     )
     with pytest.raises(InvalidInput, match="Finding 1 has 1 action"):
-        rs.remove(service, reviewer, scr["id"], "findings", finding["id"])
+        rs.remove(service, reviewer, scr.id, "findings", finding["id"])
     with pytest.raises(InvalidInput, match="there is no finding 7"):
         rs.add(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "actions",
             finding=7,
             description="Fix",
@@ -567,10 +565,10 @@ def _plan(service: Service, reviewer: Actor, case_id: int) -> dict[str, dict[str
 def test_an_agency_user_sees_only_their_agencys_actions_and_contributions(
     service: Service, reviewer: Actor, police: Actor, scr: dict[str, Any]
 ) -> None:
-    made = _plan(service, reviewer, scr["id"])
-    actions = rs.listed(service, police, scr["id"], "actions")
+    made = _plan(service, reviewer, scr.id)
+    actions = rs.listed(service, police, scr.id, "actions")
     assert [a["id"] for a in actions] == [made["police_action"]["id"]]
-    contributions = rs.listed(service, police, scr["id"], "contributions")
+    contributions = rs.listed(service, police, scr.id, "contributions")
     assert [c["id"] for c in contributions] == [made["police_chronology"]["id"]]
     for kind in (
         "family_members",
@@ -580,27 +578,27 @@ def test_an_agency_user_sees_only_their_agencys_actions_and_contributions(
         "lead_appointments",
     ):
         with pytest.raises(PermissionDenied, match="only their own agency's contributions"):
-            rs.listed(service, police, scr["id"], kind)
-    summary = records.actions_summary(service, police, scr["id"]).model_dump(mode="json")
+            rs.listed(service, police, scr.id, kind)
+    summary = records.actions_summary(service, police, scr.id).model_dump(mode="json")
     assert (summary["total"], [a["agency"] for a in summary["by_agency"]]) == (1, ["Police"])
-    shown = service.get_case(police, scr["id"])["deadlines"]
-    names = {d["name"] for d in shown}
+    shown = service.get_case(police, scr.id).deadlines
+    names = {d.name for d in shown}
     assert f"action:{made['police_action']['id']}" in names
     assert f"action:{made['health_action']['id']}" not in names
     assert f"contribution:{made['health_chronology']['id']}" not in names
-    everyone = {d["name"] for d in service.get_case(reviewer, scr["id"])["deadlines"]}
+    everyone = {d.name for d in service.get_case(reviewer, scr.id).deadlines}
     assert f"action:{made['health_action']['id']}" in everyone
 
 
 def test_an_agency_user_updates_only_their_own_actions_progress(
     service: Service, reviewer: Actor, police: Actor, scr: dict[str, Any]
 ) -> None:
-    made = _plan(service, reviewer, scr["id"])
+    made = _plan(service, reviewer, scr.id)
     mine, theirs = made["police_action"], made["health_action"]
     done = rs.change(
         service,
         police,
-        scr["id"],
+        scr.id,
         "actions",
         mine["id"],
         status="done",
@@ -609,12 +607,12 @@ def test_an_agency_user_updates_only_their_own_actions_progress(
     )
     assert (done["status"], done["completed_on"]) == ("done", "2026-11-30")
     with pytest.raises(NotFound):
-        rs.change(service, police, scr["id"], "actions", theirs["id"], status="done")
+        rs.change(service, police, scr.id, "actions", theirs["id"], status="done")
     with pytest.raises(PermissionDenied, match="not description, due_date"):
         rs.change(
             service,
             police,
-            scr["id"],
+            scr.id,
             "actions",
             mine["id"],
             description="x",
@@ -624,7 +622,7 @@ def test_an_agency_user_updates_only_their_own_actions_progress(
         rs.add(
             service,
             police,
-            scr["id"],
+            scr.id,
             "actions",
             finding=1,
             description="x",
@@ -632,26 +630,26 @@ def test_an_agency_user_updates_only_their_own_actions_progress(
             due_date="2027-01-01",
         )
     with pytest.raises(PermissionDenied):
-        rs.remove(service, police, scr["id"], "actions", mine["id"])
-    untouched = [a for a in rs.listed(service, reviewer, scr["id"], "actions")]
+        rs.remove(service, police, scr.id, "actions", mine["id"])
+    untouched = [a for a in rs.listed(service, reviewer, scr.id, "actions")]
     assert [a["status"] for a in untouched] == ["done", "open"]
 
 
 def test_an_agency_user_records_their_contribution_received_but_cannot_waive_it(
     service: Service, reviewer: Actor, police: Actor, scr: dict[str, Any]
 ) -> None:
-    made = _plan(service, reviewer, scr["id"])
+    made = _plan(service, reviewer, scr.id)
     mine, theirs = made["police_chronology"], made["health_chronology"]
     with pytest.raises(PermissionDenied, match="received, not requested or waived"):
-        rs.change(service, police, scr["id"], "contributions", mine["id"], status="waived")
-    got = rs.change(service, police, scr["id"], "contributions", mine["id"], status="received")
+        rs.change(service, police, scr.id, "contributions", mine["id"], status="waived")
+    got = rs.change(service, police, scr.id, "contributions", mine["id"], status="received")
     assert (got["status"], got["received_by"], got["received_on"]) == (
         "received",
         police.name,
         "2026-11-30",
     )
     with pytest.raises(NotFound):
-        rs.change(service, police, scr["id"], "contributions", theirs["id"], status="received")
+        rs.change(service, police, scr.id, "contributions", theirs["id"], status="received")
 
 
 def test_an_agency_of_another_case_sees_nothing(
@@ -659,7 +657,7 @@ def test_an_agency_of_another_case_sees_nothing(
 ) -> None:
     stranger = Actor("sam", "agency", ("Fire Service",))
     with pytest.raises(NotFound):
-        rs.listed(service, stranger, scr["id"], "actions")
+        rs.listed(service, stranger, scr.id, "actions")
 
 
 # -- record deadlines through the sweep, under a controlled clock --------------------------------
@@ -703,7 +701,7 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
     c = rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "contributions",
         agency="Police",
         kind="chronology",
@@ -723,21 +721,21 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
         (f"contribution:{c['id']}", "escalated", ("agency", "reviewer"))
     ]
     assert _notices(service, f"contribution:{c['id']}") == ["pat", "rita"]  # not Health's user
-    (escalation,) = list_escalations(service, police, open_only=True)["items"]
-    assert escalation["reason"].startswith(
+    (escalation,) = list_escalations(service, police, open_only=True).items
+    assert escalation.reason.startswith(
         "The chronology requested from Police on 2026-11-30 on case "
     )
-    assert "is neither received nor waived" in escalation["reason"]
+    assert "is neither received nor waived" in escalation.reason
     assert list_escalations(service, HEALTH).items == ()
     # Received late: the deadline is met, on the day it came.
-    rs.change(service, police, scr["id"], "contributions", c["id"], status="received")
+    rs.change(service, police, scr.id, "contributions", c["id"], status="received")
     row = _deadline(service, f"contribution:{c['id']}")
     assert (row.status, row.met_date.isoformat() if row.met_date else None) == (
         "missed",
         "2026-12-07",
     )
-    met = events_of(service, scr["id"], "deadline_met")[-1]
-    assert met["detail"] == {
+    met = events_of(service, scr.id, "deadline_met")[-1]
+    assert met.detail == {
         "deadline": f"contribution:{c['id']}",
         "met_date": "2026-12-07",
         "on_time": False,
@@ -750,11 +748,11 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
 def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
     service: Service, clock: Clock, reviewer: Actor, scr: dict[str, Any]
 ) -> None:
-    rs.add(service, reviewer, scr["id"], "findings", what_happened="A", kind="problem")
+    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
     a = rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "actions",
         finding=1,
         description="Triage",
@@ -762,7 +760,7 @@ def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
         due_date="2027-01-15",
     )
     name = f"action:{a['id']}"
-    moved = rs.change(service, reviewer, scr["id"], "actions", a["id"], due_date="2027-01-29")
+    moved = rs.change(service, reviewer, scr.id, "actions", a["id"], due_date="2027-01-29")
     assert moved["due_date"] == "2027-01-29"
     row = _deadline(service, name)
     assert (row.status, row.due_date.isoformat()) == ("pending", "2027-01-29")
@@ -780,7 +778,7 @@ def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
         escalation.reason
     )
     assert "Triage" not in escalation.reason
-    rs.change(service, HEALTH, scr["id"], "actions", a["id"], status="done")
+    rs.change(service, HEALTH, scr.id, "actions", a["id"], status="done")
     assert _deadline(service, name).status == "missed"
     assert _deadline(service, name).met_date is not None
 
@@ -792,7 +790,7 @@ def test_removing_a_record_cancels_its_deadline_and_closing_the_case_too(
     c1 = rs.add(
         service,
         reviewer,
-        case["id"],
+        case.id,
         "contributions",
         agency="Police",
         kind="chronology",
@@ -801,20 +799,20 @@ def test_removing_a_record_cancels_its_deadline_and_closing_the_case_too(
     c2 = rs.add(
         service,
         reviewer,
-        case["id"],
+        case.id,
         "contributions",
         agency="Health",
         kind="chronology",
         due_date="2026-12-10",
     )
-    rs.remove(service, reviewer, case["id"], "contributions", c1["id"])
+    rs.remove(service, reviewer, case.id, "contributions", c1["id"])
     assert _deadline(service, f"contribution:{c1['id']}").status == "cancelled"
     criteria = {**SCR_MET["criteria"], "child_died": False, "concern_about_working_together": False}
     service.transition(
         chair,
-        case["id"],
+        case.id,
         "decline",
-        rs.version(service, case["id"]),
+        rs.version(service, case.id),
         data={"criteria": criteria, "decision_rationale": "Not met"},
     )
     assert _deadline(service, f"contribution:{c2['id']}").status == "cancelled"
@@ -827,7 +825,7 @@ def test_a_contribution_back_to_requested_opens_a_new_run(
     c = rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "contributions",
         agency="Police",
         kind="other",
@@ -835,10 +833,10 @@ def test_a_contribution_back_to_requested_opens_a_new_run(
         status="received",
     )
     assert _deadline(service, f"contribution:{c['id']}") is None
-    rs.change(service, reviewer, scr["id"], "contributions", c["id"], status="requested")
+    rs.change(service, reviewer, scr.id, "contributions", c["id"], status="requested")
     row = _deadline(service, f"contribution:{c['id']}")
     assert (row.status, row.current) == ("pending", True)
-    assert rs.listed(service, reviewer, scr["id"], "contributions")[0]["received_on"] is None
+    assert rs.listed(service, reviewer, scr.id, "contributions")[0]["received_on"] is None
 
 
 # -- conversions ------------------------------------------------------------------------------
@@ -864,9 +862,9 @@ def _notified(service: Service, reviewer: Actor) -> dict[str, Any]:
     )
     return service.transition(
         reviewer,
-        incident["id"],
+        incident.id,
         "notify",
-        incident["version"],
+        incident.version,
         data=NOTIFY | {"notified_at": "2026-11-26"},
     )
 
@@ -883,51 +881,47 @@ def test_deciding_on_an_scr_opens_it_linked_with_the_incidents_data(
         },
         "decision_rationale": "Regulation 5 met: a child died and abuse is suspected.",
     }
-    decided = service.transition(
-        chair, incident["id"], "decide_scr", incident["version"], data=decision
-    )
-    assert decided["state"] == "scr_decided"
-    (link,) = decided["linked_cases"]
-    assert (link["relation"], link["review_type"], link["state"]) == (
+    decided = service.transition(chair, incident.id, "decide_scr", incident.version, data=decision)
+    assert decided.state == "scr_decided"
+    (link,) = decided.linked_cases
+    assert (link.relation, link.review_type, link.state) == (
         "opened",
         "serious_case_review",
         "referral",
     )
-    review = service.get_case(chair, link["id"])
-    assert review["title"] == "Child D"
-    assert review["linked_case_id"] == incident["id"]
-    assert review["data"] == {
+    review = service.get_case(chair, link.id)
+    assert review.title == "Child D"
+    assert review.linked_case_id == incident.id
+    assert review.data == {
         "agencies": AGENCIES,
         "aware_at": "2026-11-25",
         "notified_at": "2026-11-26",
         "criteria": decision["criteria"],
         "decision_rationale": decision["decision_rationale"],
     }
-    assert "summary" not in review["data"]  # only what the definition carries
+    assert "summary" not in review.data  # only what the definition carries
     assert [c.model_dump() for c in review.linked_cases] == [
         {
             "relation": "opened_from",
-            "id": incident["id"],
-            "reference": incident["reference"],
+            "id": incident.id,
+            "reference": incident.reference,
             "review_type": "notifiable_incident",
             "state": "scr_decided",
         }
     ]
-    (opened,) = events_of(service, incident["id"], "case_opened")
-    assert opened["detail"] == {
-        "case": review["reference"],
-        "case_id": review["id"],
+    (opened,) = events_of(service, incident.id, "case_opened")
+    assert opened.detail == {
+        "case": review.reference,
+        "case_id": review.id,
         "review_type": "serious_case_review",
     }
-    created = events_of(service, review["id"], "created")[0]
-    assert created["detail"]["opened_from"] == incident["reference"]
+    created = events_of(service, review.id, "created")[0]
+    assert created.detail["opened_from"] == incident.reference
     # The decision carried across: the chair can take the SCR into scoping at once.
-    scoping = service.transition(chair, review["id"], "decide_scr", review["version"])
-    assert scoping["state"] == "scoping"
+    scoping = service.transition(chair, review.id, "decide_scr", review.version)
+    assert scoping.state == "scoping"
     # An agency involved sees both, linked both ways.
-    assert [c["id"] for c in service.get_case(police, incident["id"])["linked_cases"]] == [
-        review["id"]
-    ]
+    assert [c.id for c in service.get_case(police, incident.id).linked_cases] == [review.id]
 
 
 def test_a_learning_review_decision_opens_one_and_no_review_opens_none(
@@ -945,24 +939,22 @@ def test_a_learning_review_decision_opens_one_and_no_review_opens_none(
     }
     first = _notified(service, reviewer)
     learning = service.transition(
-        chair, first["id"], "decide_learning_review", first["version"], data=below
+        chair, first.id, "decide_learning_review", first.version, data=below
     )
-    (link,) = learning["linked_cases"]
-    assert link["review_type"] == "learning_review"
+    (link,) = learning.linked_cases
+    assert link.review_type == "learning_review"
     second = _notified(service, reviewer)
-    none = service.transition(
-        chair, second["id"], "decide_no_review", second["version"], data=below
-    )
-    assert none["linked_cases"] == []
-    assert [d["name"] for d in none["deadlines"] if d["status"] == "pending"] == ["panel_notice"]
-    (notice,) = [d for d in none["deadlines"] if d["name"] == "panel_notice"]
+    none = service.transition(chair, second.id, "decide_no_review", second.version, data=below)
+    assert none.linked_cases == []
+    assert [d.name for d in none.deadlines if d.status == "pending"] == ["panel_notice"]
+    (notice,) = [d for d in none.deadlines if d.name == "panel_notice"]
     assert notice.due_date == date(2026, 12, 14)  # T3: 14 days
 
 
 def test_a_decision_whose_review_cannot_be_opened_is_not_saved(
     service: Service, reviewer: Actor, chair: Actor, admin: Actor
 ) -> None:
-    source = service.review_type("notifiable_incident")["source"]
+    source = service.review_type("notifiable_incident").source
     broken = source.replace(
         'opens = { review_type = "serious_case_review"', 'opens = { review_type = "no_such_review"'
     )
@@ -972,9 +964,9 @@ def test_a_decision_whose_review_cannot_be_opened_is_not_saved(
     with pytest.raises(InvalidInput, match="no such review, which is not a published"):
         service.transition(
             chair,
-            incident["id"],
+            incident.id,
             "decide_scr",
-            incident["version"],
+            incident.version,
             data={
                 "criteria": {
                     **NOTIFY["criteria"],
@@ -985,7 +977,7 @@ def test_a_decision_whose_review_cannot_be_opened_is_not_saved(
             },
         )
     assert service.count_cases() == before
-    assert service.get_case(chair, incident["id"])["state"] == "notified"
+    assert service.get_case(chair, incident.id).state == "notified"
 
 
 def test_a_rapid_review_recommending_a_local_practice_review_opens_it(
@@ -997,21 +989,21 @@ def test_a_rapid_review_recommending_a_local_practice_review_opens_it(
         "Infant A",
         {"notification_sent_at": "2026-11-20", "agencies": AGENCIES},
     )
-    case = service.transition(reviewer, case["id"], "gather", case["version"])
+    case = service.transition(reviewer, case.id, "gather", case.version)
     case = service.transition(
-        reviewer, case["id"], "hold_meeting", case["version"], data={"facts_gathered": True}
+        reviewer, case.id, "hold_meeting", case.version, data={"facts_gathered": True}
     )
     sent = service.transition(
         chair,
-        case["id"],
+        case.id,
         "recommend_lcspr",
-        case["version"],
+        case.version,
         data={"decision_rationale": "Agreed", "immediate_learning": "Share with health"},
     )
-    (link,) = sent["linked_cases"]
-    lpr = service.get_case(chair, link["id"])
-    assert lpr["review_type"] == "local_practice_review"
-    assert lpr["data"] == {
+    (link,) = sent.linked_cases
+    lpr = service.get_case(chair, link.id)
+    assert lpr.review_type == "local_practice_review"
+    assert lpr.data == {
         "agencies": AGENCIES,
         "notification_sent_at": "2026-11-20",
         "immediate_learning": "Share with health",
@@ -1061,9 +1053,9 @@ def _upload(
 def test_an_upload_is_hashed_kept_and_records_the_contribution_received(
     service: Service, reviewer: Actor, police: Actor, scr: dict[str, Any]
 ) -> None:
-    c = _contribution(service, reviewer, scr["id"], "Police")
+    c = _contribution(service, reviewer, scr.id, "Police")
     doc = _upload(
-        service, police, scr["id"], c["id"], "../../Chronology Child A.pdf", "application/pdf", PDF
+        service, police, scr.id, c["id"], "../../Chronology Child A.pdf", "application/pdf", PDF
     )
     assert doc["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert (doc["filename"], doc["size_bytes"], doc["agency"]) == (
@@ -1071,13 +1063,13 @@ def test_an_upload_is_hashed_kept_and_records_the_contribution_received(
         len(PDF),
         "Police",
     )
-    (listed,) = rs.listed(service, police, scr["id"], "contributions")
+    (listed,) = rs.listed(service, police, scr.id, "contributions")
     assert (listed["status"], listed["received_by"]) == ("received", police.name)
     assert [d["id"] for d in listed["documents"]] == [doc["id"]]
     assert "content" not in listed["documents"][0]
-    trail = json.dumps([e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr["id"])])
+    trail = json.dumps([e.model_dump(mode="json") for e in service.events(SYSTEM_ACTOR, scr.id)])
     assert "Chronology Child A" not in trail and doc["sha256"] in trail
-    got = documents.download(service, reviewer, scr["id"], doc["id"])
+    got = documents.download(service, reviewer, scr.id, doc["id"])
     assert (got.content, got.content_type) == (PDF, "application/pdf")
 
 
@@ -1103,14 +1095,14 @@ def test_uploads_are_checked_for_size_and_type(
     content: bytes,
     words: str,
 ) -> None:
-    c = _contribution(service, reviewer, scr["id"], "Police")
-    version = rs.version(service, scr["id"])
+    c = _contribution(service, reviewer, scr.id, "Police")
+    version = rs.version(service, scr.id)
     with pytest.raises(InvalidInput) as caught:
-        _upload(service, reviewer, scr["id"], c["id"], name, ctype, content)
+        _upload(service, reviewer, scr.id, c["id"], name, ctype, content)
     assert words in caught.value.message
     assert isinstance(caught.value, documents.DocumentTooLarge) is (name == "big.txt")
-    assert rs.version(service, scr["id"]) == version
-    assert rs.listed(service, reviewer, scr["id"], "contributions")[0]["documents"] == []
+    assert rs.version(service, scr.id) == version
+    assert rs.listed(service, reviewer, scr.id, "contributions")[0]["documents"] == []
 
 
 @pytest.mark.parametrize(
@@ -1129,8 +1121,8 @@ def test_uploads_are_checked_for_size_and_type(
 def test_allowed_types_are_kept_under_their_canonical_type(
     service: Service, reviewer: Actor, scr: dict[str, Any], name: str, ctype: str, content: bytes
 ) -> None:
-    c = _contribution(service, reviewer, scr["id"], "Police")
-    doc = _upload(service, reviewer, scr["id"], c["id"], name, ctype, content)
+    c = _contribution(service, reviewer, scr.id, "Police")
+    doc = _upload(service, reviewer, scr.id, c["id"], name, ctype, content)
     suffix = name.lower().rsplit(".", 1)[1]
     assert doc["content_type"] == documents.FILE_TYPES[f".{suffix}"].content_type
 
@@ -1143,25 +1135,25 @@ def test_documents_are_served_only_to_the_review_and_the_agency_that_sent_them(
     police: Actor,
     scr: dict[str, Any],
 ) -> None:
-    rs.appoint(service, reviewer, scr["id"])
-    c = _contribution(service, reviewer, scr["id"], "Police")
-    doc = _upload(service, police, scr["id"], c["id"], "c.txt", "text/plain", b"chronology")
+    rs.appoint(service, reviewer, scr.id)
+    c = _contribution(service, reviewer, scr.id, "Police")
+    doc = _upload(service, police, scr.id, c["id"], "c.txt", "text/plain", b"chronology")
     lead = Actor("Lena Lead", "lead_reviewer")
     for who in (reviewer, chair, admin, lead, police):
-        assert documents.download(service, who, scr["id"], doc["id"]).content == b"chronology"
+        assert documents.download(service, who, scr.id, doc["id"]).content == b"chronology"
     for who in (HEALTH, Actor("x", "lead_reviewer")):
         with pytest.raises(NotFound):
-            documents.download(service, who, scr["id"], doc["id"])
+            documents.download(service, who, scr.id, doc["id"])
     with pytest.raises(NotFound):  # nor uploaded by another agency for Police's contribution
-        _upload(service, HEALTH, scr["id"], c["id"], "c.txt", "text/plain", b"x")
+        _upload(service, HEALTH, scr.id, c["id"], "c.txt", "text/plain", b"x")
     with Session(service.db) as s:
         reads = s.exec(select(AccessLog.actor).where(AccessLog.action == "download document")).all()
     assert sorted(reads) == sorted(a.name for a in (reviewer, chair, admin, lead, police))
     with pytest.raises(PermissionDenied):
-        documents.remove(service, police, scr["id"], doc["id"], rs.version(service, scr["id"]))
-    documents.remove(service, reviewer, scr["id"], doc["id"], rs.version(service, scr["id"]))
+        documents.remove(service, police, scr.id, doc["id"], rs.version(service, scr.id))
+    documents.remove(service, reviewer, scr.id, doc["id"], rs.version(service, scr.id))
     with pytest.raises(NotFound):
-        documents.download(service, reviewer, scr["id"], doc["id"])
+        documents.download(service, reviewer, scr.id, doc["id"])
 
 
 # -- themes ---------------------------------------------------------------------------------
@@ -1178,11 +1170,11 @@ def test_admins_keep_the_themes_and_findings_use_them(
         records.save_theme(service, admin, records.SaveTheme.of({"name": " neglect "}))
     with pytest.raises(PermissionDenied):
         records.save_theme(service, reviewer, records.SaveTheme.of({"name": "Escalation"}))
-    c = _contribution(service, reviewer, scr["id"], "Police")
+    c = _contribution(service, reviewer, scr.id, "Police")
     finding = rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "findings",
         what_happened="A",
         themes=["NEGLECT", "Information sharing"],
@@ -1192,13 +1184,13 @@ def test_admins_keep_the_themes_and_findings_use_them(
         ["Information sharing", "Neglect"],
         [c["id"]],
     )
-    records.save_theme(service, admin, records.SaveTheme.of({"active": False}, theme["id"]))
-    assert [t["name"] for t in records.list_themes(service, reviewer)] == ["Information sharing"]
+    records.save_theme(service, admin, records.SaveTheme.of({"active": False}, theme.id))
+    assert [t.name for t in records.list_themes(service, reviewer)] == ["Information sharing"]
     with pytest.raises(InvalidInput) as caught:
         rs.add(
             service,
             reviewer,
-            scr["id"],
+            scr.id,
             "findings",
             what_happened="B",
             themes=["Neglect"],
@@ -1209,7 +1201,7 @@ def test_admins_keep_the_themes_and_findings_use_them(
         "sources: there is no contribution 999 on this case",
     ]
     # The finding keeps its theme.
-    assert rs.listed(service, reviewer, scr["id"], "findings")[0]["themes"] == [
+    assert rs.listed(service, reviewer, scr.id, "findings")[0]["themes"] == [
         "Information sharing",
         "Neglect",
     ]
@@ -1221,18 +1213,18 @@ def test_admins_keep_the_themes_and_findings_use_them(
 def test_the_action_summary_counts_progress_per_agency(
     service: Service, reviewer: Actor, chair: Actor, scr: dict[str, Any], clock: Clock
 ) -> None:
-    made = _plan(service, reviewer, scr["id"])
+    made = _plan(service, reviewer, scr.id)
     rs.change(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "actions",
         made["police_action"]["id"],
         status="done",
         impact_evidence="Audit",
     )
     clock.set("2027-01-18T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
+    summary = records.actions_summary(service, chair, scr.id).model_dump(mode="json")
     assert {k: summary[k] for k in ("total", "open", "done", "done_with_impact", "overdue")} == {
         "total": 2,
         "open": 1,
@@ -1241,7 +1233,7 @@ def test_the_action_summary_counts_progress_per_agency(
         "overdue": 0,
     }
     clock.set("2027-01-21T12:00:00+00:00")
-    summary = records.actions_summary(service, chair, scr["id"]).model_dump(mode="json")
+    summary = records.actions_summary(service, chair, scr.id).model_dump(mode="json")
     assert summary["overdue"] == 1 and summary["percent_done"] == 50
     assert summary["overdue_actions"] == [
         {
@@ -1265,14 +1257,14 @@ def test_family_details_never_appear_in_lists_of_cases(
     rs.add(
         service,
         reviewer,
-        scr["id"],
+        scr.id,
         "family_members",
         relationship="grandmother (Edna)",
         not_involved_reason="Lives abroad",
     )
     page = service.list_cases(reviewer)
     assert "Edna" not in page.model_dump_json()
-    assert "Edna" not in service.get_case(reviewer, scr["id"]).model_dump_json()
+    assert "Edna" not in service.get_case(reviewer, scr.id).model_dump_json()
     with Session(service.db) as s:
         assert "Edna" not in json.dumps([e.detail for e in s.exec(select(Event))])
 
@@ -1283,7 +1275,7 @@ def test_the_dashboard_shows_an_agency_only_its_own_record_deadlines_and_escalat
 ) -> None:
     from workflow.services import dashboard
 
-    made = _plan(service, reviewer, scr["id"])
+    made = _plan(service, reviewer, scr.id)
     ahead = dashboard.BoardQuery(soon=300)  # working days: further than every deadline made
     names = {r.name for r in dashboard.board(service, police, ahead).due.items}
     assert f"action:{made['police_action']['id']}" in names

@@ -118,8 +118,8 @@ def test_a_wake_up_sweeps_delivers_and_brings_the_next_one_forward(
 
     fired = waker()  # what the job does, at the injected instant
     assert {(f.case, f.deadline) for f in fired} == {
-        (overdue["reference"], "notification"),
-        (overdue["reference"], "stall"),
+        (overdue.reference, "notification"),
+        (overdue.reference, "stall"),
     }
     with Session(service.db) as s:
         assert {n.status for n in s.exec(select(Notice))} == {"delivered"}
@@ -129,7 +129,7 @@ def test_a_wake_up_sweeps_delivers_and_brings_the_next_one_forward(
         }
     # Case A's next stall reminder falls due at the end of 10 Dec, case B's limits later:
     # all beyond the hour, so the interval stands ...
-    assert pending[(overdue["id"], "stall")] == datetime(2026, 12, 11, tzinfo=UTC)
+    assert pending[(overdue.id, "stall")] == datetime(2026, 12, 11, tzinfo=UTC)
     assert min(pending.values()) > clock() + HOUR
     assert scheduler.get_job(JOB_ID).next_run_time == clock() + HOUR
 
@@ -138,7 +138,7 @@ def test_a_wake_up_sweeps_delivers_and_brings_the_next_one_forward(
     scheduler.modify_job(JOB_ID, next_run_time=clock() + HOUR)
     assert waker() == []
     assert scheduler.get_job(JOB_ID).next_run_time == datetime(2026, 12, 11, tzinfo=UTC)
-    assert (upcoming["id"], "notification") in pending
+    assert (upcoming.id, "notification") in pending
 
 
 def test_a_failing_sweep_does_not_kill_the_job(

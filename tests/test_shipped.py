@@ -671,10 +671,10 @@ def actors(
 def _snapshot(service: Service, case_id: int) -> tuple[Any, ...]:
     case = service.get_case(SYSTEM_ACTOR, case_id)
     return (
-        case["state"],
-        case["version"],
-        case["data"],
-        case["deadlines"],
+        case.state,
+        case.version,
+        case.data,
+        case.deadlines,
         service.events(SYSTEM_ACTOR, case_id),
     )
 
@@ -686,11 +686,11 @@ def test_drive_every_path(
     path = PATHS[name]
     d = service.definition(path.review_type)
     case = service.open_case(actors["reviewer"], path.review_type, f"Child {name}", path.open_data)
-    assert case["state"] == d.initial
-    case_id = case["id"]
+    assert case.state == d.initial
+    case_id = case.id
     for step in path.steps:
         actor = actors[step.actor]
-        dest = d.find(step.trigger, case["state"])
+        dest = d.find(step.trigger, case.state)
         assert dest is not None
         before = _snapshot(service, case_id)
 
@@ -698,18 +698,18 @@ def test_drive_every_path(
         wrong = actors[step.wrong]
         assert wrong.role not in dest.roles
         with pytest.raises(PermissionDenied, match=f"may not '{step.trigger}'"):
-            service.transition(wrong, case_id, step.trigger, case["version"], data=step.data)
+            service.transition(wrong, case_id, step.trigger, case.version, data=step.data)
 
         if step.blocked is not None:
             if step.blocked == {}:
                 # What the case shows the actor before they try: the same sentences.
-                shown = service.get_case(actor, case_id)["transitions"]
-                (option,) = [o for o in shown if o["trigger"] == step.trigger]
-                assert option["allowed"] is False
+                shown = service.get_case(actor, case_id).transitions
+                (option,) = [o for o in shown if o.trigger == step.trigger]
+                assert option.allowed is False
                 for words in step.blocked_by:
-                    assert any(words in s for s in option["blocked_by"]), (words, option)
+                    assert any(words in s for s in option.blocked_by), (words, option)
             with pytest.raises(TransitionBlocked) as caught:
-                service.transition(actor, case_id, step.trigger, case["version"], data=step.blocked)
+                service.transition(actor, case_id, step.trigger, case.version, data=step.blocked)
             for words in step.blocked_by:
                 assert any(words in s for s in caught.value.details), (
                     step.trigger,
@@ -727,22 +727,22 @@ def test_drive_every_path(
             actor,
             case_id,
             step.trigger,
-            case["version"],
+            case.version,
             note=f"{step.trigger} by {actor.name}",
             data=step.data,
         )
-        assert after["state"] == dest.dest
-        assert after["version"] == case["version"] + 1
+        assert after.state == dest.dest
+        assert after.version == case.version + 1
         case = after
 
-    assert case["state"] == path.final
-    assert case["final"] is True
-    assert case["transitions"] == []
-    steps = [e for e in service.events(actors["reviewer"], case_id) if e["kind"] == "transition"]
-    assert [e["trigger"] for e in steps] == [s.trigger for s in path.steps]
+    assert case.state == path.final
+    assert case.final is True
+    assert case.transitions == []
+    steps = [e for e in service.events(actors["reviewer"], case_id) if e.kind == "transition"]
+    assert [e.trigger for e in steps] == [s.trigger for s in path.steps]
     # Nothing leaves a final state.
     with pytest.raises(TransitionNotAllowed, match="the case is closed"):
-        service.transition(actors["chair"], case_id, path.steps[-1].trigger, case["version"])
+        service.transition(actors["chair"], case_id, path.steps[-1].trigger, case.version)
 
 
 # -- the named rules ------------------------------------------------------------------
@@ -757,10 +757,10 @@ def _drive(
 ) -> dict[str, Any]:
     for step in steps:
         if step.records is not None:
-            step.records(service, actors, case["id"])
-            case = service.get_case(actors[step.actor], case["id"])
+            step.records(service, actors, case.id)
+            case = service.get_case(actors[step.actor], case.id)
         case = service.transition(
-            actors[step.actor], case["id"], step.trigger, case["version"], data=step.data
+            actors[step.actor], case.id, step.trigger, case.version, data=step.data
         )
     return case
 
@@ -784,21 +784,19 @@ def test_the_scr_decision_needs_the_criteria_answers_and_the_chairs_rationale(
     )
     chair = actors["chair"]
     with pytest.raises(TransitionBlocked) as caught:
-        service.transition(chair, case["id"], "decide_scr", case["version"], data=RATIONALE)
+        service.transition(chair, case.id, "decide_scr", case.version, data=RATIONALE)
     assert any("data.criteria.concern_about_working_together" in s for s in caught.value.details)
     assert not any("rationale" in s for s in caught.value.details)
     with pytest.raises(TransitionBlocked) as caught:
-        service.transition(chair, case["id"], "decide_scr", case["version"], data=SCR_MET)
+        service.transition(chair, case.id, "decide_scr", case.version, data=SCR_MET)
     assert caught.value.details == ["Record the decision rationale (data.decision_rationale)."]
     with pytest.raises(PermissionDenied):
         service.transition(
-            actors["reviewer"], case["id"], "decide_scr", case["version"], data=SCR_MET | RATIONALE
+            actors["reviewer"], case.id, "decide_scr", case.version, data=SCR_MET | RATIONALE
         )
     # The chair may still commission an SCR when the criteria are not met.
-    done = service.transition(
-        chair, case["id"], "decide_scr", case["version"], data=NOTHING | RATIONALE
-    )
-    assert done["state"] in ("scoping", "scr_decided")
+    done = service.transition(chair, case.id, "decide_scr", case.version, data=NOTHING | RATIONALE)
+    assert done.state in ("scoping", "scr_decided")
 
 
 MET_CRITERIA = {
@@ -834,9 +832,9 @@ def test_declining_an_scr_is_blocked_when_the_criteria_are_met(
     with pytest.raises(TransitionBlocked) as caught:
         service.transition(
             actors["chair"],
-            case["id"],
+            case.id,
             trigger,
-            case["version"],
+            case.version,
             data=MET_CRITERIA[answers] | RATIONALE,
         )
     assert caught.value.details == [
@@ -844,9 +842,9 @@ def test_declining_an_scr_is_blocked_when_the_criteria_are_met(
         "review must be held; this decision is not open."
     ]
     allowed = service.transition(
-        actors["chair"], case["id"], trigger, case["version"], data=SCR_NOT_MET | RATIONALE
+        actors["chair"], case.id, trigger, case.version, data=SCR_NOT_MET | RATIONALE
     )
-    assert allowed["version"] == case["version"] + 1
+    assert allowed.version == case.version + 1
 
 
 @pytest.mark.parametrize("review_type", ["serious_case_review", "learning_review"])
@@ -869,9 +867,9 @@ def test_a_lead_reviewer_from_an_agency_involved_cannot_be_appointed(
     with pytest.raises(TransitionBlocked) as caught:
         service.transition(
             actors["chair"],
-            case["id"],
+            case.id,
             "appoint_lead",
-            case["version"],
+            case.version,
             data=AGENCIES | SCOPING | partial,
         )
     assert caught.value.details == [
@@ -879,19 +877,19 @@ def test_a_lead_reviewer_from_an_agency_involved_cannot_be_appointed(
         f"case: they belong to {organisation.strip()}, whose actions are under review; appoint "
         "someone from outside those agencies."
     ]
-    again = service.get_case(actors["chair"], case["id"])
-    assert again["state"] == "scoping"
-    assert "lead_reviewer" not in again["data"]  # the refused appointment was not kept
-    assert rs.listed(service, actors["chair"], case["id"], "lead_appointments") == []
+    again = service.get_case(actors["chair"], case.id)
+    assert again.state == "scoping"
+    assert "lead_reviewer" not in again.data  # the refused appointment was not kept
+    assert rs.listed(service, actors["chair"], case.id, "lead_appointments") == []
     ok = service.transition(
         actors["chair"],
-        case["id"],
+        case.id,
         "appoint_lead",
-        case["version"],
+        case.version,
         data=AGENCIES | SCOPING | LEAD_DATA,
     )
-    assert ok["state"] == "lead_appointed"
-    assert ok["data"]["lead_reviewer"] == LEAD_DATA["lead_reviewer"]
+    assert ok.state == "lead_appointed"
+    assert ok.data["lead_reviewer"] == LEAD_DATA["lead_reviewer"]
 
 
 @pytest.mark.parametrize("review_type", ["serious_case_review", "learning_review"])
@@ -911,11 +909,11 @@ def test_findings_cannot_be_agreed_before_practitioners_and_family_are_invited(
         _open(service, actors["reviewer"], review_type, {}),
         (first, *REVIEW_STEPS[:2]),
     )
-    assert case["state"] == "involvement"
+    assert case.state == "involvement"
     # Into findings with everyone invited, then some of it undone to try the guard again.
     case = _drive(service, actors, case, (REVIEW_STEPS[2],))
-    assert case["state"] == "findings"
-    lead, reviewer, case_id = actors["lead"], actors["reviewer"], case["id"]
+    assert case.state == "findings"
+    lead, reviewer, case_id = actors["lead"], actors["reviewer"], case.id
     rs.settle_and_find(service, lead, case_id)
 
     def refusal() -> list[str]:
@@ -958,7 +956,7 @@ def test_findings_cannot_be_agreed_before_practitioners_and_family_are_invited(
         not_involved_reason="Parents declined in writing",
     )
     agreed = service.transition(lead, case_id, "agree_findings", rs.version(service, case_id))
-    assert agreed["state"] == "action_plan"
+    assert agreed.state == "action_plan"
 
 
 @pytest.mark.parametrize("aware_at", ["2026-12-01", "2026-12-01T00:30:00+00:00", "2027-01-01"])
@@ -984,18 +982,18 @@ def test_the_date_of_awareness_cannot_be_patched_into_the_future(
 ) -> None:
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-11-27"})
     with pytest.raises(InvalidInput) as caught:
-        service.update_data(reviewer, case["id"], {"aware_at": "2026-12-24"}, case["version"])
+        service.update_data(reviewer, case.id, {"aware_at": "2026-12-24"}, case.version)
     assert "is 2026-12-24, which is in the future" in caught.value.details[0]
-    again = service.get_case(reviewer, case["id"])
-    assert again["data"] == {"aware_at": "2026-11-27"}
-    assert again["version"] == case["version"]
+    again = service.get_case(reviewer, case.id)
+    assert again.data == {"aware_at": "2026-11-27"}
+    assert again.version == case.version
     # Nor slipped in with a step.
     with pytest.raises(TransitionBlocked):
         service.transition(
             reviewer,
-            case["id"],
+            case.id,
             "notify",
-            case["version"],
+            case.version,
             data=NOTIFY.data | {"aware_at": "2026-12-24"},
         )
 
@@ -1010,31 +1008,31 @@ def test_notification_is_due_by_the_end_of_the_fifth_working_day(
 ) -> None:
     clock.set("2026-12-21T09:00:00+00:00")
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-12-18"})  # a Friday
-    (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
+    (deadline,) = [d for d in case.deadlines if d.name == "notification"]
     # 21, 22, 23, 24 Dec; 25 Dec Christmas, 26-27 the weekend, 28 Dec Boxing Day (substitute);
     # the fifth working day is Tuesday 29 Dec, which ends at midnight in London (GMT).
     assert deadline.due_date == date(2026, 12, 29)
     assert deadline.due_at == datetime(2026, 12, 30, 0, 0, tzinfo=UTC)
     assert deadline.model_dump(mode="json")["due_at"] == "2026-12-30T00:00:00+00:00"
-    assert deadline["status"] == "pending"
-    reloaded = service.get_case(reviewer, case["id"])
-    assert [d for d in reloaded["deadlines"] if d["name"] == "notification"] == [deadline]
+    assert deadline.status == "pending"
+    reloaded = service.get_case(reviewer, case.id)
+    assert [d for d in reloaded.deadlines if d.name == "notification"] == [deadline]
 
     clock.set("2026-12-23T16:00:00+00:00")
     notified = service.transition(
         reviewer,
-        case["id"],
+        case.id,
         "notify",
-        case["version"],
+        case.version,
         data=NOTIFY.data | {"notified_at": "2026-12-22"},
     )
-    by_name = {d["name"]: d for d in notified["deadlines"]}
-    assert by_name["notification"]["status"] == "met"
-    assert by_name["decision"]["status"] == "pending"  # T2 starts when notified
+    by_name = {d.name: d for d in notified.deadlines}
+    assert by_name["notification"].status == "met"
+    assert by_name["decision"].status == "pending"  # T2 starts when notified
     # T2 runs from the notification itself, not from the day it was recorded.
     assert by_name["decision"].due_date == date(2027, 1, 22)
-    met = [e for e in service.events(reviewer, case["id"]) if e["kind"] == "deadline_met"]
-    assert met[0]["detail"] == {
+    met = [e for e in service.events(reviewer, case.id) if e.kind == "deadline_met"]
+    assert met[0].detail == {
         "deadline": "notification",
         "met_date": "2026-12-22",
         "on_time": True,
@@ -1046,7 +1044,7 @@ def test_notification_deadline_in_summer_ends_at_2300_utc(
 ) -> None:
     clock.set("2026-06-29T09:00:00+00:00")
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-06-26"})
-    (deadline,) = [d for d in case["deadlines"] if d["name"] == "notification"]
+    (deadline,) = [d for d in case.deadlines if d.name == "notification"]
     assert deadline.due_date == date(2026, 7, 3)
     assert deadline.model_dump(mode="json")["due_at"] == "2026-07-03T23:00:00+00:00"  # midnight BST
 
@@ -1056,10 +1054,10 @@ def test_correcting_the_date_of_awareness_moves_the_deadline(
 ) -> None:
     case = _open(service, reviewer, "notifiable_incident", {"aware_at": "2026-11-27"})
     assert case.deadlines[0].due_date == date(2026, 12, 4)
-    moved = service.update_data(reviewer, case["id"], {"aware_at": "2026-11-25"}, case["version"])
-    (deadline,) = [d for d in moved["deadlines"] if d["name"] == "notification"]
+    moved = service.update_data(reviewer, case.id, {"aware_at": "2026-11-25"}, case.version)
+    (deadline,) = [d for d in moved.deadlines if d.name == "notification"]
     assert deadline.due_date == date(2026, 12, 2)
-    kinds = [e["kind"] for e in service.events(reviewer, case["id"])]
+    kinds = [e.kind for e in service.events(reviewer, case.id)]
     assert kinds == ["created", "deadline_opened", "data_changed", "deadline_moved"]
 
 
@@ -1073,15 +1071,15 @@ def test_an_scr_completion_deadline_runs_from_the_decision_to_the_action_plan(
         _open(service, actors["reviewer"], "serious_case_review", {}),
         (Step("decide_scr", "chair", SCR_MET | RATIONALE),),
     )
-    (completion,) = case["deadlines"]
+    (completion,) = case.deadlines
     assert (completion.name, completion.due_date, completion.status) == (
         "completion",
         date(2027, 5, 30),
         "pending",
     )
     case = _drive(service, actors, case, REVIEW_STEPS)
-    assert case["state"] == "monitoring"
-    assert [(d["name"], d["status"]) for d in case["deadlines"]] == [
+    assert case.state == "monitoring"
+    assert [(d.name, d.status) for d in case.deadlines] == [
         ("completion", "met"),
         ("contribution:1", "met"),  # the chronology: requested, then received
         ("action:1", "pending"),  # T8: the action is due on 2027-03-31
@@ -1094,13 +1092,13 @@ def test_the_report_stays_published_for_twelve_months(
     path = PATHS["scr_published_then_withdrawn"]
     case = _open(service, actors["reviewer"], "serious_case_review", {})
     case = _drive(service, actors, case, path.steps[:-1])
-    assert case["state"] == "published"
-    website = [d for d in case["deadlines"] if d["name"] == "website"]
+    assert case.state == "published"
+    website = [d for d in case.deadlines if d.name == "website"]
     assert [(d.due_date, d.status) for d in website] == [(date(2027, 11, 30), "pending")]
     clock.set("2027-11-29T12:00:00+00:00")
     for actor in (actors["chair"], SYSTEM_ACTOR):
         with pytest.raises(TransitionBlocked, match="blocked"):
-            service.transition(actor, case["id"], "withdraw", case["version"])
+            service.transition(actor, case.id, "withdraw", case.version)
     clock.set("2027-12-01T00:00:00+00:00")  # when the deadline falls due and the sweep fires
-    done = service.transition(SYSTEM_ACTOR, case["id"], "withdraw", case["version"])
-    assert done["state"] == "no_longer_published"
+    done = service.transition(SYSTEM_ACTOR, case.id, "withdraw", case.version)
+    assert done.state == "no_longer_published"

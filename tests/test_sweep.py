@@ -87,17 +87,17 @@ def add_user(
 
 def test_a_tick_before_the_due_instant_fires_nothing(service: Service, reviewer: Actor) -> None:
     case = open_incident(service, reviewer)  # aware Mon 30 Nov: due by the end of Mon 7 Dec
-    row = deadline(service, case["id"], "notification")
+    row = deadline(service, case.id, "notification")
     assert row.due_date == date(2026, 12, 7)
     assert row.due_at == utc("2026-12-08T00:00:00+00:00")
     assert sweep(service, row.due_at - timedelta(seconds=1)) == []
-    assert deadline(service, case["id"], "notification").status == "pending"
-    assert events(service, case["id"], "deadline_missed") == []
+    assert deadline(service, case.id, "notification").status == "pending"
+    assert events(service, case.id, "deadline_missed") == []
 
 
 def test_a_deadline_fires_at_its_due_instant(service: Service, reviewer: Actor) -> None:
     case = open_incident(service, reviewer)
-    row = deadline(service, case["id"], "notification")
+    row = deadline(service, case.id, "notification")
     fired = sweep(service, row.due_at)
     assert "notification" in names(fired)
     assert [f.lateness_seconds for f in fired if f.deadline == "notification"] == [0]
@@ -117,7 +117,7 @@ def test_T1_missed_escalates_to_reviewer_and_chair_as_the_scheduler(
     assert len(fired) == 1
     f = fired[0]
     assert (f.case, f.outcome, f.to_roles) == (
-        case["reference"],
+        case.reference,
         FireOutcome.ESCALATED,
         ("reviewer", "chair"),
     )
@@ -125,12 +125,12 @@ def test_T1_missed_escalates_to_reviewer_and_chair_as_the_scheduler(
     assert f.fired_at == at
     assert f.lateness_seconds == 2 * 86400 + 10 * 3600
 
-    row = deadline(service, case["id"], "notification")
+    row = deadline(service, case.id, "notification")
     assert (row.status, row.fired_at, row.lateness_seconds) == ("missed", at, f.lateness_seconds)
     assert (row.claimed_by, row.lease_expires_at, row.attempts) == (None, None, 1)
-    after = service.get_case(reviewer, case["id"])
-    assert after["version"] == case["version"] + 1  # a write like a person's
-    assert [d["status"] for d in after["deadlines"] if d["name"] == "notification"] == ["missed"]
+    after = service.get_case(reviewer, case.id)
+    assert after.version == case.version + 1  # a write like a person's
+    assert [d.status for d in after.deadlines if d.name == "notification"] == ["missed"]
 
     with Session(service.db) as s:
         escalation = s.exec(select(Escalation)).one()
@@ -144,11 +144,9 @@ def test_T1_missed_escalates_to_reviewer_and_chair_as_the_scheduler(
     assert [n.recipient for n in notices] == ["carl", "rita"]
     assert all(n.escalation_id == escalation.id and n.status == "pending" for n in notices)
 
-    missed = events(service, case["id"], "deadline_missed")
+    missed = events(service, case.id, "deadline_missed")
     escalated = [
-        e
-        for e in events(service, case["id"], "escalated")
-        if e.detail["deadline"] == "notification"
+        e for e in events(service, case.id, "escalated") if e.detail["deadline"] == "notification"
     ]
     assert len(missed) == len(escalated) == 1
     for e in (*missed, *escalated):
@@ -162,9 +160,9 @@ def test_a_missed_deadline_can_still_be_met_and_is_not_fired_again(
 ) -> None:
     case = open_incident(service, reviewer, "2026-11-20", criteria=YES_NOTIFIABLE)
     sweep(service, utc("2026-11-30T10:00:00+00:00"))
-    case = service.get_case(reviewer, case["id"])
-    service.transition(reviewer, case["id"], "notify", case["version"])
-    row = deadline(service, case["id"], "notification")
+    case = service.get_case(reviewer, case.id)
+    service.transition(reviewer, case.id, "notify", case.version)
+    row = deadline(service, case.id, "notification")
     assert row.status == "missed" and row.met_date == date(2026, 11, 30)
     assert "notification" not in names(sweep(service, utc("2027-06-01T00:00:00+00:00")))
 
@@ -175,7 +173,7 @@ def test_a_sweep_after_downtime_catches_up_and_records_how_late(
     cases = [open_incident(service, reviewer, f"2026-11-{day}") for day in (23, 24, 25)]
     later = utc("2027-01-15T09:30:00+00:00")  # the scheduler was down for weeks
     fired = [f for f in sweep(service, later) if f.deadline == "notification"]
-    assert sorted(f.case for f in fired) == sorted(c["reference"] for c in cases)
+    assert sorted(f.case for f in fired) == sorted(c.reference for c in cases)
     for f in fired:
         row = deadline(service, f.case_id, "notification")
         assert row.fired_at == later
@@ -190,7 +188,7 @@ def test_each_deadline_fires_once_however_often_swept(service: Service, reviewer
     assert names(first) == ["notification"]
     assert sweep(service, at) == []
     assert names(sweep(service, at + timedelta(hours=1))) == []
-    assert len(events(service, case["id"], "deadline_missed")) == 1
+    assert len(events(service, case.id, "deadline_missed")) == 1
 
 
 def test_small_batches_still_catch_up_on_everything(service: Service, reviewer: Actor) -> None:
@@ -205,36 +203,36 @@ def test_small_batches_still_catch_up_on_everything(service: Service, reviewer: 
 
 def test_a_met_deadline_never_fires(service: Service, reviewer: Actor) -> None:
     case = open_incident(service, reviewer, criteria=YES_NOTIFIABLE)
-    service.transition(reviewer, case["id"], "notify", case["version"])
-    row = deadline(service, case["id"], "notification")
+    service.transition(reviewer, case.id, "notify", case.version)
+    row = deadline(service, case.id, "notification")
     assert row.status == "met"
     fired = sweep(service, utc("2030-01-01T00:00:00+00:00"))
     assert "notification" not in names(fired)
-    assert deadline(service, case["id"], "notification").fired_at is None
+    assert deadline(service, case.id, "notification").fired_at is None
 
 
 def test_a_cancelled_deadline_never_fires(service: Service, reviewer: Actor) -> None:
     answers = {**YES_NOTIFIABLE, "abuse_or_neglect": False, "child_died": False}
     case = open_incident(service, reviewer, criteria=answers, decision_rationale="Not met.")
-    service.transition(reviewer, case["id"], "not_notifiable", case["version"])
-    assert deadline(service, case["id"], "notification").status == "cancelled"
+    service.transition(reviewer, case.id, "not_notifiable", case.version)
+    assert deadline(service, case.id, "notification").status == "cancelled"
     assert sweep(service, utc("2030-01-01T00:00:00+00:00")) == []
-    assert deadline(service, case["id"], "notification").fired_at is None
+    assert deadline(service, case.id, "notification").fired_at is None
 
 
 def test_a_deadline_met_after_it_was_claimed_does_not_fire(
     service: Service, reviewer: Actor
 ) -> None:
     case = open_incident(service, reviewer, criteria=YES_NOTIFIABLE)
-    due = deadline(service, case["id"], "notification").due_at
+    due = deadline(service, case.id, "notification").due_at
     claimed = claim_due(service, due, "sweeper-1", lease_seconds=300)
-    assert (deadline(service, case["id"], "notification").id, case["id"]) in claimed
-    service.transition(reviewer, case["id"], "notify", case["version"])  # a person, first
+    assert (deadline(service, case.id, "notification").id, case.id) in claimed
+    service.transition(reviewer, case.id, "notify", case.version)  # a person, first
     sweeper = Sweeper(service, owner="sweeper-1")
-    row = deadline(service, case["id"], "notification")
-    assert sweeper.fire_claimed(row.id or 0, case["id"], due) is None
-    assert deadline(service, case["id"], "notification").status == "met"
-    assert events(service, case["id"], "deadline_missed") == []
+    row = deadline(service, case.id, "notification")
+    assert sweeper.fire_claimed(row.id or 0, case.id, due) is None
+    assert deadline(service, case.id, "notification").status == "met"
+    assert events(service, case.id, "deadline_missed") == []
 
 
 # -- a sweeper that dies after claiming ---------------------------------------------------------
@@ -246,18 +244,18 @@ def test_a_dead_sweepers_claims_fire_once_after_the_lease(
     cases = [open_incident(service, reviewer, "2026-11-20") for _ in range(3)]
     now = utc("2026-11-30T10:00:00+00:00")
     claimed = claim_due(service, now, "dead-sweeper", lease_seconds=300)
-    assert sorted(c for _, c in claimed) == sorted(c["id"] for c in cases)
+    assert sorted(c for _, c in claimed) == sorted(c.id for c in cases)
     # It dies here. Before the lease expires nobody else may fire them ...
     assert sweep(service, now + timedelta(seconds=60)) == []
     assert sweep(service, now + timedelta(seconds=299)) == []
     # ... after it, the next sweep fires each exactly once.
     fired = sweep(service, now + timedelta(seconds=301))
-    assert sorted(f.case_id for f in fired) == sorted(c["id"] for c in cases)
+    assert sorted(f.case_id for f in fired) == sorted(c.id for c in cases)
     assert sweep(service, now + timedelta(seconds=900)) == []
     for c in cases:
-        row = deadline(service, c["id"], "notification")
+        row = deadline(service, c.id, "notification")
         assert (row.status, row.attempts) == ("missed", 2)
-        assert len(events(service, c["id"], "deadline_missed")) == 1
+        assert len(events(service, c.id, "deadline_missed")) == 1
 
 
 def test_a_claim_is_exclusive_while_its_lease_lasts(service: Service, reviewer: Actor) -> None:
@@ -279,22 +277,22 @@ def test_correcting_the_anchor_later_moves_the_deadline_audited(
     service: Service, reviewer: Actor
 ) -> None:
     case = open_incident(service, reviewer, "2026-11-20")
-    old = deadline(service, case["id"], "notification")
+    old = deadline(service, case.id, "notification")
     assert old.due_date == date(2026, 11, 27)
     changed = service.update_data(
         reviewer,
-        case["id"],
+        case.id,
         {"aware_at": "2026-11-26"},
-        case["version"],
+        case.version,
         note="aware_at was mistyped",
     )
-    new = deadline(service, case["id"], "notification")
+    new = deadline(service, case.id, "notification")
     assert new.id == old.id and new.due_date == date(2026, 12, 3)
     assert new.due_at == utc("2026-12-04T00:00:00+00:00")
     assert [d.due_date for d in changed.deadlines if d.name == "notification"] == [
         date(2026, 12, 3)
     ]
-    moved = events(service, case["id"], "deadline_moved")
+    moved = events(service, case.id, "deadline_moved")
     assert [(e.detail["from"], e.detail["to"], e.actor) for e in moved] == [
         ("2026-11-27", "2026-12-03", "rita")
     ]
@@ -309,8 +307,8 @@ def test_correcting_the_anchor_earlier_makes_it_fall_due_sooner(
     case = open_incident(service, reviewer, "2026-11-30")  # due by the end of Mon 7 Dec
     at = utc("2026-12-02T12:00:00+00:00")
     assert "notification" not in names(sweep(service, at))
-    service.update_data(reviewer, case["id"], {"aware_at": "2026-11-23"}, case["version"])
-    row = deadline(service, case["id"], "notification")
+    service.update_data(reviewer, case.id, {"aware_at": "2026-11-23"}, case.version)
+    row = deadline(service, case.id, "notification")
     assert row.due_date == date(2026, 11, 30)
     fired = [f for f in sweep(service, at) if f.deadline == "notification"]
     assert len(fired) == 1 and fired[0].lateness_seconds == 36 * 3600
@@ -324,7 +322,7 @@ def test_a_stall_escalates_then_repeats_until_someone_acts(
 ) -> None:
     add_user(service, "rita", "reviewer")
     case = open_incident(service, reviewer, criteria=YES_NOTIFIABLE)
-    stall = deadline(service, case["id"], "stall")
+    stall = deadline(service, case.id, "stall")
     assert stall.due_date == date(2026, 12, 7)  # referral: 5 working days without progress
     fired = [f for f in sweep(service, stall.due_at) if f.deadline == "stall"]
     assert [(f.outcome, f.to_roles) for f in fired] == [(FireOutcome.STALLED, ("reviewer",))]
@@ -337,24 +335,24 @@ def test_a_stall_escalates_then_repeats_until_someone_acts(
     assert rows[1].due_date == date(2026, 12, 9)  # repeats every 2 working days
     assert "no progress in Referral since Monday 30 November 2026" in escalation.reason
     # The notification fell due at the same instant: two writes by the scheduler.
-    assert service.get_case(reviewer, case["id"])["version"] == case["version"] + 2
+    assert service.get_case(reviewer, case.id).version == case.version + 2
 
     # Nobody acts: it repeats, once per interval.
     assert sweep(service, rows[1].due_at - timedelta(seconds=1)) == []
     again = sweep(service, rows[1].due_at)
     assert [(f.deadline, f.outcome) for f in again] == [("stall", FireOutcome.STALLED)]
-    third = deadline(service, case["id"], "stall")
+    third = deadline(service, case.id, "stall")
     assert (third.status, third.due_date) == ("pending", date(2026, 12, 11))
 
     # Someone acts: the stall clock restarts from the day of the change.
     clock.set("2026-12-11T09:00:00+00:00")
-    current = service.get_case(reviewer, case["id"])
-    service.update_data(reviewer, case["id"], {"reference_note": "called LA"}, current["version"])
-    restarted = deadline(service, case["id"], "stall")
+    current = service.get_case(reviewer, case.id)
+    service.update_data(reviewer, case.id, {"reference_note": "called LA"}, current.version)
+    restarted = deadline(service, case.id, "stall")
     assert restarted.id == third.id and restarted.due_date == date(2026, 12, 18)
     assert "stall" not in names(sweep(service, third.due_at))
     stall_escalations = [
-        e for e in events(service, case["id"], "escalated") if e.detail["deadline"] == "stall"
+        e for e in events(service, case.id, "escalated") if e.detail["deadline"] == "stall"
     ]
     assert len(stall_escalations) == 2
     assert all(e.actor_role == "system" for e in stall_escalations)
@@ -367,7 +365,7 @@ def test_a_late_sweep_raises_one_stall_reminder_not_a_burst(
     late = utc("2027-02-03T15:00:00+00:00")  # weeks of reminders were never raised
     fired = [f for f in sweep(service, late) if f.deadline == "stall"]
     assert len(fired) == 1
-    nxt = deadline(service, case["id"], "stall")
+    nxt = deadline(service, case.id, "stall")
     assert nxt.status == "pending" and nxt.due_at > late
     assert nxt.due_date == date(2027, 2, 5)  # 2 working days after the day it was raised
 
@@ -406,19 +404,19 @@ def published_scr(service: Service, chair: Actor, reviewer: Actor) -> dict[str, 
         (chair, "publish"),
     ]:
         if trigger == "begin_findings":  # the people involved and a finding are records
-            rs.involve(service, reviewer, case["id"], ("Police", "Health"), request_from=None)
+            rs.involve(service, reviewer, case.id, ("Police", "Health"), request_from=None)
             rs.add(
                 service,
                 reviewer,
-                case["id"],
+                case.id,
                 "findings",
                 what_happened="A",
                 why="B",
                 kind="good_practice",
             )
-            case = service.get_case(reviewer, case["id"])
-        case = service.transition(actor, case["id"], trigger, case["version"])
-    assert case["state"] == "published"
+            case = service.get_case(reviewer, case.id)
+        case = service.transition(actor, case.id, trigger, case.version)
+    assert case.state == "published"
     return case
 
 
@@ -426,25 +424,25 @@ def test_T6_fires_withdraw_as_the_scheduler(
     service: Service, chair: Actor, reviewer: Actor
 ) -> None:
     case = published_scr(service, chair, reviewer)
-    website = deadline(service, case["id"], "website")
+    website = deadline(service, case.id, "website")
     assert website.due_date == date(2027, 11, 30)  # 12 months from publication (30 Nov 2026)
     assert sweep(service, website.due_at - timedelta(seconds=1)) == []
     fired = sweep(service, website.due_at + timedelta(minutes=5))
     assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
         ("website", FireOutcome.FIRED, "withdraw")
     ]
-    after = service.get_case(chair, case["id"])
-    assert after["state"] == "no_longer_published"
-    assert after["version"] == case["version"] + 1
-    row = deadline(service, case["id"], "website")
+    after = service.get_case(chair, case.id)
+    assert after.state == "no_longer_published"
+    assert after.version == case.version + 1
+    row = deadline(service, case.id, "website")
     assert (row.status, row.met_date, row.lateness_seconds) == ("met", row.due_date, 300)
-    step = events(service, case["id"], "transition")[-1]
+    step = events(service, case.id, "transition")[-1]
     assert (step.trigger, step.actor, step.actor_role) == ("withdraw", "scheduler", "system")
     assert (step.from_state, step.to_state) == ("published", "no_longer_published")
     assert "Keep the report on the board's website" in step.note
-    met = events(service, case["id"], "deadline_met")[-1]
+    met = events(service, case.id, "deadline_met")[-1]
     assert met.detail["deadline"] == "website" and met.detail["on_time"] is True
-    assert events(service, case["id"], "escalated") == []
+    assert events(service, case.id, "escalated") == []
     assert sweep(service, utc("2030-01-01T00:00:00+00:00")) == []
 
 
@@ -480,22 +478,22 @@ def test_a_step_the_guards_refuse_escalates_with_the_reasons(
     service.publish(admin, LAPSE)
     add_user(service, "carl", "chair")
     case = service.open_case(chair, "lapse_test", "Child C", {"start": "2026-11-30"})
-    row = deadline(service, case["id"], "expiry")
+    row = deadline(service, case.id, "expiry")
     fired = sweep(service, row.due_at)
     assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
         ("expiry", FireOutcome.REFUSED, "lapse")
     ]
     # No escalate_to: the people who could take the step themselves are told.
     assert fired[0].to_roles == ("chair",)
-    after = service.get_case(chair, case["id"])
-    assert after["state"] == "open" and after["version"] == case["version"] + 1
-    assert deadline(service, case["id"], "expiry").status == "missed"
+    after = service.get_case(chair, case.id)
+    assert after.state == "open" and after.version == case.version + 1
+    assert deadline(service, case.id, "expiry").status == "missed"
     with Session(service.db) as s:
         escalation = s.exec(select(Escalation)).one()
         assert [n.recipient for n in s.exec(select(Notice))] == ["carl"]
     assert "could not take the step 'lapse'" in escalation.reason
     assert "Record the lapse reason (data.lapse_reason)." in escalation.reason
-    missed = events(service, case["id"], "deadline_missed")
+    missed = events(service, case.id, "deadline_missed")
     assert [(e.trigger, e.actor_role) for e in missed] == [("lapse", "system")]
 
 
@@ -504,10 +502,10 @@ def test_a_step_the_guards_allow_is_taken(service: Service, admin: Actor, chair:
     case = service.open_case(
         chair, "lapse_test", "Child D", {"start": "2026-11-30", "lapse_reason": "expired"}
     )
-    row = deadline(service, case["id"], "expiry")
+    row = deadline(service, case.id, "expiry")
     fired = sweep(service, row.due_at)
     assert [(f.outcome, f.trigger) for f in fired] == [(FireOutcome.FIRED, "lapse")]
-    assert service.get_case(chair, case["id"])["state"] == "lapsed"
+    assert service.get_case(chair, case.id).state == "lapsed"
 
 
 def test_a_step_taken_also_tells_the_roles_the_timer_names(
@@ -520,9 +518,9 @@ def test_a_step_taken_also_tells_the_roles_the_timer_names(
     case = service.open_case(
         chair, "lapse_test", "Child E", {"start": "2026-11-30", "lapse_reason": "expired"}
     )
-    fired = sweep(service, deadline(service, case["id"], "expiry").due_at)
+    fired = sweep(service, deadline(service, case.id, "expiry").due_at)
     assert [(f.outcome, f.to_roles) for f in fired] == [(FireOutcome.FIRED, ("chair",))]
-    assert deadline(service, case["id"], "expiry").status == "met"
+    assert deadline(service, case.id, "expiry").status == "met"
     with Session(service.db) as s:
         assert list(s.exec(select(Escalation))) == []  # nothing went wrong: no escalation
         notices = list(s.exec(select(Notice)))
@@ -539,7 +537,7 @@ def test_next_due_is_the_earliest_future_due_instant_or_lease(
     now = utc("2026-11-30T10:00:00+00:00")
     assert next_due(service, now) is None
     case = open_incident(service, reviewer)
-    assert next_due(service, now) == deadline(service, case["id"], "notification").due_at
+    assert next_due(service, now) == deadline(service, case.id, "notification").due_at
     open_incident(service, reviewer, "2026-11-20")  # already due
     claim_due(service, now, "other", lease_seconds=120)
     assert next_due(service, now) == now + timedelta(seconds=120)
@@ -568,4 +566,4 @@ def test_cases_untouched_by_a_sweep_keep_their_version(service: Service, reviewe
     sweep(service, utc("2026-11-30T10:00:00+00:00"))
     with Session(service.db) as s:
         versions = {c.id: c.version for c in s.exec(select(Case))}
-    assert versions == {due["id"]: due["version"] + 1, calm["id"]: calm["version"]}
+    assert versions == {due.id: due.version + 1, calm.id: calm.version}

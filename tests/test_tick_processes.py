@@ -133,7 +133,7 @@ def test_four_tick_processes_fire_each_deadline_exactly_once(
 
     every = [item for out in outputs for item in out]
     counts = Counter((item["case"], item["deadline"]) for item in every)
-    expected = {(c["reference"], name) for c in cases for name in ("notification", "stall")}
+    expected = {(c.reference, name) for c in cases for name in ("notification", "stall")}
     assert set(counts) == expected
     assert set(counts.values()) == {1}, [k for k, v in counts.items() if v > 1]
     for item in every:
@@ -185,7 +185,7 @@ def test_a_sweeper_killed_after_claiming_leaves_them_to_fire_once_after_the_leas
     assert after.returncode == 0, after.stderr
     items = fired_lines(after.stdout)
     assert Counter((i["case"], i["deadline"]) for i in items) == Counter(
-        {(c["reference"], name): 1 for c in cases for name in ("notification", "stall")}
+        {(c.reference, name): 1 for c in cases for name in ("notification", "stall")}
     )
     again = workflow(env, "tick", "--at", (AT + timedelta(seconds=2 * LEASE)).isoformat())
     assert fired_lines(again.stdout) == []

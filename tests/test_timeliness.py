@@ -43,10 +43,8 @@ def incident(service: Service, who: Actor, aware_at: str, **data: Any) -> dict[s
 
 
 def notify(service: Service, who: Actor, case: dict[str, Any], notified_at: str) -> None:
-    case = service.get_case(who, case["id"])
-    service.transition(
-        who, case["id"], "notify", case["version"], data={"notified_at": notified_at}
-    )
+    case = service.get_case(who, case.id)
+    service.transition(who, case.id, "notify", case.version, data={"notified_at": notified_at})
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def board(service: Service, reviewer: Actor, clock: Clock) -> dict[str, dict[str
     # The scheduler last ran on 27 Nov: the missed ones were escalated.
     escalated = sweep(service, datetime(2026, 11, 27, 1, 0, tzinfo=UTC))
     assert sorted(f.case for f in escalated) == sorted(
-        cases[k]["reference"] for k in ("missed", "missed_then_met")
+        cases[k].reference for k in ("missed", "missed_then_met")
     )
     cases["overdue"] = incident(service, reviewer, "2026-11-18")  # due 25 Nov, not swept yet
     notify(service, reviewer, cases["missed_then_met"], "2026-11-30")
@@ -75,12 +73,14 @@ def board(service: Service, reviewer: Actor, clock: Clock) -> dict[str, dict[str
         "Child",
         {"aware_at": "2026-11-17", "criteria": answers, "decision_rationale": "Not met."},
     )
-    service.transition(reviewer, cancelled["id"], "not_notifiable", cancelled["version"])
+    service.transition(reviewer, cancelled.id, "not_notifiable", cancelled.version)
     return cases
 
 
 def kind(report: Any, name: str) -> Any:
-    found = [k for k in report["deadlines"] if k["deadline"] == name]
+    if isinstance(report, dict):  # the command line's JSON
+        return next(k for k in report["deadlines"] if k["deadline"] == name)
+    found = [k for k in report.deadlines if k.deadline == name]
     assert len(found) == 1, report
     return found[0]
 
@@ -88,11 +88,11 @@ def kind(report: Any, name: str) -> Any:
 def test_each_deadline_is_counted_in_its_kind(service: Service, board: Any) -> None:
     report = timeliness(service, "notifiable_incident", *NOVEMBER)
     assert (report.review_type, report.from_, report.to) == ("notifiable_incident", *NOVEMBER)
-    assert [k["deadline"] for k in report["deadlines"]] == ["notification"]  # no stall
+    assert [k.deadline for k in report.deadlines] == ["notification"]  # no stall
     t1 = kind(report, "notification")
-    assert (t1["label"], t1["limit"]) == ("Notify Ofsted and the board", "T1")
+    assert (t1.label, t1.limit) == ("Notify Ofsted and the board", "T1")
     assert {
-        k: t1[k] for k in ("total", "met_on_time", "met_late", "missed", "open", "overdue")
+        k: getattr(t1, k) for k in ("total", "met_on_time", "met_late", "missed", "open", "overdue")
     } == {
         "total": 5,
         "met_on_time": 1,
@@ -108,12 +108,12 @@ def test_each_deadline_is_counted_in_its_kind(service: Service, board: Any) -> N
 def test_the_period_is_the_due_date(service: Service, board: Any) -> None:
     everything = timeliness(service, "notifiable_incident")
     t1 = kind(everything, "notification")
-    assert t1["total"] == 6 and t1["open"] == 2  # the one due in December too
+    assert t1.total == 6 and t1.open == 2  # the one due in December too
     decision = kind(everything, "decision")  # T2 opened by each notification
-    assert (decision["limit"], decision["open"], decision["total"]) == ("T2", 3, 3)
+    assert (decision.limit, decision.open, decision.total) == ("T2", 3, 3)
     december = timeliness(service, None, date(2026, 12, 1), None)
-    assert {k["deadline"] for k in december["deadlines"]} == {"notification", "decision"}
-    assert kind(december, "notification")["total"] == 1
+    assert {k.deadline for k in december.deadlines} == {"notification", "decision"}
+    assert kind(december, "notification").total == 1
     assert timeliness(service, None, date(2026, 10, 1), date(2026, 10, 31)).deadlines == ()
 
 
@@ -133,15 +133,13 @@ def test_the_review_type_filters(service: Service, board: Any, chair: Actor) -> 
             "decision_rationale": "Met.",
         },
     )
-    service.transition(chair, scr["id"], "decide_scr", scr["version"])
-    assert {k["review_type"] for k in timeliness(service)["deadlines"]} == {
+    service.transition(chair, scr.id, "decide_scr", scr.version)
+    assert {k.review_type for k in timeliness(service).deadlines} == {
         "notifiable_incident",
         "serious_case_review",
     }
     only_scr = timeliness(service, "serious_case_review")
-    assert [(k["deadline"], k["limit"], k["open"]) for k in only_scr["deadlines"]] == [
-        ("completion", "T4", 1)
-    ]
+    assert [(k.deadline, k.limit, k.open) for k in only_scr.deadlines] == [("completion", "T4", 1)]
     with pytest.raises(NotFound):
         timeliness(service, "no_such_type")
 
@@ -181,9 +179,9 @@ def test_tally_rules_on_plain_rows() -> None:
     out = tally(((r, "t") for r in rows), now, cal)
     assert list(out) == [("t", "x")]
     view = out[("t", "x")].view()
-    assert (view["met_on_time"], view["met_late"], view["missed"], view["open"]) == (2, 1, 1, 1)
+    assert (view.met_on_time, view.met_late, view.missed, view.open) == (2, 1, 1, 1)
     assert view.lateness_days == Lateness(median=4, worst=5)
-    assert view["overdue"] == 0
+    assert view.overdue == 0
 
 
 # -- the API and the command line ---------------------------------------------------------------

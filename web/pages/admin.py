@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (  # type: ignore[import-untyped, unused-ignore]
     GovSelect,
     GovSubmitInput,
@@ -21,6 +20,7 @@ from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from web.pages import helpers
+from web.pages.forms import PageForm
 from workflow.core.errors import DefinitionError, WorkflowError
 from workflow.core.roles import Role
 from workflow.services.administration import audit, drafts, migration, review_types
@@ -35,7 +35,7 @@ from workflow.services.administration.results import (
 MAX_SOURCE = 200_000
 
 
-class EditorForm(FlaskForm):
+class EditorForm(PageForm):
     source = TextAreaField(
         "Definition (TOML)",
         widget=GovTextArea(),
@@ -51,7 +51,7 @@ class EditorForm(FlaskForm):
     discard = SubmitField("Discard the draft", widget=GovSubmitInput())
 
 
-class MigrationForm(FlaskForm):
+class MigrationForm(PageForm):
     from_version = SelectField("Move open cases from version", widget=GovSelect(), coerce=int)
     to_version = SelectField("to version", widget=GovSelect(), coerce=int)
     dry_run = SubmitField("Dry run", widget=GovSubmitInput())

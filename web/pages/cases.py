@@ -93,7 +93,7 @@ def take_step(case_id: int, trigger: str) -> Any:
         refused = _refusal(exc, t, trigger)
         problems = helpers.error_list(form) + refused.problems
         return _render_case(case, {trigger: form}, problems, refused.title, refused.status)
-    flash(f"Done: {_step_label(t, trigger)}. The case is now at {after['state_label']}.", "success")
+    flash(f"Done: {_step_label(t, trigger)}. The case is now at {after.state_label}.", "success")
     return redirect(url_for("pages.cases.show", case_id=case_id))
 
 
@@ -182,7 +182,7 @@ def find() -> Any:
         except NotFound:
             form.reference.errors = [f"There is no case {reference} that you can see"]
         else:
-            return redirect(url_for("pages.cases.show", case_id=case["id"]))
+            return redirect(url_for("pages.cases.show", case_id=case.id))
     elif not reference:
         form.reference.errors = ["Enter a case reference, like NI-2026-3F2A1B"]
     return (

@@ -32,7 +32,7 @@ def acknowledge(escalation_id: int) -> Response:
     form = AcknowledgeForm()
     if form.validate_on_submit():
         done = escalations.acknowledge(helpers.service(), helpers.actor(), escalation_id)
-        flash(f"Acknowledged the escalation on {done['case']}.", "success")
+        flash(f"Acknowledged the escalation on {done.case}.", "success")
     return redirect(url_for("pages.dashboard.index") + "#escalations")
 
 

@@ -192,10 +192,14 @@ def stored_value(spec: Spec, field: Field) -> Any:
     return fields.to_json(spec.field, fields.from_form(spec.field, field.data))
 
 
+class PageForm(FlaskForm):  # type: ignore[misc]  # flask-wtf ships no type hints
+    """The base of every page form: Flask-WTF's, with its CSRF field."""
+
+
 # -- sign in and out ------------------------------------------------------------------------
 
 
-class SignInForm(FlaskForm):  # type: ignore[misc, unused-ignore]
+class SignInForm(PageForm):
     name = StringField(
         "Name",
         [
@@ -215,14 +219,14 @@ class SignInForm(FlaskForm):  # type: ignore[misc, unused-ignore]
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):  # type: ignore[misc, unused-ignore]
+class SignOutForm(PageForm):
     """Signing out is a POST with the CSRF token, so another site cannot sign a person out."""
 
 
 # -- case data ------------------------------------------------------------------------------
 
 
-class VersionedForm(FlaskForm):  # type: ignore[misc, unused-ignore]
+class VersionedForm(PageForm):
     """Every change to a case says which version it was made on, so a change made by someone
     else in between is reported instead of overwritten."""
 
@@ -284,7 +288,7 @@ def step_form(
 # -- opening a case -------------------------------------------------------------------------
 
 
-class OpenCaseForm(FlaskForm):  # type: ignore[misc, unused-ignore]
+class OpenCaseForm(PageForm):
     title = StringField(
         "Title",
         [
@@ -317,7 +321,7 @@ def open_form(
     return form
 
 
-class AcknowledgeForm(FlaskForm):  # type: ignore[misc, unused-ignore]
+class AcknowledgeForm(PageForm):
     """Acknowledging an escalation: a button and its CSRF token."""
 
 

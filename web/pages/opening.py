@@ -51,8 +51,8 @@ def open_case(key: str) -> Any:
         case = helpers.service().open_case(who, key, form.title.data.strip(), data)
     except InvalidInput as exc:
         return _render(d, form, specs, source, _attach(form, specs, exc), 400)
-    flash(f"Opened {d.name.lower()} {case['reference']}.", "success")
-    return redirect(url_for("pages.cases.show", case_id=case["id"]))
+    flash(f"Opened {d.name.lower()} {case.reference}.", "success")
+    return redirect(url_for("pages.cases.show", case_id=case.id))
 
 
 def _open_specs(d: Definition) -> tuple[list[Spec], set[str]]:

@@ -116,7 +116,7 @@ def records_page(case_id: int, slug: str) -> Any:
             saved = records.add_record(svc, who, command).model_dump()
         except VersionConflict:
             problems = [_conflict()]
-            form.expected_version.data = str(svc.get_case(who, case_id)["version"])
+            form.expected_version.data = str(svc.get_case(who, case_id).version)
         except InvalidInput as exc:
             problems = attach(form, exc)
         else:
@@ -166,7 +166,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
             except VersionConflict:
                 problems = [_conflict()]
                 status = 409
-                form.expected_version.data = str(svc.get_case(who, case_id)["version"])
+                form.expected_version.data = str(svc.get_case(who, case_id).version)
             except InvalidInput as exc:
                 problems = attach(form, exc)
             else:

@@ -76,7 +76,7 @@ def publish(rt: Runtime, files: tuple[str, ...]) -> None:
     actor = operator()
     for name, text in texts.items():
         published = rt.service.publish(actor, text or "", file=name)
-        click.echo(f"{name}: published {published['key']} version {published['version']}")
+        click.echo(f"{name}: published {published.key} version {published.version}")
 
 
 @definitions.command("export")

@@ -30,7 +30,7 @@ def initialise(service: Service, definitions: Path) -> Installation:
     published = service.publish_missing(definitions)
     return Installation(
         was_current=was_current,
-        published=tuple(Published(key=p["key"], version=p["version"]) for p in published),
+        published=tuple(Published(key=p.key, version=p.version) for p in published),
     )
 
 

@@ -8,7 +8,7 @@ serialisation and the OpenAPI document), so each shape is described once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
@@ -17,17 +17,6 @@ class Result(BaseModel):
     """A value a service returns: frozen; unknown fields are refused."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    # Transitional, while callers move from ``case["state"]`` to ``case.state`` during the
-    # restructure (issue 10); removed when it ends.
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
 
 
 class Command(BaseModel):

@@ -57,6 +57,12 @@ class CaseRepository:
     def get(self, case_id: int) -> Case | None:
         return self._session.get(Case, case_id)
 
+    def for_change(self, case_id: int) -> Case | None:
+        """The case, locked for this transaction (PostgreSQL; SQLite locks the database): a
+        change locks its case row before its deadlines, so every writer takes them in one order."""
+        query = select(Case).where(col(Case.id) == case_id).with_for_update()
+        return self._session.exec(query).first()
+
     def by_reference(self, reference: str) -> Case | None:
         return self._session.exec(select(Case).where(col(Case.reference) == reference)).first()
 

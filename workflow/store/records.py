@@ -92,8 +92,7 @@ class RecordRepository:
 
     def case_for_change(self, case_id: int) -> Case | None:
         """The case, locked for this transaction (PostgreSQL; SQLite locks the database)."""
-        query = select(Case).where(col(Case.id) == case_id).with_for_update()
-        return self._session.exec(query).first()
+        return case_store.CaseRepository(self._session).for_change(case_id)
 
     def current_deadlines(self, case_id: int) -> list[Deadline]:
         return case_store.current_deadlines(self._session, case_id)

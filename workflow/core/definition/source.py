@@ -31,49 +31,53 @@ def locate(text: str, key: str, message: str = "") -> int | None:
     found = _TOML_LINE.search(message)
     if found:
         return int(found.group(1))
-    lines = text.splitlines()
     if not key:
         return None
+    lines = text.splitlines()
     parts = key.split(" ")[0].split(".") if "(" not in key else _split_with_label(key)
     head = _ITEM.match(parts[0])
     if head is None:
         return None
-    start, end = 0, len(lines)
     rest = parts[1:]
     if head.group("index") is not None:  # transitions[3] -> the fourth [[transitions]]
-        wanted, seen = int(head.group("index")), -1
-        for i, line in enumerate(lines):
-            m = _ARRAY.match(line)
-            if m and m.group("name").strip() == head.group("head"):
-                seen += 1
-                if seen == wanted:
-                    start, end = i, _section_end(lines, i)
-                    break
-        else:
-            return None
+        section = _nth_array(lines, head.group("head"), int(head.group("index")))
     elif head.group("head") in ("states", "timers") and rest:
-        table = f"{head.group('head')}.{rest[0]}"
-        for i, line in enumerate(lines):
-            m = _TABLE.match(line)
-            if m and m.group("name").strip() == table:
-                start, end = i, _section_end(lines, i)
-                break
-        else:
-            return None
+        section = _table(lines, f"{head.group('head')}.{rest[0]}")
         rest = rest[1:]
-    else:
+    else:  # a key at the top, before the first table
         end = next(
             (i for i, line in enumerate(lines) if _TABLE.match(line) or _ARRAY.match(line)),
             len(lines),
         )
         at = _assignment(lines, 0, end, head.group("head"))
         return at + 1 if at is not None else None
-    if rest:
-        field = _ITEM.match(rest[0])
-        at = _assignment(lines, start + 1, end, field.group("head")) if field else None
-        if at is not None:
-            return at + 1
-    return start + 1
+    if section is None:
+        return None
+    start, end = section
+    field = _ITEM.match(rest[0]) if rest else None
+    at = _assignment(lines, start + 1, end, field.group("head")) if field else None
+    return at + 1 if at is not None else start + 1
+
+
+def _nth_array(lines: list[str], name: str, wanted: int) -> tuple[int, int] | None:
+    """Where the ``wanted``-th (0-based) ``[[name]]`` section starts and ends."""
+    seen = -1
+    for i, line in enumerate(lines):
+        m = _ARRAY.match(line)
+        if m and m.group("name").strip() == name:
+            seen += 1
+            if seen == wanted:
+                return i, _section_end(lines, i)
+    return None
+
+
+def _table(lines: list[str], name: str) -> tuple[int, int] | None:
+    """Where the ``[name]`` table starts and ends."""
+    for i, line in enumerate(lines):
+        m = _TABLE.match(line)
+        if m and m.group("name").strip() == name:
+            return i, _section_end(lines, i)
+    return None
 
 
 def _split_with_label(key: str) -> list[str]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from pydantic import SecretStr
 
 from workflow.core.definition import Definition
 from workflow.core.errors import AlreadyExists
 from workflow.services import accounts
-from workflow.services.cases import Service
+from workflow.services.cases import CaseView, Service
 from workflow.services.demo.people import BY_ROLE, DEMO_DOMAIN, REVIEWER, USERS
 from workflow.services.demo.plans import plans
 from workflow.services.demo.steps import Plan, Step
@@ -63,14 +62,8 @@ class _Position:
     version: int
 
     @classmethod
-    def of(cls, case: Any) -> _Position:
-        return cls(
-            case["id"],
-            case["reference"],
-            case["definition_version"],
-            case["state"],
-            case["version"],
-        )
+    def of(cls, case: CaseView) -> _Position:
+        return cls(case.id, case.reference, case.definition_version, case.state, case.version)
 
 
 def load(service: Service) -> Board:

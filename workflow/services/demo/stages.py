@@ -40,7 +40,9 @@ def _version(service: Service, case_id: int) -> int:
 
 
 def _have(service: Service, case_id: int, kind: str) -> list[dict[str, Any]]:
-    return list(records.list_records(service, REVIEWER.actor, case_id, kind)["items"])
+    return [
+        r.model_dump() for r in records.list_records(service, REVIEWER.actor, case_id, kind).items
+    ]
 
 
 def _add(service: Service, who: DemoUser, case_id: int, kind: str, /, **fields: Any) -> Any:

@@ -83,15 +83,15 @@ def review_delay(service: Service, actor: Actor, case_id: int, command: ReviewDe
     access.require_role(actor, HARM_CHECK_ROLES, "review a delay to publication")
     _require_after_today(service, command.review_date)
     case = service.get_case(actor, case_id)
-    if case["state"] != State.DELAYED:
+    if case.state != State.DELAYED:
         raise InvalidInput(
-            f"Case {case['reference']} is not delayed ({case['state_label']}); there is no delay "
+            f"Case {case.reference} is not delayed ({case.state_label}); there is no delay "
             "to review."
         )
     next_review = command.review_date.isoformat()
     words = command.note or f"Delay reviewed; next review on {next_review}."
-    review = next((x for x in case["deadlines"] if x["name"] == Timer.DELAY_REVIEW), None)
-    if review is None or review["status"] == DeadlineStatus.PENDING:
+    review = next((x for x in case.deadlines if x.name == Timer.DELAY_REVIEW), None)
+    if review is None or review.status == DeadlineStatus.PENDING:
         # The pending review deadline follows its anchor, the review date.
         return service.update_data(
             actor, case_id, {"delay_review_date": next_review}, command.expected_version, words
@@ -103,10 +103,10 @@ def review_delay(service: Service, actor: Actor, case_id: int, command: ReviewDe
         case_id,
         Step.RESUME,
         command.expected_version,
-        f"Delay reviewed after its review date ({review['due_date']}); delayed again at once.",
+        f"Delay reviewed after its review date ({review.due_date}); delayed again at once.",
     )
     data = {"delay_review_date": next_review}
-    return service.transition(actor, case_id, Step.DELAY, resumed["version"], words, data)
+    return service.transition(actor, case_id, Step.DELAY, resumed.version, words, data)
 
 
 def resume(service: Service, actor: Actor, case_id: int, command: ResumePublication) -> CaseView:

@@ -115,7 +115,7 @@ def send_advance_copies(
     out) on ``sent_on`` (today when left out)."""
     access.require_role(actor, RECORD_ROLES, "record advance copies of the report")
     case = service.get_case(actor, case_id)
-    d = service.definition(case["review_type"], case["definition_version"])
+    d = service.definition(case.review_type, case.definition_version)
     policy = advance_policy(d)
     if policy is None:
         raise InvalidInput(f"A {d.name.lower()} is not published, so it has no advance copies.")
@@ -135,7 +135,7 @@ def send_advance_copies(
             f"The copies cannot have been sent on {day}: that is in the future (today is {today}).",
             ["sent_on: in the future"],
         )
-    copies = dict(case["data"].get("advance_copies") or {})
+    copies = dict(case.data.get("advance_copies") or {})
     copies.update({r: day.isoformat() for r in chosen})
     words = command.note or (
         "Final report sent in advance to "

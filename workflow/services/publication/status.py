@@ -43,16 +43,16 @@ URL_GIVEN_WHEN_PUBLISHING = "https://given.when.publishing/"
 def status(service: Service, actor: Actor, case_id: int) -> PublicationStatus:
     """Where the case stands on publication (see the module's docstring)."""
     case = service.get_case(actor, case_id)  # access-checked and logged as a read
-    d = service.definition(case["review_type"], case["definition_version"])
-    data: Mapping[str, Any] = case["data"]
+    d = service.definition(case.review_type, case.definition_version)
+    data: Mapping[str, Any] = case.data
     response = data.get("board_response")
-    blocked, can_publish = _publish_option(service, actor, case_id, case["state"], d, data)
+    blocked, can_publish = _publish_option(service, actor, case_id, case.state, d, data)
     return PublicationStatus(
-        case=case["reference"],
-        case_id=case["id"],
-        version=case["version"],
-        state=case["state"],
-        state_label=case["state_label"],
+        case=case.reference,
+        case_id=case.id,
+        version=case.version,
+        state=case.state,
+        state_label=case.state_label,
         response=response if not is_blank(response) else None,
         response_problems=response_problems(response),
         advance_copies=_advance_copies(service.calendar, advance_policy(d), data),
@@ -65,7 +65,7 @@ def status(service: Service, actor: Actor, case_id: int) -> PublicationStatus:
         not_published=NotPublished(
             reasons=data.get("not_published_reasons"), panel_told_on=data.get("panel_told_at")
         )
-        if case["state"] == State.NOT_PUBLISHED
+        if case.state == State.NOT_PUBLISHED
         else None,
         delay=Delay(reason=data.get("delay_reason"), review_date=data.get("delay_review_date"))
         if data.get("delay_reason")

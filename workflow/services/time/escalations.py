@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
-
 from workflow.core.definition import Definition
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
@@ -25,10 +23,9 @@ from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.time.notices import queue_notices
 from workflow.services.time.results import Acknowledgement, EscalationPage, EscalationView
-from workflow.store.cases import append_events
 from workflow.store.models.cases import Case
 from workflow.store.models.time import Deadline, Escalation
-from workflow.store.unit import Unit, unit_of_work
+from workflow.store.unit import Unit
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -132,15 +129,12 @@ def acknowledge(
     second acknowledgement changes nothing and answers with the first."""
     note = (command or Acknowledgement()).note
     now = service.now()
-    with unit_of_work(service.db) as s:
-        u = Unit(s)
+    with service.store.write() as u:
         escalation = u.escalations.for_update(escalation_id)
         case = None
         if escalation is not None:
             # Locked like a person's change, so the audit trail's sequence stays in order.
-            case = s.exec(
-                select(Case).where(col(Case.id) == escalation.case_id).with_for_update()
-            ).first()
+            case = u.cases.for_change(escalation.case_id)
         if escalation is None or case is None or not _may_acknowledge(u, actor, escalation, case):
             raise NotFound(f"There is no escalation {escalation_id} that you can see.")
         if actor.role not in escalation.to_roles:
@@ -155,8 +149,7 @@ def acknowledge(
             escalation.acknowledged_at = now
             u.escalations.save(escalation)
             detail = {"escalation": escalation.id, "deadline": escalation.deadline_name}
-            append_events(
-                s,
+            u.cases.append_events(
                 case,
                 actor,
                 [NewEvent(EventKind.ESCALATION_ACKNOWLEDGED, note=note, detail=detail)],

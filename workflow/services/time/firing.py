@@ -12,9 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm.attributes import flag_modified
-from sqlmodel import Session
-
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.deadlines import STALL, DeadlineChange, DeadlineOp, DeadlineStatus
@@ -35,7 +32,6 @@ from workflow.services.time import words
 from workflow.services.time.escalations import escalation_roles, raise_escalation
 from workflow.services.time.notices import queue_notices
 from workflow.services.time.results import Fired, FireOutcome
-from workflow.store.cases import apply_outcome
 from workflow.store.models.cases import Case
 from workflow.store.models.time import Deadline
 from workflow.store.unit import Unit
@@ -49,7 +45,6 @@ class Firing:
     the case runs on, in one unit of work."""
 
     u: Unit
-    s: Session
     case: Case
     d: Definition
     row: Deadline
@@ -87,7 +82,7 @@ class Firing:
         )
         try:
             old_state = case.state
-            current = snapshot_of(Unit(self.s), case)
+            current = snapshot_of(self.u, case)
             outcome = engine.fire(
                 d, current, SYSTEM_ACTOR, trigger, {}, note, self.now, self.calendar
             )
@@ -184,8 +179,7 @@ class Firing:
         records it, deadlines change in the same transaction."""
         # The case row must be written (and its version bumped) even when nothing in it
         # differs, e.g. a sweep at the very instant of the last change.
-        flag_modified(self.case, "updated_at")
-        apply_outcome(self.s, self.case, outcome, SYSTEM_ACTOR, self.now, self.calendar)
+        self.u.cases.save(self.case, outcome, SYSTEM_ACTOR, self.now, self.calendar, touch=True)
 
     def fired(
         self,

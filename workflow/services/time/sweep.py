@@ -22,14 +22,11 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
-
 from workflow.services.time.firing import Firing
 from workflow.services.time.leases import DEFAULT_BATCH, DEFAULT_LEASE_SECONDS, default_owner
 from workflow.services.time.results import Fired
 from workflow.store.deadlines import Claim
-from workflow.store.models.cases import Case
-from workflow.store.unit import RETRYABLE, Unit, unit_of_work
+from workflow.store.unit import RETRYABLE
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -124,11 +121,10 @@ class Sweeper:
         return None
 
     def _fire(self, deadline_id: int, case_id: int, now: datetime) -> Fired:
-        with unit_of_work(self.service.db) as s:
-            u = Unit(s)
+        with self.service.store.write() as u:
             # Lock the case first: a person's change locks the case row before its deadlines,
             # so taking them in the same order cannot deadlock.
-            case = s.exec(select(Case).where(col(Case.id) == case_id).with_for_update()).first()
+            case = u.cases.for_change(case_id)
             if case is None:
                 raise _Lost
             # Raising below rolls the finished claim back too.
@@ -136,7 +132,7 @@ class Sweeper:
             if row is None or row.due_at > now:
                 raise _Lost
             d = self.service.definitions.of_version(u, case.definition_id)
-            return Firing(u, s, case, d, row, now, self.service.calendar).fire()
+            return Firing(u, case, d, row, now, self.service.calendar).fire()
 
 
 def sweep(
