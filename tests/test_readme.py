@@ -25,3 +25,26 @@ def test_readme_names_the_two_commands_that_ci_runs() -> None:
     assert "bash scripts/test.sh" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in ci
+
+
+ROOT = Path(__file__).resolve().parent.parent
+MAP = README[README.index("## Map: which file owns what") :]
+
+
+def test_the_map_names_every_package_and_only_paths_that_exist() -> None:
+    named = {
+        part.strip("`")
+        for line in MAP.splitlines()
+        if line.startswith("| `")
+        for part in line.split(" | ")[0].lstrip("| ").split(", ")
+    }
+    missing = sorted(n for n in named if not (ROOT / n.rstrip("/").replace("*.toml", "")).exists())
+    assert not missing, f"the README's map names paths that do not exist: {missing}"
+    packages = {
+        f"{p.parent.relative_to(ROOT).as_posix()}/"
+        for folder in ("workflow", "web")
+        for p in (ROOT / folder).rglob("__init__.py")
+        if "migrations" not in p.parts and p.parent.name not in ("workflow", "web")
+    }
+    unnamed = sorted(p for p in packages if p not in named and p not in MAP)
+    assert not unnamed, f"the README's map does not say what these packages own: {unnamed}"
