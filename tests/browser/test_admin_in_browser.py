@@ -47,18 +47,18 @@ def test_an_admin_changes_the_learning_review_in_the_browser(
     page.get_by_role("button", name="Publish as a new version").click()
     page.wait_for_url(re.compile(rf"/admin/review-types/{LR}/migrate$"))
     expect(page.get_by_text(f"Published {LR} version 2")).to_be_visible()
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 1
+    assert service.get_case(reviewer, old.id).definition_version == 1
 
     page.get_by_label("Move open cases from version").select_option("1")
     page.get_by_label("to version").select_option("2")
     page.get_by_role("button", name="Dry run").click()
     expect(page.get_by_text("Dry run: version 1 to 2")).to_be_visible()
-    expect(page.get_by_role("cell", name=old["reference"])).to_be_visible()
+    expect(page.get_by_role("cell", name=old.reference)).to_be_visible()
     shoot(page, "12-admin-migration-dry-run")
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 1
+    assert service.get_case(reviewer, old.id).definition_version == 1
     page.get_by_role("button", name="Apply to the cases listed").click()
     expect(page.get_by_text("Applied: version 1 to 2")).to_be_visible()
-    assert service.get_case(reviewer, old["id"])["definition_version"] == 2
+    assert service.get_case(reviewer, old.id).definition_version == 2
 
     page.get_by_role("link", name="Review types").first.click()
     changes = page.locator("table").nth(1)
