@@ -300,4 +300,9 @@ def test_a_killed_server_loses_nothing_it_acknowledged(board: Board) -> None:
         engine.dispose()
     for ack in promised.values():
         row = stored[ack.case_id]
-        assert (row.reference, row.state, row.version) == (ack.reference, ack.state, ack.version)
+        assert row.reference == ack.reference
+        # A write may commit in the instant before the kill, its answer lost on the way: the
+        # row is then newer than what was promised, never older.
+        assert row.version >= ack.version
+        if row.version == ack.version or ack.state == "notified":
+            assert row.state == ack.state

@@ -119,6 +119,10 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     tab.on("response", watch.response)
     tab.watch = watch
     tab.set_default_timeout(15_000)
+    # Assertions wait as long as actions: a loaded CI machine draws a diagram in seconds, not ms.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     yield tab
     context.close()
 
