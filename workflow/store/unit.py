@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -55,8 +56,11 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 class Unit:
     """One transaction, and the repository of each aggregate inside it."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, memo: dict[Any, Any] | None = None) -> None:
         self._session = session
+        #: What the store keeps between units (e.g. the definition of a published version,
+        #: which never changes): the store's own dict, shared by its units.
+        self.memo: dict[Any, Any] = {} if memo is None else memo
 
     def flush(self) -> None:
         """Send what is pending to the database now (its checks run here), without committing."""
@@ -128,6 +132,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.memo: dict[Any, Any] = {}
 
     @property
     def dialect(self) -> str:
@@ -139,14 +144,14 @@ class Store:
         """A transaction that writes: it commits when the block ends, or rolls back on an error.
         On SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
         with unit_of_work(self.engine) as session:
-            yield Unit(session)
+            yield Unit(session, self.memo)
 
     @contextmanager
     def read(self) -> Iterator[Unit]:
         """A transaction that only reads (rolled back at the end; on SQLite it never waits on a
         writer)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            yield Unit(session)
+            yield Unit(session, self.memo)
 
     def upgrade_schema(self) -> None:
         """Create the schema, or bring it to the newest migration; safe to run again."""
