@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert
@@ -32,8 +32,8 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
-from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store import rows
+from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.time import Deadline
 
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from workflow.core.errors import VersionConflict
 from workflow.core.events import NewEvent
 from workflow.core.roles import Actor
+from workflow.store import wakeups
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.time import Deadline
 
@@ -110,6 +111,7 @@ def insert_deadlines(session: Session, new: Sequence[Deadline]) -> None:
         ids.setdefault(name, []).append(row_id)
     for d in new:
         d.id = ids[d.name].pop(0)
+    wakeups.note_due(session, (d.due_at for d in new))
 
 
 def set_deadline(row: Deadline, changed: dict[int, set[str]], **values: Any) -> None:
@@ -135,6 +137,8 @@ def update_deadlines(
         .values({k: bindparam(f"v_{k}", type_=DEADLINES.c[k].type) for k in keys})
     )
     session.execute(query, params)
+    if "due_at" in keys:
+        wakeups.note_due(session, (row.due_at for row in touched if row.status == "pending"))
 
 
 __all__ = [

@@ -19,12 +19,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
+from workflow.store import wakeups
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
-from workflow.store.db import writing
+from workflow.store.db import queued, writing
 from workflow.store.deadlines import DeadlineRepository
 from workflow.store.demo import DemoRepository
 from workflow.store.escalations import EscalationRepository
@@ -42,15 +43,18 @@ RETRYABLE: tuple[type[Exception], ...] = (VersionConflict, OperationalError)
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction that writes, as a bare session (for the store's own code and tests)."""
-    with Session(writing(engine), expire_on_commit=False) as session:
+    """One transaction that writes, as a bare session (for the store's own code and tests).
+    On SQLite the process's writers queue on one lock first (readers do not)."""
+    with queued(engine), Session(writing(engine), expire_on_commit=False) as session:
         try:
             with session.begin():
                 yield session
+                wakeups.before_commit(session)
         except StaleDataError as exc:
             raise VersionConflict(
                 "Someone else changed this case at the same moment; reload it and try again."
             ) from exc
+        wakeups.after_commit(session)
 
 
 class Unit:
