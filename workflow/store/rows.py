@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Integer, Table, Update, bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -29,22 +30,35 @@ EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
 DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 
 
+#: The columns of the case row a decision writes (besides its version and ``last_seq``).
+CASE_COLUMNS = ("state", "data", "milestones", "agencies", "lead_name", "updated_at")
+# Built once: building a statement costs more than running it from SQLAlchemy's cache.
+_UPDATE_CASE = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
+    .values(
+        {
+            **{c: bindparam(f"v_{c}", type_=CASES.c[c].type) for c in CASE_COLUMNS},
+            "version": CASES.c.version + 1,
+            "last_seq": CASES.c.last_seq + bindparam("b_events", type_=Integer()),
+        }
+    )
+    .returning(CASES.c.last_seq)
+)
+
+
 def update_case(session: Session, case: Case, values: Mapping[str, Any], events: int) -> int:
-    """Write ``values`` to the case row if it is still at the version it was read at, raise its
-    version and reserve ``events`` sequence numbers; returns the first of them."""
+    """Write ``values`` (``CASE_COLUMNS``) to the case row if it is still at the version it was
+    read at, raise its version and reserve ``events`` sequence numbers; returns the first."""
     assert case.id is not None
     # What the caller set on the object is written here, not by the ORM; anything else pending
     # (a record added in this unit, say) goes first, and then the version is the one to check.
     for key, value in values.items():
         set_committed_value(case, key, value)
     session.flush()
-    query = (
-        update(CASES)
-        .where(CASES.c.id == case.id, CASES.c.version == case.version)
-        .values(**values, version=CASES.c.version + 1, last_seq=CASES.c.last_seq + events)
-        .returning(CASES.c.last_seq)
-    )
-    top = session.execute(query).scalar()
+    params = {f"v_{c}": getattr(case, c) for c in CASE_COLUMNS}
+    params |= {"b_id": case.id, "b_version": case.version, "b_events": events}
+    top = session.execute(_UPDATE_CASE, params).scalar()
     if top is None:
         raise VersionConflict(
             "Someone else changed this case at the same moment; reload it and try again."
@@ -94,20 +108,23 @@ def event_rows(
 def insert_events(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Append the rows to the audit trail in one statement."""
     if rows:
-        session.execute(insert(EVENTS), list(rows))
+        session.execute(_INSERT_EVENTS, list(rows))
+
+
+_DEADLINE_COLUMNS = [c.name for c in DEADLINES.columns if c.name != "id"]
+_INSERT_DEADLINES = insert(DEADLINES).returning(DEADLINES.c.id, DEADLINES.c.name)
+_INSERT_EVENTS = insert(EVENTS)
 
 
 def insert_deadlines(session: Session, new: Sequence[Deadline]) -> None:
     """Insert new deadline objects (not in the session) in one statement; they get their ids."""
     if not new:
         return
-    names = [c.name for c in DEADLINES.columns if c.name != "id"]
-    values = [{n: getattr(d, n) for n in names} for d in new]
-    query = insert(DEADLINES).values(values).returning(DEADLINES.c.id, DEADLINES.c.name)
-    # Matched by name (in order, should one outcome open two of a name), not by position: a
-    # multi-row INSERT does not promise to return its rows in the order of its VALUES.
+    values = [{n: getattr(d, n) for n in _DEADLINE_COLUMNS} for d in new]
+    # Matched by name (in order, should one outcome open two of a name), not by position: the
+    # rows of an INSERT … RETURNING are not promised in the order of its parameters.
     ids: dict[str, list[int]] = {}
-    for row_id, name in sorted(session.execute(query).all()):
+    for row_id, name in sorted(session.execute(_INSERT_DEADLINES, values).all()):
         ids.setdefault(name, []).append(row_id)
     for d in new:
         d.id = ids[d.name].pop(0)
@@ -129,16 +146,20 @@ def update_deadlines(
     touched = [row for row in rows if changed.get(id(row))]
     if not touched:
         return
-    keys = sorted(set().union(*(changed[id(row)] for row in touched)))
+    keys = tuple(sorted(set().union(*(changed[id(row)] for row in touched))))
     params = [{"b_id": row.id, **{f"v_{k}": getattr(row, k) for k in keys}} for row in touched]
-    query = (
+    session.execute(_update_deadlines(keys), params)
+    if "due_at" in keys:
+        wakeups.note_due(session, (row.due_at for row in touched if row.status == "pending"))
+
+
+@cache
+def _update_deadlines(keys: tuple[str, ...]) -> Update:
+    return (
         update(DEADLINES)
         .where(DEADLINES.c.id == bindparam("b_id"))
         .values({k: bindparam(f"v_{k}", type_=DEADLINES.c[k].type) for k in keys})
     )
-    session.execute(query, params)
-    if "due_at" in keys:
-        wakeups.note_due(session, (row.due_at for row in touched if row.status == "pending"))
 
 
 __all__ = [

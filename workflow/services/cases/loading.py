@@ -17,7 +17,7 @@ from workflow.core.record_kinds import RecordKey
 from workflow.core.roles import Actor
 
 #: Kinds whose shape needs another kind: an action names its finding by number.
-_NEEDS = {RecordKey.ACTIONS: (RecordKey.FINDINGS,)}
+_NEEDS: dict[str, tuple[str, ...]] = {RecordKey.ACTIONS: (RecordKey.FINDINGS,)}
 #: What record deadlines follow: loaded when a step closes the case (they are then settled).
 _DEADLINE_RECORDS = (RecordKey.CONTRIBUTIONS, RecordKey.ACTIONS)
 
