@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "workflow-sweep"
 MIN_GAP = timedelta(seconds=1)  # never wake sooner than this after a sweep, even if due
+HEARD_GAP = timedelta(milliseconds=100)  # the same, for an instant a write told us of
 
 
 def next_wake(now: datetime, interval: timedelta, due: datetime | None) -> datetime | None:
@@ -144,9 +145,12 @@ class Waker:
         """Bring the interval job forward to the next due instant when that is sooner."""
         try:
             heard = self._pop_wanted()
-            due = self.next_due(now)
-            due = heard if due is None else min(due, heard or due)
-            wake = next_wake(now, self.interval, due)
+            wake = next_wake(now, self.interval, self.next_due(now))
+            if heard is not None:
+                # Heard of while this sweep ran (a write, another process): written on purpose,
+                # so not held back by MIN_GAP, only by HEARD_GAP.
+                heard = max(heard, now + HEARD_GAP)
+                wake = heard if wake is None else min(wake, heard)
         except Exception:
             log.exception("could not work out the next due instant; waking at the interval")
             return None
