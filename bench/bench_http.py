@@ -101,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ids = bench.cases(2 * CLIENTS * args.cases)
         phases = [ids[i * CLIENTS * args.cases : (i + 1) * CLIENTS * args.cases] for i in (0, 1)]
         server = Server(bench, folder)
+        clients = [Client(server.port, bench.token) for _ in range(CLIENTS)]
         try:
-            clients = [Client(server.port, bench.token) for _ in range(CLIENTS)]
             run_phase(clients, trivial)  # warm-up
             results: dict[str, list[tuple[float, list[float], float]]] = {
                 "trivial": [],
@@ -118,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         wall, sample = run_phase(clients, writes(mine))
                     results[name].append((wall, sample, server.cpu_seconds() - cpu0))
         finally:
+            for c in clients:
+                c.close()
             server.stop()
             bench.service.store.dispose()
     kind = "PostgreSQL" if bench.url.startswith("postgresql") else "SQLite"

@@ -1,7 +1,7 @@
 """Benchmark: how late a deadline fires when it is written while ``serve`` runs.
 
 A server process runs the product with its scheduler (the shipped ``config.toml``: it sweeps
-every 60 s). This process then writes deadlines at random instants, each due 0.5–3 s after it
+every 60 s). This process then writes deadlines at random instants, each due 0.5 to 3 s after it
 is written: it moves the ``notification`` deadline of a case of its own, through the store's
 write path, as another process (a second ``serve``, the command line) would. No message is
 sent by hand: the server hears of them as the product does (PostgreSQL: ``LISTEN/NOTIFY``;
