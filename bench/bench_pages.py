@@ -50,7 +50,7 @@ from workflow.store.models.cases import Case, CaseAgency, Event  # noqa: E402
 from workflow.store.models.catalog import ReviewTypeVersion  # noqa: E402
 from workflow.store.models.time import Deadline, Escalation  # noqa: E402
 from workflow.store.schema import upgrade  # noqa: E402
-from workflow.store.unit import Store, unit_of_work  # noqa: E402
+from workflow.store.unit import Store  # noqa: E402
 
 DEFINITIONS = REPO / "definitions"
 TARGET_MS = 100.0

@@ -62,3 +62,19 @@ def test_an_unknown_token_is_not_remembered(service: Service) -> None:
     assert accounts.actor_for_token(service.store, "not-a-token") is None
     assert service.store.tokens.get(accounts.token_digest("not-a-token")) is not None
     assert not service.store.tokens._entries
+
+
+def test_a_revocation_through_another_engine_of_the_process_empties_the_cache(
+    service: Service, db: Engine
+) -> None:
+    from workflow.store.db import make_engine
+
+    token = _user(service, "tina")
+    assert accounts.actor_for_token(service.store, token) is not None
+    other = make_engine(str(db.url.render_as_string(hide_password=False)))  # as a CLI command
+    try:
+        with unit_of_work(other) as s:
+            s.execute(text("DELETE FROM api_token"))
+    finally:
+        other.dispose()
+    assert accounts.actor_for_token(service.store, token) is None
