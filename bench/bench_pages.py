@@ -134,6 +134,7 @@ def load(engine: Engine, service: Service, n: int, seed: int = 7) -> None:
                 "updated_at": created,
                 "created_by": "bench",
                 "linked_case_id": None,
+                "last_seq": 1,  # its one event below: the next is numbered from it
             }
         )
         case_agencies.extend({"case_id": case_id, "agency": a.casefold()} for a in names)
