@@ -42,7 +42,7 @@ from web.app import create_app  # noqa: E402
 from workflow.core.calendar import WorkingCalendar  # noqa: E402
 from workflow.core.errors import WorkflowError  # noqa: E402
 from workflow.core.roles import Actor  # noqa: E402
-from workflow.services import accounts  # noqa: E402
+from workflow.services import accounts, records  # noqa: E402
 from workflow.services.cases import Service  # noqa: E402
 from workflow.settings import Settings  # noqa: E402
 from workflow.store.db import make_engine  # noqa: E402
@@ -50,7 +50,7 @@ from workflow.store.models.cases import Case, CaseAgency, Event  # noqa: E402
 from workflow.store.models.catalog import ReviewTypeVersion  # noqa: E402
 from workflow.store.models.time import Deadline, Escalation  # noqa: E402
 from workflow.store.schema import upgrade  # noqa: E402
-from workflow.store.unit import Store, unit_of_work  # noqa: E402
+from workflow.store.unit import Store  # noqa: E402
 
 DEFINITIONS = REPO / "definitions"
 TARGET_MS = 100.0
@@ -134,6 +134,7 @@ def load(engine: Engine, service: Service, n: int, seed: int = 7) -> None:
                 "updated_at": created,
                 "created_by": "bench",
                 "linked_case_id": None,
+                "last_seq": 1,  # its one event below: the next is numbered from it
             }
         )
         case_agencies.extend({"case_id": case_id, "agency": a.casefold()} for a in names)
@@ -276,25 +277,36 @@ def real_case(service: Service) -> int:
             },
         ),
         (reviewer, "start_involvement", {}),
-        (
-            reviewer,
-            "begin_findings",
-            {
-                "involvement": {
-                    "practitioners_invited": True,
-                    "family_invited": True,
-                    "family_how": "Letter and meeting.",
-                }
-            },
-        ),
+        (reviewer, "begin_findings", {}),  # involvement is records (see ``involve``)
     ]
     for who, trigger, data in steps:
+        if trigger == "begin_findings":  # involvement is records now: invite them first
+            involve(service, reviewer, case.id, agencies)
+            case = service.get_case(reviewer, case.id)
         try:
-            case = service.transition(who, case["id"], trigger, case["version"], "bench", data)
+            case = service.transition(who, case.id, trigger, case.version, "bench", data)
         except WorkflowError as exc:  # a later step may need records this script does not make
-            print(f"the real case stops at {case['state']}: {exc.message}")
+            print(f"the real case stops at {case.state}: {exc.message}")
             break
-    return int(case["id"])
+    return int(case.id)
+
+
+def involve(service: Service, actor: Actor, case_id: int, agencies: list[str]) -> None:
+    """A practitioner of each agency involved and a parent, invited, as records."""
+    invited = (NOW - timedelta(days=3)).date().isoformat()
+    wanted: list[tuple[str, dict[str, Any]]] = [
+        ("practitioners", {"agency": a, "role_title": "Social worker", "invited_on": invited})
+        for a in agencies
+    ]
+    wanted.append(
+        (
+            "family_members",
+            {"relationship": "Mother", "invited_on": invited, "how_explained": "A meeting."},
+        )
+    )
+    for kind, fields in wanted:
+        version = service.get_case(actor, case_id).version
+        records.add_record(service, actor, records.AddRecord.of(case_id, kind, fields, version))
 
 
 def timed(client: Any, url: str, rounds: int) -> tuple[float, float]:
@@ -342,11 +354,11 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(engine)
     service = Service(Store(engine), WorkingCalendar(), lambda: NOW)
     service.publish_missing(DEFINITIONS)
-    with unit_of_work(engine) as s:
+    with service.store.write() as u:
         for name, (role, agencies) in PEOPLE.items():
-            user = accounts.create_user(s, name, role, agencies, "", NOW)
+            new = accounts.NewUser(name=name, role=role, agencies=list(agencies))
+            user = accounts.add_user(u, new, NOW)
             user.password_hash = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
-            s.add(user)
     began = time.perf_counter()
     load(engine, service, args.cases)
     case_id = real_case(service)
@@ -371,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         "notifiable_incident",
         "Child P",
         {"aware_at": "2026-11-26", "agencies": ["Northshire Police"]},
-    )["id"]
+    ).id
     del real_police_case
     pages = [
         ("rita", "dashboard", "/"),

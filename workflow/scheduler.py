@@ -32,12 +32,14 @@ from workflow.services.time.notices import deliver_due, next_attempt
 from workflow.services.time.results import Fired
 from workflow.services.time.senders import Sender, make_sender
 from workflow.services.time.sweep import Sweeper, next_due
+from workflow.services.time.wake import Hearing, hear
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "workflow-sweep"
 MIN_GAP = timedelta(seconds=1)  # never wake sooner than this after a sweep, even if due
+HEARD_GAP = timedelta(milliseconds=100)  # the same, for an instant a write told us of
 
 
 def next_wake(now: datetime, interval: timedelta, due: datetime | None) -> datetime | None:
@@ -68,9 +70,22 @@ class Waker:
         self.interval = timedelta(seconds=settings.scheduler.interval_seconds)
         self.owner = default_owner()
         self._lock = threading.Lock()
+        self._wanted: datetime | None = None  # the earliest due instant heard of since a sweep
+        self._wanted_lock = threading.Lock()
+        self.hearing: Hearing | None = None
+
+    def hear(self) -> Hearing:
+        """Start hearing of due instants written here or in other processes."""
+        self.hearing = hear(self.service, self.wake_by)
+        return self.hearing
+
+    def stop_hearing(self) -> None:
+        if self.hearing is not None:
+            self.hearing.stop()
 
     def __call__(self) -> list[Fired]:
         with self._lock:
+            self._pop_wanted()  # this sweep covers everything due by now
             now = self.clock()
             fired: list[Fired] = []
             try:
@@ -97,6 +112,26 @@ class Waker:
             self.reschedule(now)
             return fired
 
+    def wake_by(self, due: datetime) -> None:
+        """A write opened or moved a deadline due at ``due``: wake by then if the next wake-up
+        is later (at once when it is already due). Called from other threads."""
+        with self._wanted_lock:
+            self._wanted = due if self._wanted is None else min(self._wanted, due)
+        job = self.scheduler.get_job(JOB_ID)
+        current = getattr(job, "next_run_time", None) if job is not None else None
+        if job is None or (current is not None and current <= due):
+            return
+        wake = max(due, self.clock())
+        self.scheduler.modify_job(JOB_ID, next_run_time=wake)
+        log.debug("a write brought the next wake-up forward to %s", wake.isoformat())
+
+    def _pop_wanted(self) -> datetime | None:
+        """The earliest due instant heard of since the last call (a sweep forgets, as it
+        begins, what it is about to cover; what is heard while it runs is kept)."""
+        with self._wanted_lock:
+            wanted, self._wanted = self._wanted, None
+            return wanted
+
     def next_due(self, now: datetime) -> datetime | None:
         """The next instant a deadline falls due or a notice may be tried, whichever is first."""
         found = [
@@ -109,7 +144,13 @@ class Waker:
     def reschedule(self, now: datetime) -> datetime | None:
         """Bring the interval job forward to the next due instant when that is sooner."""
         try:
+            heard = self._pop_wanted()
             wake = next_wake(now, self.interval, self.next_due(now))
+            if heard is not None:
+                # Heard of while this sweep ran (a write, another process): written on purpose,
+                # so not held back by MIN_GAP, only by HEARD_GAP.
+                heard = max(heard, now + HEARD_GAP)
+                wake = heard if wake is None else min(wake, heard)
         except Exception:
             log.exception("could not work out the next due instant; waking at the interval")
             return None
@@ -172,12 +213,15 @@ def build(
 class Handle:
     """The background scheduler of this process; ``shutdown()`` stops it."""
 
-    def __init__(self, scheduler: BaseScheduler) -> None:
+    def __init__(self, scheduler: BaseScheduler, waker: Waker | None = None) -> None:
         self.scheduler = scheduler
+        self.waker = waker
 
     def shutdown(self, wait: bool = True) -> None:
         global _running
         with _start_lock:
+            if self.waker is not None:
+                self.waker.stop_hearing()
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=wait)
             if _running is self:
@@ -197,16 +241,19 @@ def start_background(settings: Settings, service: Service | None = None) -> Hand
     with _start_lock:
         if _running is not None:
             return _running
-        scheduler, _ = build(settings, service)
+        scheduler, waker = build(settings, service)
         scheduler.start()
-        _running = Handle(scheduler)
+        if waker is not None:
+            waker.hear()
+        _running = Handle(scheduler, waker)
         log.info("scheduler started: sweeping every %ss", settings.scheduler.interval_seconds)
         return _running
 
 
 def run_forever(settings: Settings, service: Service | None = None) -> None:
     """Run the scheduler alone in the foreground until interrupted (Ctrl-C or SIGTERM)."""
-    scheduler, _ = build(settings, service, blocking=True)
+    scheduler, waker = build(settings, service, blocking=True)
+    waker.hear()  # before start(): a blocking scheduler returns only when it stops
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping the scheduler", signum)
@@ -221,6 +268,7 @@ def run_forever(settings: Settings, service: Service | None = None) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        waker.stop_hearing()
         if scheduler.running:
             scheduler.shutdown(wait=False)
         if previous is not None:

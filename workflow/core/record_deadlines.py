@@ -27,6 +27,8 @@ from workflow.core.values import BadValue, as_date
 CONTRIBUTION = "contribution"
 ACTION = "action"
 RECORD_DEADLINE_KINDS = (CONTRIBUTION, ACTION)
+#: The records each kind of record deadline follows.
+_RECORDS_OF = {CONTRIBUTION: "contributions", ACTION: "actions"}
 
 #: Who hears of a slipped record deadline: the agency's own users (only that agency's; see
 #: ``workflow.services.time.escalations``) and the person who chases it.
@@ -118,14 +120,20 @@ def plan_record_deadlines(
     current: Sequence[DeadlineSnapshot],
     today: date,
 ) -> list[DeadlineChange]:
-    """The record deadlines' changes; records that were not loaded (``None``) change nothing."""
+    """The record deadlines' changes; records that were not loaded (``None``, or a kind left
+    out of them) change nothing of their deadlines."""
     if records is None:
         return []
+    loaded = {k for k, key in _RECORDS_OF.items() if key in records}
     wanted, settled = _wanted_and_settled(records)
     if state in d.final_states:
         wanted = {}
     changes: list[DeadlineChange] = []
-    rows = {r.name: r for r in current if r.current and is_record_deadline(r.name)}
+    rows = {
+        r.name: r
+        for r in current
+        if r.current and is_record_deadline(r.name) and r.name.partition(":")[0] in loaded
+    }
     for name, row in rows.items():
         changes += _follow(name, row, wanted.get(name), settled, today)
     changes += [_open(name, want) for name, want in wanted.items() if name not in rows]

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime
 from functools import cache
+from typing import cast
 
 from pydantic import Field, SecretStr
 
@@ -21,6 +22,7 @@ from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.services.passwords import check_password_hash, hash_password
 from workflow.services.results import Command, Result
 from workflow.store.models.accounts import ApiToken, User
+from workflow.store.token_cache import MISSING
 from workflow.store.unit import Store, Unit
 
 MIN_PASSWORD = 10
@@ -163,10 +165,19 @@ def issue_token(u: Unit, name: str, now: datetime, *, replacing: bool = False) -
 
 
 def actor_for_token(store: Store, token: str) -> Actor | None:
-    """Who a bearer token acts as: None when unknown, or when its user is disabled."""
+    """Who a bearer token acts as: None when unknown, or when its user is disabled. Known
+    tokens are remembered for a moment (``store.tokens``), until any revocation."""
+    digest = token_digest(token)
+    cached = store.tokens.get(digest)
+    if cached is not MISSING:
+        return cast(Actor, cached)
+    generation = store.tokens.generation
     with store.read() as u:
-        user = u.accounts.holder_of(token_digest(token))
-        return actor_of(user) if user is not None and user.active else None
+        user = u.accounts.holder_of(digest)
+        actor = actor_of(user) if user is not None and user.active else None
+    if actor is not None:  # unknown tokens are not kept: nobody fills the cache by guessing
+        store.tokens.put(digest, actor, generation)
+    return actor
 
 
 # -- signing in -----------------------------------------------------------------------------

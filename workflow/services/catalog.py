@@ -37,11 +37,16 @@ class DefinitionCache:
             return self._parsed.setdefault(cache_key, definition)
 
     def of_version(self, u: Unit, version_id: int) -> Definition:
-        """The definition a case runs on (its ``definition_id``)."""
-        row = u.catalog.by_id(version_id)
-        if row is None:
-            raise NotFound(f"Version {version_id} of a review type is missing.")
-        return self.parsed(row)
+        """The definition a case runs on (its ``definition_id``). A published version never
+        changes: the store remembers which one an id is, so it is read once per store."""
+        key = ("definition", version_id)
+        found: Definition | None = u.memo.get(key)
+        if found is None:
+            row = u.catalog.by_id(version_id)
+            if row is None:
+                raise NotFound(f"Version {version_id} of a review type is missing.")
+            found = u.memo.setdefault(key, self.parsed(row))
+        return found
 
     def latest(self, u: Unit) -> list[tuple[ReviewTypeVersion, Definition]]:
         """The newest version of each review type, parsed."""

@@ -83,15 +83,16 @@ class CaseRepository:
     def linked_to(self, case: Case) -> list[tuple[str, Case]]:
         """The cases linked to this one: the one it was opened from (``opened_from``), then the
         ones it opened (``opened``), oldest first."""
-        found: list[tuple[str, Case]] = []
+        if case.id is None:
+            return []
+        # One read for both ways: the case it was opened from, and those it opened.
+        condition = col(Case.linked_case_id) == case.id
         if case.linked_case_id is not None:
-            source = self.get(case.linked_case_id)
-            if source is not None:
-                found.append(("opened_from", source))
-        if case.id is not None:
-            query = select(Case).where(col(Case.linked_case_id) == case.id)
-            found += [("opened", c) for c in self._session.exec(query.order_by(col(Case.id)))]
-        return found
+            condition = or_(condition, col(Case.id) == case.linked_case_id)
+        query = select(Case).where(condition).order_by(col(Case.id))
+        rows = list(self._session.exec(query))
+        found = [("opened_from", c) for c in rows if c.id == case.linked_case_id]
+        return found + [("opened", c) for c in rows if c.linked_case_id == case.id]
 
     def snapshot(
         self,
@@ -108,6 +109,12 @@ class CaseRepository:
     def current_deadlines(self, case_id: int) -> list[Deadline]:
         """The deadlines that take part in the engine's decisions."""
         return current_deadlines(self._session, case_id)
+
+    def all_deadlines(self, case_id: int) -> list[Deadline]:
+        """Every deadline of the case, current or not, oldest first (one read serves the
+        engine's decision, which takes the current ones, and the answer, which shows them)."""
+        query = select(Deadline).where(col(Deadline.case_id) == case_id)
+        return list(self._session.exec(query.order_by(col(Deadline.id))))
 
     def shown_deadlines(self, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         """Every deadline of each case but its stall clock, oldest first, by case id."""
@@ -155,12 +162,12 @@ class CaseRepository:
         deadlines: Sequence[Deadline] | None = None,
         *,
         touch: bool = False,
-    ) -> None:
+    ) -> list[Deadline]:
         """Write the engine's outcome for the case (a new case is added): the row, checked
         against ``expected_version``, its events and its deadline changes. ``deadlines``: its
         current deadlines, when already read in this unit; ``touch``: raise the version even if
-        the row itself did not change."""
-        apply_outcome(
+        the row itself did not change. Returns the deadlines it opened, with their ids."""
+        return apply_outcome(
             self._session,
             case,
             outcome,

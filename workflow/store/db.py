@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +37,32 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 SQLITE_BEGIN = "workflow_sqlite_begin"
+
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.RLock | None:
+    """The one lock this process's writers to an SQLite database queue on before ``BEGIN
+    IMMEDIATE`` (None for other databases, whose rows lock themselves). Waiting here costs
+    nothing; waiting on SQLite's busy timeout means sleeping and retrying, which made the
+    slowest writes wait a hundred times as long as the median."""
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url)
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
+
+
+@contextmanager
+def queued(engine: Engine) -> Iterator[None]:
+    """Hold the engine's writer lock (if it has one) for the block."""
+    lock = writer_lock(engine)
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
 
 
 def writing(engine: Engine) -> Engine:

@@ -86,6 +86,20 @@ class DeadlineRepository:
         )
         return earliest(upcoming.scalar(), held.scalar())
 
+    def next_wake(self, now: datetime) -> datetime | None:
+        """When a sweep should next run: the next due instant (``next_due``), or at once (an
+        instant already past) when a due deadline waits that no sweeper has claimed (one
+        written already due, by another process). Read through ``ix_deadline_open``."""
+        t = DEADLINES.table
+        waiting = select(func.min(t.c.due_at)).where(
+            t.c.status == DeadlineStatus.PENDING,
+            t.c.current.is_(True),
+            t.c.due_at <= now,
+            t.c.claimed_by.is_(None),
+        )
+        overdue = self._session.connection().execute(waiting).scalar()
+        return earliest(overdue, self.next_due(now))
+
     def save(self, row: Deadline) -> None:
         """Keep the changes made to the row (written with the unit)."""
         self._session.add(row)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
@@ -32,6 +32,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
+from workflow.store import rows
 from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.time import Deadline
 
@@ -43,8 +44,10 @@ def folded_agencies(data: dict[str, Any]) -> list[str]:
 
 def _sync_agencies(session: Session, case_id: int, names: list[str]) -> None:
     """Replace the indexed agency rows of a case (called only when its agencies changed)."""
-    session.execute(delete(CaseAgency).where(col(CaseAgency.case_id) == case_id))
-    session.add_all(CaseAgency(case_id=case_id, agency=a) for a in names)
+    table = CaseAgency.__table__  # type: ignore[attr-defined]
+    session.execute(delete(table).where(table.c.case_id == case_id))
+    if names:
+        session.execute(insert(table), [{"case_id": case_id, "agency": a} for a in names])
 
 
 def new_reference(prefix: str, now: datetime) -> str:
@@ -84,6 +87,8 @@ def snapshot(
 
 
 def next_seq(session: Session, case_id: int) -> int:
+    """The next seq of the case's audit trail as stored (for checks: writers number their
+    events from the case row's ``last_seq``)."""
     top = session.exec(select(func.max(Event.seq)).where(Event.case_id == case_id)).one()
     return int(top or 0) + 1
 
@@ -91,24 +96,13 @@ def next_seq(session: Session, case_id: int) -> int:
 def append_events(
     session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
 ) -> None:
+    """Append events that change nothing of the case row but its ``last_seq`` (one UPDATE …
+    RETURNING reserves their numbers, one INSERT writes them)."""
     assert case.id is not None
-    seq = next_seq(session, case.id)
-    for i, e in enumerate(events):
-        session.add(
-            Event(
-                case_id=case.id,
-                seq=seq + i,
-                at=now,
-                actor=actor.name,
-                actor_role=actor.role,
-                kind=e.kind,
-                trigger=e.trigger,
-                from_state=e.from_state,
-                to_state=e.to_state,
-                note=e.note,
-                detail=dict(e.detail),
-            )
-        )
+    if not events:
+        return
+    first = rows.reserve_seqs(session, case, len(events))
+    rows.insert_events(session, rows.event_rows(case.id, actor, events, now, first))
 
 
 def apply_outcome(
@@ -122,63 +116,105 @@ def apply_outcome(
     deadlines: Sequence[Deadline] | None = None,
     *,
     touch: bool = False,
-) -> None:
-    """Write the outcome: the case row (version-checked), its events, its deadline changes.
+) -> list[Deadline]:
+    """Write the outcome: the case row (version-checked), its events, its deadline changes;
+    returns the deadlines it opened (with their ids).
 
     Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
-    session (for the snapshot the engine decided on), to save reading them again. ``touch``:
-    the version goes up even if nothing of the row changed (e.g. only a record did)."""
+    session (for the snapshot the engine decided on), to save reading them again. ``touch`` is
+    kept for callers: every save raises the version."""
+    del touch  # every save of an existing case raises its version (updated_at always changes)
     if expected_version is not None and case.version != expected_version:
         raise VersionConflict.stale(case.version, expected_version)
-    if touch:
-        flag_modified(case, "updated_at")
-    case.state = outcome.state
-    case.data = dict(outcome.data)
-    case.milestones = dict(outcome.milestones)
-    agencies = folded_agencies(case.data)
+    data = dict(outcome.data)
+    agencies = folded_agencies(data)
     joined = "|" + "|".join(agencies) + "|" if agencies else ""
     agencies_changed = case.id is None or joined != case.agencies
-    case.agencies = joined  # set before the one flush, so a change bumps the version once
-    # case.lead_name (who leads it, for access) follows the lead appointment, set by the caller.
-    case.updated_at = now
+    values = {
+        "state": outcome.state,
+        "data": data,
+        "milestones": dict(outcome.milestones),
+        "agencies": joined,
+        # lead_name (who leads it, for access) follows the lead appointment, set by the caller.
+        "lead_name": case.lead_name,
+        "updated_at": now,
+    }
+    if case.id is not None and deadlines is None:
+        deadlines = current_deadlines(session, case.id)
+    plan = _plan_deadlines(case, deadlines or (), outcome, now, calendar)
+    events = [*outcome.events, *plan.events]
+    first = _write_case(session, case, values, len(events))
+    case_id = case.id or 0
+    if agencies_changed:
+        _sync_agencies(session, case_id, agencies)
+    rows.update_deadlines(session, deadlines or (), plan.changed)
+    for d in plan.opened:
+        d.case_id = case_id
+    rows.insert_deadlines(session, plan.opened)
+    rows.insert_events(session, rows.event_rows(case_id, actor, events, now, first))
+    return plan.opened
+
+
+def _write_case(session: Session, case: Case, values: dict[str, Any], events: int) -> int:
+    """The case row: inserted (through the ORM, which gives it its id) or updated under its
+    version check. Returns the seq of its first new event."""
+    if case.id is not None:
+        return rows.update_case(session, case, values, events)
+    for key, value in values.items():
+        setattr(case, key, value)
+    case.last_seq = events
     session.add(case)
     try:
-        session.flush()  # the version check happens here, before anything else is written
+        session.flush()
     except IntegrityError as exc:
         raise VersionConflict("The case changed while saving; reload it and try again.") from exc
-    if agencies_changed:
-        _sync_agencies(session, case.id or 0, agencies)
-    events = list(outcome.events)
-    if deadlines is None:
-        deadlines = current_deadlines(session, case.id or 0)
-    rows = {d.id: d for d in deadlines}
+    return 1
+
+
+@dataclass
+class _Plan:
+    """The deadline writes of one outcome: rows to insert, columns changed by row, events."""
+
+    opened: list[Deadline] = field(default_factory=list)
+    changed: dict[int, set[str]] = field(default_factory=dict)
+    events: list[NewEvent] = field(default_factory=list)
+
+
+def _plan_deadlines(
+    case: Case,
+    deadlines: Sequence[Deadline],
+    outcome: Outcome,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> _Plan:
+    plan = _Plan()
+    by_id = {d.id: d for d in deadlines}
     for change in outcome.deadline_changes:
-        event = _apply_deadline(session, case, rows, change, now, calendar)
+        if change.op == DeadlineOp.OPEN:
+            event = _open_deadline(plan, case, change, now, calendar)
+        else:
+            event = _apply_deadline(plan, by_id[change.deadline_id], change, now, calendar)
         if event is not None:
-            events.append(event)
-    append_events(session, case, actor, events, now)
+            plan.events.append(event)
+    return plan
 
 
 def _apply_deadline(
-    session: Session,
-    case: Case,
-    rows: Mapping[int | None, Deadline],
+    plan: _Plan,
+    row: Deadline,
     change: DeadlineChange,
     now: datetime,
     calendar: WorkingCalendar,
 ) -> NewEvent | None:
-    """Write one deadline change; the audit event it makes, if it makes one."""
-    if change.op == DeadlineOp.OPEN:
-        return _open_deadline(session, case, change, now, calendar)
-    row = rows[change.deadline_id]
-    session.add(row)
-    row.claimed_by, row.lease_expires_at = None, None  # a changed deadline is claimed anew
+    """Change one loaded deadline; the audit event it makes, if it makes one."""
+    # A changed deadline is claimed anew.
+    rows.set_deadline(row, plan.changed, claimed_by=None, lease_expires_at=None)
     if change.op in (DeadlineOp.MOVE, DeadlineOp.RESTART):
-        return _move_deadline(row, change, calendar)
+        return _move_deadline(plan, row, change, calendar)
     if change.op == DeadlineOp.MEET:
-        return _meet_deadline(row, change, now)
+        return _meet_deadline(plan, row, change, now)
     if change.op == DeadlineOp.CANCEL:
-        return _cancel_deadline(row, change)
+        return _cancel_deadline(plan, row, change)
     raise ValueError(f"unknown deadline change {change.op!r}")
 
 
@@ -188,14 +224,14 @@ def _audited(change: DeadlineChange) -> bool:
 
 
 def _open_deadline(
-    session: Session,
+    plan: _Plan,
     case: Case,
     change: DeadlineChange,
     now: datetime,
     calendar: WorkingCalendar,
 ) -> NewEvent | None:
     assert change.due_date is not None
-    session.add(
+    plan.opened.append(
         Deadline(
             case_id=case.id or 0,
             name=change.name,
@@ -214,7 +250,7 @@ def _open_deadline(
 
 
 def _move_deadline(
-    row: Deadline, change: DeadlineChange, calendar: WorkingCalendar
+    plan: _Plan, row: Deadline, change: DeadlineChange, calendar: WorkingCalendar
 ) -> NewEvent | None:
     assert change.due_date is not None
     detail = {
@@ -222,18 +258,17 @@ def _move_deadline(
         "from": row.due_date.isoformat(),
         "to": change.due_date.isoformat(),
     }
-    row.due_date = change.due_date
-    row.due_at = calendar.end_of_day(change.due_date)
+    due_at = calendar.end_of_day(change.due_date)
+    rows.set_deadline(row, plan.changed, due_date=change.due_date, due_at=due_at)
     if change.op == DeadlineOp.MOVE:
         return NewEvent(EventKind.DEADLINE_MOVED, detail=detail)
     return None
 
 
-def _meet_deadline(row: Deadline, change: DeadlineChange, now: datetime) -> NewEvent:
-    row.met_at = now
-    row.met_date = change.met_date
+def _meet_deadline(plan: _Plan, row: Deadline, change: DeadlineChange, now: datetime) -> NewEvent:
+    rows.set_deadline(row, plan.changed, met_at=now, met_date=change.met_date)
     if row.status == DeadlineStatus.PENDING:
-        row.status = DeadlineStatus.MET
+        rows.set_deadline(row, plan.changed, status=DeadlineStatus.MET)
     detail = {
         "deadline": change.name,
         "met_date": change.met_date.isoformat() if change.met_date else None,
@@ -242,11 +277,11 @@ def _meet_deadline(row: Deadline, change: DeadlineChange, now: datetime) -> NewE
     return NewEvent(EventKind.DEADLINE_MET, detail=detail)
 
 
-def _cancel_deadline(row: Deadline, change: DeadlineChange) -> NewEvent | None:
+def _cancel_deadline(plan: _Plan, row: Deadline, change: DeadlineChange) -> NewEvent | None:
     was_pending = row.status == DeadlineStatus.PENDING
     if was_pending:
-        row.status = DeadlineStatus.CANCELLED
-    row.current = False
+        rows.set_deadline(row, plan.changed, status=DeadlineStatus.CANCELLED)
+    rows.set_deadline(row, plan.changed, current=False)
     if _audited(change) and was_pending:
         return NewEvent(EventKind.DEADLINE_CANCELLED, detail={"deadline": change.name})
     return None

@@ -8,7 +8,7 @@ Rows and small frozen values only: the services shape them for the guards and th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,14 +123,20 @@ class RecordRepository:
         query = select(model).where(model.case_id == case_id).order_by(*order, col(model.id))
         return list(self._session.exec(query))
 
-    def of_case(self, case_id: int, *, documents: bool = False) -> CaseRecords:
-        """Every record of the case. ``documents``: each contribution's documents too."""
+    def of_case(
+        self, case_id: int, *, documents: bool = False, kinds: Collection[str] | None = None
+    ) -> CaseRecords:
+        """Every record of the case (``kinds``: only those kinds; the others are read as none).
+        ``documents``: each contribution's documents too."""
         order: dict[str, tuple[Any, ...]] = {
             RecordKey.LEAD_APPOINTMENTS: (col(LeadAppointment.appointed_on),),
             RecordKey.CONTRIBUTIONS: (col(Contribution.requested_on),),
             RecordKey.FINDINGS: (col(Finding.number),),
         }
-        rows = {k: self._rows(model, case_id, *order.get(k, ())) for k, model in TABLES.items()}
+        rows = {
+            k: self._rows(model, case_id, *order.get(k, ())) if kinds is None or k in kinds else []
+            for k, model in TABLES.items()
+        }
         finding_ids = [f.id for f in rows[RecordKey.FINDINGS]]
         return CaseRecords(
             rows,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -18,12 +19,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
+from workflow.store import wakeups
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
-from workflow.store.db import writing
+from workflow.store.db import queued, writing
 from workflow.store.deadlines import DeadlineRepository
 from workflow.store.demo import DemoRepository
 from workflow.store.escalations import EscalationRepository
@@ -32,6 +34,7 @@ from workflow.store.notices import NoticeRepository
 from workflow.store.publication import PublicationRepository
 from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 from workflow.store.reports import ReportsReadModel
+from workflow.store.token_cache import TokenCache
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
 #: succeed: a concurrent change of the same case, or the database choosing the transaction as a
@@ -41,22 +44,28 @@ RETRYABLE: tuple[type[Exception], ...] = (VersionConflict, OperationalError)
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction that writes, as a bare session (for the store's own code and tests)."""
-    with Session(writing(engine), expire_on_commit=False) as session:
+    """One transaction that writes, as a bare session (for the store's own code and tests).
+    On SQLite the process's writers queue on one lock first (readers do not)."""
+    with queued(engine), Session(writing(engine), expire_on_commit=False) as session:
         try:
             with session.begin():
                 yield session
+                wakeups.before_commit(session)
         except StaleDataError as exc:
             raise VersionConflict(
                 "Someone else changed this case at the same moment; reload it and try again."
             ) from exc
+        wakeups.after_commit(session)
 
 
 class Unit:
     """One transaction, and the repository of each aggregate inside it."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, memo: dict[Any, Any] | None = None) -> None:
         self._session = session
+        #: What the store keeps between units (e.g. the definition of a published version,
+        #: which never changes): the store's own dict, shared by its units.
+        self.memo: dict[Any, Any] = {} if memo is None else memo
 
     def flush(self) -> None:
         """Send what is pending to the database now (its checks run here), without committing."""
@@ -128,6 +137,12 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.memo: dict[Any, Any] = {}
+
+    @cached_property
+    def tokens(self) -> TokenCache:
+        """Who each API token acts as, for a moment (emptied by any revocation)."""
+        return TokenCache(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -139,14 +154,14 @@ class Store:
         """A transaction that writes: it commits when the block ends, or rolls back on an error.
         On SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
         with unit_of_work(self.engine) as session:
-            yield Unit(session)
+            yield Unit(session, self.memo)
 
     @contextmanager
     def read(self) -> Iterator[Unit]:
         """A transaction that only reads (rolled back at the end; on SQLite it never waits on a
         writer)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            yield Unit(session)
+            yield Unit(session, self.memo)
 
     def upgrade_schema(self) -> None:
         """Create the schema, or bring it to the newest migration; safe to run again."""

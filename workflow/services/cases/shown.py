@@ -10,6 +10,7 @@ from typing import Any
 
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.deadlines import STALL
 from workflow.core.definition import Definition
 from workflow.core.roles import Actor
 from workflow.services import records
@@ -30,20 +31,24 @@ def case_view(
     now: datetime,
     calendar: WorkingCalendar,
     kept: dict[str, list[dict[str, Any]]] | None = None,
+    every: Sequence[Deadline] | None = None,
 ) -> CaseView:
     """The whole case for ``actor``; ``kept``: its records, when already read in this unit of
-    work and unchanged since."""
+    work and unchanged since (the kinds the answer reads: its steps' guards and the lead);
+    ``every``: all its deadlines as they now are, when the unit already holds them."""
     u.cases.flush()
     case_id = case.id or 0
-    deadlines = records.visible_deadlines(
-        u, actor, u.cases.shown_deadlines([case_id]).get(case_id, [])
-    )
+    if every is None:
+        held = u.cases.shown_deadlines([case_id]).get(case_id, [])
+    else:
+        held = sorted((x for x in every if x.name != STALL), key=lambda x: x.id or 0)
+    deadlines = records.visible_deadlines(u, actor, held)
     if kept is None:
         kept = records.plain_records(u, case_id)
     # engine.options reads the state, data and records, never the deadlines: don't load them.
     options = engine.options(definition, u.cases.snapshot(case, (), kept), actor, now, calendar)
     fields = CaseSummary.fields_of(
-        case, definition, deadlines, records.lead_in_data(kept["lead_appointments"])
+        case, definition, deadlines, records.lead_in_data(kept.get("lead_appointments", []))
     )
     return CaseView(
         **fields,

@@ -23,6 +23,7 @@ from workflow.services import access, records
 from workflow.services.cases import lead
 from workflow.services.cases.commands import ChangeData, TakeStep
 from workflow.services.cases.conversions import open_linked
+from workflow.services.cases.loading import state_kinds, step_kinds
 from workflow.services.cases.results import CaseView
 from workflow.services.cases.shown import case_view
 from workflow.store.models.cases import Case
@@ -47,8 +48,10 @@ def take_step(service: Service, actor: Actor, case_id: int, command: TakeStep) -
         # see it; a step the actor may not take is refused by the engine below.
         names_lead = patch.names_lead and step is not None and actor.role in step.roles
         lead_events = _appoint(service, u, case, actor, patch, names_lead, now)
-        deadlines = u.cases.current_deadlines(case_id)
-        kept = records.plain_records(u, case_id)
+        every = u.cases.all_deadlines(case_id)
+        deadlines = [x for x in every if x.current]
+        has_lead = bool(case.lead_name or lead_events)
+        kept = records.plain_records(u, case_id, step_kinds(d, step, actor, has_lead=has_lead))
         outcome = engine.fire(
             d,
             u.cases.snapshot(case, deadlines, kept),
@@ -65,9 +68,11 @@ def take_step(service: Service, actor: Actor, case_id: int, command: TakeStep) -
         if lead_events:
             lead.follow(u, case)
         save = u.cases.save
-        save(case, outcome, actor, now, service.calendar, command.expected_version, deadlines)
+        opened = save(
+            case, outcome, actor, now, service.calendar, command.expected_version, deadlines
+        )
         log.info("case %s: %s -> %s by %s", case.reference, command.trigger, case.state, actor.name)
-        return case_view(u, case, d, actor, now, service.calendar, kept)
+        return case_view(u, case, d, actor, now, service.calendar, kept, [*every, *opened])
 
 
 def change_data(service: Service, actor: Actor, case_id: int, command: ChangeData) -> CaseView:
@@ -83,8 +88,12 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
                 f"The case is closed ({d.label_of(case.state)}); its data can no longer change."
             )
         lead_events = _appoint(service, u, case, actor, patch, patch.names_lead, now)
-        deadlines = u.cases.current_deadlines(case_id)
-        kept = records.plain_records(u, case_id)
+        every = u.cases.all_deadlines(case_id)
+        deadlines = [x for x in every if x.current]
+        has_lead = bool(case.lead_name or lead_events)
+        kept = records.plain_records(
+            u, case_id, state_kinds(d, case.state, actor, has_lead=has_lead)
+        )
         snap = u.cases.snapshot(case, deadlines, kept)
         if patch.values or not patch.names_lead:
             outcome = engine.change_data(
@@ -95,7 +104,7 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
         outcome = _led(outcome, lead_events)
         if lead_events:
             lead.follow(u, case)
-        u.cases.save(
+        opened = u.cases.save(
             case,
             outcome,
             actor,
@@ -105,7 +114,7 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
             deadlines,
             touch=True,
         )
-        return case_view(u, case, d, actor, now, service.calendar, kept)
+        return case_view(u, case, d, actor, now, service.calendar, kept, [*every, *opened])
 
 
 def _current(

@@ -5,7 +5,7 @@ as plain values for the guards (dates as ISO text, read-only) and as typed answe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -97,14 +97,22 @@ def views(records: CaseRecords) -> dict[str, list[View]]:
     }
 
 
-def case_records(u: Unit, case_id: int, *, documents: bool = False) -> dict[str, list[View]]:
-    """The case's records of every kind, as shown (typed values: dates as dates)."""
-    return views(u.records.of_case(case_id, documents=documents))
+def case_records(
+    u: Unit, case_id: int, *, documents: bool = False, kinds: Collection[str] | None = None
+) -> dict[str, list[View]]:
+    """The case's records of every kind (``kinds``: of those kinds only, the others left out),
+    as shown (typed values: dates as dates)."""
+    shown = views(u.records.of_case(case_id, documents=documents, kinds=kinds))
+    return shown if kinds is None else {k: v for k, v in shown.items() if k in kinds}
 
 
-def plain_records(u: Unit, case_id: int) -> dict[str, list[View]]:
-    """The case's records as plain values (dates as ISO text), as the guards read them."""
-    return {k: [plain(v) for v in items] for k, items in case_records(u, case_id).items()}
+def plain_records(
+    u: Unit, case_id: int, kinds: Collection[str] | None = None
+) -> dict[str, list[View]]:
+    """The case's records as plain values (dates as ISO text), as the guards read them;
+    ``kinds``: only those kinds (the others are left out: not read)."""
+    found = case_records(u, case_id, kinds=kinds)
+    return {k: [plain(v) for v in items] for k, items in found.items()}
 
 
 def guard_records(u: Unit, case_id: int) -> Records:

@@ -43,6 +43,9 @@ class Case(SQLModel, table=True):
     updated_at: datetime = _utc(index=True)
     created_by: str = Field(max_length=120)
     linked_case_id: int | None = Field(default=None, foreign_key="case.id")
+    # The seq of its last audit event: the next events are numbered from it under the version
+    # check of the row, so no ``max(seq)`` is read before appending.
+    last_seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
     # Optimistic concurrency: a stale write raises StaleDataError instead of overwriting.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
