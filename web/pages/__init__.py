@@ -45,7 +45,6 @@ SIGNED_OUT = frozenset({f"{PARENT}.auth"})
 
 def register(app: APIFlask) -> None:
     """Everything the pages need on the app, then the parent blueprint with its children."""
-    settings = app.extensions["workflow.settings"]
     _templates(app)
     # CSRF is checked by the parent on every POST to the pages, not on the JSON API, whose
     # callers send bearer tokens, not cookies.
@@ -53,7 +52,7 @@ def register(app: APIFlask) -> None:
     # A token lasts as long as the session, so a long form is not lost to a timer.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     CSRFProtect(app)
-    auth.init_app(app, settings.web.max_failed_logins)
+    auth.init_app(app)
 
     # The compiled GOV.UK CSS asks for its fonts and images at /assets/.
     assets = Blueprint(

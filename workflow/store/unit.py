@@ -32,6 +32,7 @@ from workflow.store.notices import NoticeRepository
 from workflow.store.publication import PublicationRepository
 from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 from workflow.store.reports import ReportsReadModel
+from workflow.store.sign_ins import SignInRepository
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
 #: succeed: a concurrent change of the same case, or the database choosing the transaction as a
@@ -85,6 +86,10 @@ class Unit:
     @cached_property
     def accounts(self) -> AccountsRepository:
         return AccountsRepository(self._session)
+
+    @cached_property
+    def sign_ins(self) -> SignInRepository:
+        return SignInRepository(self._session)
 
     @cached_property
     def admin(self) -> AdminRepository:
