@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from workflow.store.models.accounts import SignInAttempt
 
@@ -22,6 +23,11 @@ class AttemptCounts:
     known_address: bool
 
 
+def _total(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet ``condition`` (0 when none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 class SignInRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -31,19 +37,15 @@ class SignInRepository:
     ) -> AttemptCounts:
         """The counts a sign-in is judged by, in one query over the two indexes."""
         a = SignInAttempt
-        failed = col(a.succeeded).is_(False) & (col(a.at) > failures_since)
+        failed = and_(col(a.succeeded).is_(False), col(a.at) > failures_since)
         same_name, same_address = col(a.name_key) == name_key, col(a.address) == address
-
-        def total(condition: object) -> object:
-            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # type: ignore[arg-type]
-
-        query = select(
-            total(failed & same_name & same_address),
-            total(failed & same_address),
-            total(failed & same_name),
-            total(col(a.succeeded).is_(True) & same_name & same_address),
+        query = sa_select(
+            _total(and_(failed, same_name, same_address)),
+            _total(and_(failed, same_address)),
+            _total(and_(failed, same_name)),
+            _total(and_(col(a.succeeded).is_(True), same_name, same_address)),
         ).where(or_(same_name, same_address), col(a.at) >= min(failures_since, known_since))
-        row = self._session.exec(query).one()  # type: ignore[call-overload]
+        row = self._session.execute(query).one()
         return AttemptCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]) > 0)
 
     def record(self, attempt: SignInAttempt) -> None:
