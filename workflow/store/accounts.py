@@ -83,10 +83,6 @@ class AccountsRepository:
             .values(last_used_at=now)
         )
 
-    def drop_tokens(self, user_id: int) -> None:
-        """Every token of the user is removed."""
-        self._session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
-
     # -- page sessions ----------------------------------------------------------------------
 
     def add_session(self, row: UserSession) -> None:

@@ -86,9 +86,9 @@ def is_predictable(folded: str) -> bool:
 
 
 def contains_name(folded: str, name: str) -> bool:
+    """The password holds the whole name (ignoring case, spaces and punctuation), or is one
+    part of it with digits or symbols added."""
     password = _NOT_ALNUM.sub("", folded)
     whole = _NOT_ALNUM.sub("", name)
-    parts = [p for p in _NOT_ALNUM.split(name) if len(p) >= 4]
-    return bool(whole and len(whole) >= 3 and whole in password) or any(
-        p in password for p in parts
-    )
+    parts = {p for p in _NOT_ALNUM.split(name) if len(p) >= 3}
+    return bool(len(whole) >= 3 and whole in password) or _ENDS.sub("", password) in parts
