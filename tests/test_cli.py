@@ -171,7 +171,7 @@ def test_a_database_without_schema_tells_you_to_run_init(run: Any) -> None:
             'calendar.closure_days[0] = "24 December" is not allowed; use a list of dates, like '
             '["2026-12-24"].',
         ),
-        ("init", 'colour = "blue"', "colour is not a setting; the file has: calendar,"),
+        ("init", 'colour = "blue"', "colour is not a setting; the file has: accounts, calendar,"),
     ],
 )
 def test_a_wrong_setting_stops_start_up_with_one_line(

@@ -168,6 +168,9 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         definitions_dir=DEFINITIONS,
         instance_dir=tmp_path,
         web={"max_failed_logins": 3},
+        # The clock jumps days between a test's requests; the sessions' own time limits are
+        # tested in test_accounts_sessions.py.
+        accounts={"session_idle_minutes": 10_000_000, "session_max_hours": 1_000_000},
     )
 
 

@@ -1,6 +1,6 @@
 """Who is calling the JSON API: a bearer token, looked up by its hash, becomes an Actor.
 
-A missing or unknown token (or one whose user is no longer active) gets 401 with a
+A missing, unknown, revoked or expired token (or one whose user is disabled) gets 401 with a
 ``WWW-Authenticate`` header and the one error body; what a role may do is the service's rule.
 """
 
@@ -20,8 +20,9 @@ auth = HTTPTokenAuth(
     scheme="Bearer",
     description=(
         "An API token, sent as 'Authorization: Bearer TOKEN' on every call. An administrator "
-        "creates one with 'workflow tokens create NAME'; the token acts as that user, with "
-        "that user's role and agencies."
+        "creates one with 'workflow tokens create NAME [--expires-in DAYS]'; the token acts "
+        "as that user, with that user's role and agencies, until it expires or is revoked "
+        "('workflow tokens revoke NAME TOKEN_ID')."
     ),
 )
 
@@ -31,7 +32,11 @@ def current_service() -> Service:
 
 
 def verify_token(token: str) -> Actor | None:
-    return accounts.actor_for_token(current_service().store, token)
+    """One query by the token's digest: a revoked or expired token, or a disabled user's,
+    gets 401 on the next call, whichever process revoked it."""
+    service = current_service()
+    holder = accounts.check_token(service.store, token, service.now())
+    return holder.actor if holder is not None else None
 
 
 auth.verify_token(verify_token)

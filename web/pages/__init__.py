@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
-from web.pages import admin, auth, cases, dashboard, helpers, records, reports
+from web.pages import admin, auth, cases, dashboard, helpers, records, reports, users
 from workflow.core.errors import NotFound, PermissionDenied
 
 WEB = Path(__file__).resolve().parent.parent
@@ -38,14 +38,13 @@ GOVUK_ASSETS = WEB / "static" / "govuk-frontend" / "assets"
 PARENT = "pages"
 
 #: The page modules, in the order their blueprints are hung under the parent.
-CHILDREN = (auth, dashboard, cases, records, admin, reports)
+CHILDREN = (auth, dashboard, cases, records, admin, users, reports)
 #: Children whose views anyone may use, signed in or not.
 SIGNED_OUT = frozenset({f"{PARENT}.auth"})
 
 
 def register(app: APIFlask) -> None:
     """Everything the pages need on the app, then the parent blueprint with its children."""
-    settings = app.extensions["workflow.settings"]
     _templates(app)
     # CSRF is checked by the parent on every POST to the pages, not on the JSON API, whose
     # callers send bearer tokens, not cookies.
@@ -53,7 +52,7 @@ def register(app: APIFlask) -> None:
     # A token lasts as long as the session, so a long form is not lost to a timer.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     CSRFProtect(app)
-    auth.init_app(app, settings.web.max_failed_logins)
+    auth.init_app(app)
 
     # The compiled GOV.UK CSS asks for its fonts and images at /assets/.
     assets = Blueprint(

@@ -51,6 +51,40 @@ def create_user(rt: Runtime, name: str, role: str, agencies: tuple[str, ...], em
         )
 
 
+@users.command("list")
+@click.pass_obj
+def list_users(rt: Runtime) -> None:
+    """Show every user: name, role, agencies, whether enabled, and tokens still working."""
+    found = accounts.list_users(rt.service.store, rt.service.now())
+    width = max([len(u.name) for u in found] + [4])
+    click.echo(f"{'name':<{width}}  {'role':<13}  {'status':<8}  tokens  agencies")
+    for u in found:
+        status = "enabled" if u.active else "disabled"
+        click.echo(
+            f"{u.name:<{width}}  {u.role:<13}  {status:<8}  {u.tokens_in_use:>6}  "
+            f"{', '.join(u.agencies)}"
+        )
+
+
+@users.command("disable")
+@click.argument("name")
+@click.pass_obj
+def disable_user(rt: Runtime, name: str) -> None:
+    """Disable user NAME: their sessions end and their tokens stop working, at once."""
+    accounts.set_active(rt.service.store, name, False, rt.service.now())
+    click.echo(f"Disabled {name}: their sessions have ended and their tokens no longer work.")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_obj
+def enable_user(rt: Runtime, name: str) -> None:
+    """Enable user NAME again: they may sign in, and their tokens that are neither revoked nor
+    expired work again."""
+    accounts.set_active(rt.service.store, name, True, rt.service.now())
+    click.echo(f"Enabled {name}.")
+
+
 def read_password() -> str:
     if sys.stdin.isatty():
         value: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -93,7 +93,35 @@ class WebSettings(Section):
 
     session_cookie_secure: bool = Field(default=False, description="Set true behind HTTPS.")
     max_failed_logins: int = Field(
-        default=5, ge=1, description="Per user per 15 minutes before sign-in is refused."
+        default=5,
+        ge=1,
+        description="Failures for one name from one address before that address waits.",
+    )
+
+
+class AccountSettings(Section):
+    """``[accounts]``: how long tokens and sessions last, and how sign-ins are throttled."""
+
+    token_expires_in_days: int = Field(
+        default=90, ge=1, le=3650, description="A new API token's life, unless --expires-in."
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A page session with no request for this long ends."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A page session ends this long after signing in."
+    )
+    failed_login_window_minutes: int = Field(
+        default=15, ge=1, description="How long a failed sign-in is counted."
+    )
+    max_failed_logins_per_address: int = Field(
+        default=30, ge=1, description="Failures from one address, any names, before it waits."
+    )
+    max_failed_logins_per_name: int = Field(
+        default=20,
+        ge=1,
+        description="Failures for one name from all addresses before addresses that never "
+        "signed in as it wait.",
     )
 
 
@@ -129,6 +157,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    accounts: AccountSettings = Field(default_factory=AccountSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -1,17 +1,19 @@
-"""The accounts' rows: users and their API tokens (kept as digests, never the token)."""
+"""The accounts' rows: users, their API tokens and page sessions (kept as digests, never the
+secret). Checking a token or a session is one query by its unique digest, joined to its user."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from workflow.store.models.accounts import ApiToken, User
+from workflow.store.models.accounts import ApiToken, User, UserSession
 
 
 class AccountsRepository:
-    """Users (``user_account``) and API tokens (``api_token``)."""
+    """Users (``user_account``), API tokens (``api_token``), sessions (``user_session``)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -23,27 +25,114 @@ class AccountsRepository:
         query = select(User).where(col(User.name).in_(list(names))).order_by(col(User.id))
         return list(self._session.exec(query))
 
+    def everyone(self) -> list[User]:
+        """Every user, by name."""
+        return list(self._session.exec(select(User).order_by(col(User.name))))
+
     def by_id(self, user_id: int) -> User | None:
         return self._session.get(User, user_id)
 
     def add(self, user: User) -> User:
-        """Store a new user (its ``id`` is set here)."""
+        """Store a new user, or the changes to one (its ``id`` is set here)."""
         self._session.add(user)
         self._session.flush()
         return user
 
-    def add_token(self, token: ApiToken) -> None:
+    # -- tokens ---------------------------------------------------------------------------
+
+    def add_token(self, token: ApiToken) -> ApiToken:
         self._session.add(token)
+        self._session.flush()
+        return token
 
     def holder_of(self, token_digest: str) -> User | None:
-        """The user a token (by its digest) was made for, active or not."""
+        """The user a token (by its digest) was made for, active or not, revoked or not."""
+        found = self.token_and_holder(token_digest)
+        return found[1] if found is not None else None
+
+    def token_and_holder(self, token_digest: str) -> tuple[ApiToken, User] | None:
+        """The token with that digest and its user: one query on the unique digest."""
         query = (
-            select(User)
-            .join(ApiToken, col(ApiToken.user_id) == col(User.id))
+            select(ApiToken, User)
+            .join(User, col(ApiToken.user_id) == col(User.id))
             .where(col(ApiToken.token_hash) == token_digest)
         )
-        return self._session.exec(query).first()
+        row = self._session.exec(query).first()
+        return (row[0], row[1]) if row is not None else None
 
-    def drop_tokens(self, user_id: int) -> None:
-        """Every token of the user stops working."""
-        self._session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+    def tokens_of(self, user_id: int) -> list[ApiToken]:
+        query = select(ApiToken).where(col(ApiToken.user_id) == user_id).order_by(col(ApiToken.id))
+        return list(self._session.exec(query))
+
+    def revoke_tokens(self, user_id: int, now: datetime, token_id: int | None = None) -> int:
+        """Revoke the user's tokens not yet revoked (only ``token_id`` when given); how many."""
+        query = update(ApiToken).where(
+            col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None)
+        )
+        if token_id is not None:
+            query = query.where(col(ApiToken.id) == token_id)
+        return int(self._session.execute(query.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
+
+    def touch_token(self, token_id: int, now: datetime, before: datetime) -> None:
+        """Record a use at ``now`` unless one was recorded since ``before`` (so a busy token
+        costs one write a minute, and racing processes write it once)."""
+        self._session.execute(
+            update(ApiToken)
+            .where(col(ApiToken.id) == token_id)
+            .where(or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) < before))
+            .values(last_used_at=now)
+        )
+
+    # -- page sessions ----------------------------------------------------------------------
+
+    def add_session(self, row: UserSession) -> None:
+        self._session.add(row)
+
+    def session_and_holder(self, session_digest: str) -> tuple[UserSession, User] | None:
+        """The session with that digest and its user: one query on the unique digest."""
+        query = (
+            select(UserSession, User)
+            .join(User, col(UserSession.user_id) == col(User.id))
+            .where(col(UserSession.session_hash) == session_digest)
+        )
+        row = self._session.exec(query).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def touch_session(self, session_id: int, now: datetime, before: datetime) -> None:
+        """Record activity at ``now`` unless some was recorded since ``before``."""
+        self._session.execute(
+            update(UserSession)
+            .where(col(UserSession.id) == session_id, col(UserSession.last_seen_at) < before)
+            .values(last_seen_at=now)
+        )
+
+    def end_sessions(
+        self, now: datetime, *, user_id: int | None = None, session_digest: str | None = None
+    ) -> int:
+        """End the sessions still open of a user, or the one with that digest; how many."""
+        query = update(UserSession).where(col(UserSession.ended_at).is_(None))
+        if user_id is not None:
+            query = query.where(col(UserSession.user_id) == user_id)
+        if session_digest is not None:
+            query = query.where(col(UserSession.session_hash) == session_digest)
+        return int(self._session.execute(query.values(ended_at=now)).rowcount)  # type: ignore[attr-defined]
+
+    def forget_sessions(self, user_id: int, seen_before: datetime) -> None:
+        """Remove the user's sessions that ended, or were last seen before ``seen_before``."""
+        self._session.execute(
+            delete(UserSession).where(
+                col(UserSession.user_id) == user_id,
+                or_(
+                    col(UserSession.ended_at).is_not(None),
+                    col(UserSession.last_seen_at) < seen_before,
+                ),
+            )
+        )
+
+    def open_sessions(self, user_id: int, seen_since: datetime) -> int:
+        query = select(func.count()).where(
+            col(UserSession.user_id) == user_id,
+            col(UserSession.ended_at).is_(None),
+            col(UserSession.last_seen_at) >= seen_since,
+        )
+        return int(self._session.exec(query).one())

@@ -34,7 +34,7 @@ from workflow.store.notices import NoticeRepository
 from workflow.store.publication import PublicationRepository
 from workflow.store.records import DocumentRepository, RecordRepository, ThemeRepository
 from workflow.store.reports import ReportsReadModel
-from workflow.store.token_cache import TokenCache
+from workflow.store.sign_ins import SignInRepository
 
 #: What may end a unit of work through no fault of its own, so that trying it again at once may
 #: succeed: a concurrent change of the same case, or the database choosing the transaction as a
@@ -96,6 +96,10 @@ class Unit:
         return AccountsRepository(self._session)
 
     @cached_property
+    def sign_ins(self) -> SignInRepository:
+        return SignInRepository(self._session)
+
+    @cached_property
     def admin(self) -> AdminRepository:
         return AdminRepository(self._session)
 
@@ -138,11 +142,6 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.memo: dict[Any, Any] = {}
-
-    @cached_property
-    def tokens(self) -> TokenCache:
-        """Who each API token acts as, for a moment (emptied by any revocation)."""
-        return TokenCache(self.engine)
 
     @property
     def dialect(self) -> str:

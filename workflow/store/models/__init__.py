@@ -3,7 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic compares them).
 """
 
-from workflow.store.models.accounts import ApiToken, User
+from workflow.store.models.accounts import ApiToken, SignInAttempt, User, UserSession
 from workflow.store.models.admin import AdminEvent, Draft
 from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
 from workflow.store.models.catalog import ReviewTypeVersion
@@ -60,6 +60,8 @@ __all__ = [
     "Practitioner",
     "ProductKind",
     "ReviewTypeVersion",
+    "SignInAttempt",
     "Theme",
     "User",
+    "UserSession",
 ]
