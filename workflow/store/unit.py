@@ -20,6 +20,7 @@ from sqlmodel import Session
 from workflow.core.errors import VersionConflict
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
+from workflow.store.agencies import AgencyRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
@@ -65,6 +66,10 @@ class Unit:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
+
+    @cached_property
+    def agencies(self) -> AgencyRepository:
+        return AgencyRepository(self._session)
 
     @cached_property
     def cases(self) -> CaseRepository:

@@ -14,6 +14,7 @@ from workflow.core.engine import CaseSnapshot
 from workflow.core.fields import FieldSpec
 from workflow.core.guards.registry import Records
 from workflow.core.record_kinds import DOCUMENT_FIELDS, KINDS, THEME_FIELDS, RecordKey, freeze
+from workflow.services.agencies.checking import guard_facts
 from workflow.store.cases import snapshot
 from workflow.store.models.cases import Case
 from workflow.store.records import CaseRecords
@@ -98,8 +99,11 @@ def views(records: CaseRecords) -> dict[str, list[View]]:
 
 
 def case_records(u: Unit, case_id: int, *, documents: bool = False) -> dict[str, list[View]]:
-    """The case's records of every kind, as shown (typed values: dates as dates)."""
-    return views(u.records.of_case(case_id, documents=documents))
+    """The case's records of every kind, as shown (typed values: dates as dates), and beside
+    them the board's register of agencies and the case's independence confirmations, as the
+    independence guards read them."""
+    found = views(u.records.of_case(case_id, documents=documents))
+    return found | guard_facts(u, case_id)
 
 
 def plain_records(u: Unit, case_id: int) -> dict[str, list[View]]:
