@@ -108,7 +108,9 @@ def _overlaps(
     for organisation in _folded(lead.get("organisations")).values():
         for agency in involved:
             relation = register.relation(organisation, agency, similarity)
-            if relation is None or (relation.near and (fold(organisation), fold(agency)) in confirmed):
+            if relation is None or (
+                relation.near and (fold(organisation), fold(agency)) in confirmed
+            ):
                 continue
             (near if relation.near else overlap).append(explain(organisation, agency, relation))
     return sorted(dict.fromkeys(overlap)), sorted(dict.fromkeys(near))
