@@ -17,12 +17,10 @@ from workflow.core.agencies import DEFAULT_SIMILARITY, fold
 from workflow.core.definition import Definition
 from workflow.core.errors import AlreadyExists, InvalidInput
 from workflow.core.events import EventKind, NewEvent
-from workflow.core.guards.review import current_leads
 from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.agencies.checking import register_of
 from workflow.services.records.changes import write
-from workflow.services.records.shaping import plain_records
 from workflow.services.results import Command, Instant, Result
 from workflow.store.models.agencies import IndependenceConfirmation
 from workflow.store.models.cases import Case
@@ -127,23 +125,24 @@ def _confirmation(
     now: datetime,
     today: date,
 ) -> IndependenceConfirmation:
-    """The confirmation to keep, once it is checked that it confirms a real near match."""
-    leads = current_leads(plain_records(u, case.id or 0)["lead_appointments"])
-    organisations = {fold(o): o for lead in leads for o in lead.get("organisations") or ()}
+    """The confirmation to keep, once it is checked that it confirms a real near match between
+    an organisation (of the register, when the board keeps one) and an agency involved. It may
+    come before the lead is appointed: the appointment is then no longer refused for it."""
+    register = register_of(u)
+    entry = register.find(command.organisation)
+    organisation = entry.name if entry is not None else " ".join(command.organisation.split())
     agencies = {fold(a): str(a) for a in case.data.get("agencies") or [] if isinstance(a, str)}
     problems = []
-    if fold(command.organisation) not in organisations:
+    if register.kept and entry is None:
         problems.append(
-            f"organisation: '{command.organisation}' is not an organisation of the lead reviewer "
-            "in force; appoint the lead first."
+            f"organisation: '{command.organisation}' is not in the board's register of agencies."
         )
     if fold(command.agency) not in agencies:
         problems.append(f"agency: '{command.agency}' is not an agency involved in the case.")
     if problems:
         raise InvalidInput("The independence confirmation was not recorded.", problems)
-    organisation = organisations[fold(command.organisation)]
     agency = agencies[fold(command.agency)]
-    relation = register_of(u).relation(organisation, agency, similarity)
+    relation = register.relation(organisation, agency, similarity)
     if relation is None or not relation.near:
         what = "is the same body as" if relation is not None else "is not near"
         raise InvalidInput(

@@ -147,7 +147,7 @@ def _parent(row: Agency, others: list[Agency], name: str) -> int | None:
     ids = {r.id: r for r in others}
     walk: Agency | None = parent
     while walk is not None:
-        if row.id is not None and walk.id == row.id:
+        if row.id is not None and row.id in (walk.id, walk.parent_id):
             raise InvalidInput(
                 f"{parent.name} is part of {row.name} already: a body cannot be part of itself.",
                 ["parent: would make a loop"],
