@@ -175,7 +175,7 @@ def test_the_register_through_the_api(call: Call) -> None:
         json={"review_type": "serious_case_review", "title": "A", "data": {"agencies": ["Polce"]}},
     )
     error = assert_error(r, 422, "invalid_input")
-    assert "Did you mean Northshire Police or Northshire Police Authority?" in error["details"][0]
+    assert "Did you mean Northshire Police?" in error["details"][0]
 
 
 def test_the_chair_confirms_through_the_api(call: Call, service: Service) -> None:

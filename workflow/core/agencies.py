@@ -25,6 +25,7 @@ CONFIRMATIONS = "independence_confirmations"
 DEFAULT_SIMILARITY = 90
 #: How close a name must be (WRatio) to be offered as "did you mean".
 SUGGEST_CUTOFF = 60
+SPREAD = 10
 
 
 def fold(name: Any) -> str:
@@ -83,7 +84,11 @@ class Register:
         """The register names closest to ``name`` (for "did you mean"), best first."""
         choices = {fold(n): e.name for e in self.entries for n in e.names}
         found = process.extract(fold(name), list(choices), scorer=fuzz.WRatio, limit=limit * 2)
-        names = [choices[c] for c, score, _ in found if score >= SUGGEST_CUTOFF]
+        best = found[0][1] if found else 0
+        # Names of one area share its name ("Northshire …"): offer only those near the best.
+        names = [
+            choices[c] for c, score, _ in found if score >= max(SUGGEST_CUTOFF, best - SPREAD)
+        ]
         return list(dict.fromkeys(names))[:limit]
 
     def ancestors(self, entry: Entry) -> list[Entry]:
