@@ -8,19 +8,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests import records_support as rs
-from tests.test_pages import (  # noqa: F401  (fixtures)
-    app,
-    as_user,
-    client,
-    people,
-    settings,
-    submit,
-    text_of,
-)
+from tests.conftest import DEFINITIONS
+from tests.test_pages import FAST_HASH, PEOPLE, as_user, submit, text_of
+from web.app import create_app
 from workflow.core.roles import Actor
+from workflow.services import accounts
 from workflow.services.agencies.register import SaveAgency, save_agency
 from workflow.services.cases import Service
+from workflow.settings import Settings
 
 SCR_MET = {
     "criteria": {
@@ -33,6 +31,24 @@ SCR_MET = {
     "decision_rationale": "Regulation 5 criteria met.",
 }
 ADMIN = Actor("ada", "admin")
+
+
+@pytest.fixture
+def app(tmp_path: Any, db_url: str, service: Service) -> Any:
+    settings = Settings(
+        root=tmp_path,
+        database_url=db_url,
+        secret_key="agency-pages-test-secret-0123456789",
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path,
+    )
+    with service.store.write() as u:
+        for name, (role, agencies) in PEOPLE.items():
+            new = accounts.NewUser(name=name, role=role, agencies=agencies)
+            accounts.add_user(u, new, service.now()).password_hash = FAST_HASH
+    app = create_app(settings, service=service)
+    app.config.update(TESTING=True)
+    return app
 
 
 def scr(service: Service, agencies: list[str]) -> Any:
