@@ -246,3 +246,12 @@ def test_the_chairs_confirmation_lets_a_near_match_pass_and_is_audited(
         rs.appoint(
             board, reviewer, case.id, name="Sam", organisations=["Northshire Children's Services"]
         )
+
+
+def test_the_demo_board_seeds_its_register_once(service: Service, reviewer: Actor) -> None:
+    from workflow.services.demo.register import ENTRIES, load_register
+
+    assert load_register(service) == len(ENTRIES)
+    assert load_register(service) == 0
+    listed = {a.name: a for a in list_agencies(service, reviewer).items}
+    assert listed["Northshire Children's Social Care"].parent == "Northshire County Council"

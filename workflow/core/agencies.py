@@ -86,9 +86,7 @@ class Register:
         found = process.extract(fold(name), list(choices), scorer=fuzz.WRatio, limit=limit * 2)
         best = found[0][1] if found else 0
         # Names of one area share its name ("Northshire …"): offer only those near the best.
-        names = [
-            choices[c] for c, score, _ in found if score >= max(SUGGEST_CUTOFF, best - SPREAD)
-        ]
+        names = [choices[c] for c, score, _ in found if score >= max(SUGGEST_CUTOFF, best - SPREAD)]
         return list(dict.fromkeys(names))[:limit]
 
     def ancestors(self, entry: Entry) -> list[Entry]:
