@@ -151,3 +151,23 @@ def test_an_agency_users_case_page_shows_only_its_own_part(app: Any, service: Se
         assert (f"contribution:{record_id}" in seen) is (agency == "Police")
     assert "Added family member" in whole and "Added family member" not in seen
     assert "Added lead reviewer appointment" not in seen
+
+
+def test_the_agencies_involved_are_ticked_from_the_register(app: Any, service: Service) -> None:
+    for name in ("Northshire Police", "Northshire Health Trust"):
+        save_agency(service, ADMIN, SaveAgency(name=name))
+    case = scr(service, ["Northshire Police"])
+    rita = as_user(app, "rita")
+    url = f"/cases/{case.id}/record/agencies"
+    page = rita.get(url).get_data(as_text=True)
+    assert re.search(r'type="checkbox"[^>]*value="Northshire Health Trust"', page)
+    assert re.search(
+        r'value="Northshire Police"[^>]*checked|checked[^>]*value="Northshire Police"', page
+    )
+    unchanged = submit(rita, page, "record-form")
+    assert unchanged.status_code == 302
+    page = rita.get(url).get_data(as_text=True)
+    both = ["Northshire Police", "Northshire Health Trust"]
+    done = submit(rita, page, "record-form", {"agencies": both})
+    assert done.status_code == 302, text_of(done.get_data(as_text=True))[-600:]
+    assert service.get_case(Actor("rita", "reviewer"), case.id).data["agencies"] == both
