@@ -115,6 +115,8 @@ def test_a_name_or_alias_is_entered_once_and_names_are_whole(board: Service, adm
         add(board, admin, "Northshire Hospitals", aliases=["health"])
     with pytest.raises(InvalidInput, match=re.escape("may not contain '|'")):
         add(board, admin, "Police|Health")
+    with pytest.raises(InvalidInput, match="200 characters or fewer"):
+        add(board, admin, "Northshire Schools", aliases=["x" * 201])
     with pytest.raises(InvalidInput, match="no agency 'Nowhere'"):
         add(board, admin, "Northshire Schools", parent="Nowhere")
     council = next(
@@ -255,3 +257,28 @@ def test_the_demo_board_seeds_its_register_once(service: Service, reviewer: Acto
     assert load_register(service) == 0
     listed = {a.name: a for a in list_agencies(service, reviewer).items}
     assert listed["Northshire Children's Social Care"].parent == "Northshire County Council"
+
+
+def test_a_definition_may_set_the_similarity_of_a_near_match() -> None:
+    from datetime import date
+
+    from workflow.core.calendar import WorkingCalendar
+    from workflow.core.guards import REGISTRY
+    from workflow.core.guards.registry import GuardContext
+    from workflow.core.record_kinds import freeze
+
+    assert REGISTRY.check("lead_reviewer_independent", {"similarity": 85}) == []
+    assert REGISTRY.check("independence_kept", {"similarity": 101}) == [
+        "guard 'independence_kept': parameter 'similarity' must be a whole number from 0 to 100"
+    ]
+    lead = {"name": "Pat", "organisations": ["Southshire Police"], "appointed_on": "2026-11-30"}
+    ctx = GuardContext(
+        {"agencies": ["Northshire Police"]},
+        "scoping",
+        date(2026, 11, 30),
+        WorkingCalendar(),
+        records=freeze({"lead_appointments": [lead]}),
+    )
+    assert REGISTRY.evaluate("independence_kept", {}, ctx) == []  # 88 < 90
+    near = REGISTRY.evaluate("independence_kept", {"similarity": 85}, ctx)
+    assert "Southshire Police (a name like Northshire Police)" in near[0]

@@ -20,7 +20,7 @@ from workflow.store.unit import Unit
 if TYPE_CHECKING:
     from workflow.services.cases import Service
 
-NAME = Field(min_length=1, max_length=200)
+MAX_NAME = 200
 
 
 class AgencyOut(Result):
@@ -105,6 +105,11 @@ def _clean(name: str, field: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InvalidInput(f"The {field} may not be blank.", [f"{field}: not blank"])
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(
+            f"An agency's {field} must be {MAX_NAME} characters or fewer.",
+            [f"{field}: at most {MAX_NAME} characters"],
+        )
     if "|" in cleaned:
         raise InvalidInput(
             f"An agency's name may not contain '|' ({field}: '{cleaned}'); use another character.",
