@@ -34,6 +34,7 @@ WORST_GRADE = "C"
 #: machine and the bank holidays.
 CORE_MAY_IMPORT = {
     "__future__",
+    "rapidfuzz",  # string similarity, pure computation (the register's near matches)
     "collections",
     "dataclasses",
     "datetime",

@@ -5,11 +5,21 @@ Helpers for the children: ``web.api.commands.case_command`` (an endpoint that ch
 ``workflow.services.paging`` (keyset-paged lists) and ``web.api.root.page_size``.
 """
 
-from web.api import admin, cases, learning, publication, records, reports, review_types, time
+from web.api import (
+    admin,
+    agencies,
+    cases,
+    learning,
+    publication,
+    records,
+    reports,
+    review_types,
+    time,
+)
 from web.api.root import API_PREFIX, api, register
 
 #: The child blueprints, one per area, in the order the document lists them.
-AREAS = (review_types, cases, records, publication, time, reports, learning, admin)
+AREAS = (review_types, cases, records, agencies, publication, time, reports, learning, admin)
 
 for _area in AREAS:
     api.register_blueprint(_area.bp)

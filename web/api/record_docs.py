@@ -15,8 +15,11 @@ RESPONSES: dict[int, str] = {
 NOTES = {
     "lead_appointments": (
         " Appointing a lead ends the appointment in force. The lead must be independent: "
-        "none of their organisations may be an agency involved (compared ignoring case "
-        "and spaces), now or after any later change of either."
+        "none of their organisations may be an agency involved or another name of one "
+        "(compared ignoring case and spaces), now or after any later change of either; a "
+        "parent or part body of one, or a similar name, needs the chair's confirmation "
+        "(`POST /cases/{id}/independence-confirmations`). When the board keeps a register of "
+        "agencies (`/agencies`), the organisations are chosen from it."
     ),
     "contributions": (
         " A requested contribution opens a deadline `contribution:<id>` on its due date; "

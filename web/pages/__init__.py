@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
-from web.pages import admin, auth, cases, dashboard, helpers, records, reports, users
+from web.pages import admin, agencies, auth, cases, dashboard, helpers, records, reports, users
 from workflow.core.errors import NotFound, PermissionDenied
 
 WEB = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ GOVUK_ASSETS = WEB / "static" / "govuk-frontend" / "assets"
 PARENT = "pages"
 
 #: The page modules, in the order their blueprints are hung under the parent.
-CHILDREN = (auth, dashboard, cases, records, admin, users, reports)
+CHILDREN = (auth, dashboard, cases, records, admin, users, agencies, reports)
 #: Children whose views anyone may use, signed in or not.
 SIGNED_OUT = frozenset({f"{PARENT}.auth"})
 

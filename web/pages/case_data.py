@@ -5,7 +5,7 @@ someone else saved, never overwritten silently."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,13 +13,15 @@ from werkzeug.wrappers import Response
 
 from web.pages import helpers
 from web.pages.case_page import definition_of, summary
-from web.pages.datagroups import Group, layout, nested_patch
-from web.pages.forms import group_form, group_values
+from web.pages.datagroups import Group, layout, lookup, nested_patch
+from web.pages.forms import group_form, group_values, options
 from workflow.core.definition import Definition
 from workflow.core.errors import InvalidInput, PermissionDenied, VersionConflict
 from workflow.core.events import EventKind
+from workflow.core.fields import FieldKind
 from workflow.core.roles import Actor
 from workflow.services import access
+from workflow.services.agencies.register import list_agencies
 
 CONFLICT = (
     "Someone else changed this case after you opened this page, so your changes were not saved. "
@@ -46,10 +48,13 @@ def record(case_id: int, group_id: str) -> Any:
             f"{' or '.join(sorted(access.EDIT_DATA))}."
         )
     d, group = _group(case, group_id)
+    group, offered = registered(group)
     if case["final"] or request.method == "GET":
-        form = group_form(group, case["data"], case["version"])
+        form = offer(group_form(group, case["data"], case["version"]), group, offered, case)
         return _render(case, d, group, form, Outcome([], None, 200))
-    form = group_form(group, case["data"], case["version"], request.form)
+    form = offer(
+        group_form(group, case["data"], case["version"], request.form), group, offered, case
+    )
     if not form.validate():
         return _render(case, d, group, form, Outcome([], None, 400))
     patch = nested_patch(group.fields, group_values(group, form), case["data"])
@@ -67,6 +72,49 @@ def record(case_id: int, group_id: str) -> Any:
         return _render(case, d, group, form, Outcome(_attach(form, group, exc), None, 400))
     flash(f"Saved: {group.title}.", "success")
     return _after(case_id, group)
+
+
+#: The data chosen from the board's register of agencies (ticked), when it keeps one.
+REGISTERED = ("agencies", "lead_reviewer.organisations")
+
+
+def registered(group: Group) -> tuple[Group, list[str]]:
+    """The group with its agencies ticked among the register's names (typed while the board
+    keeps no register), and those names."""
+    wanted = [s for s in group.fields if s.path in REGISTERED]
+    if not wanted:
+        return group, []
+    names = [a.name for a in list_agencies(helpers.service(), helpers.actor()).items]
+    if not names:
+        return group, []
+    ticked = tuple(
+        replace(s, kind=FieldKind.NAMES, options_from="agencies", hint=REGISTER_HINT)
+        if s.path in REGISTERED
+        else s
+        for s in group.fields
+    )
+    return replace(group, fields=ticked), names
+
+
+REGISTER_HINT = (
+    "Chosen from the board's register of agencies (an administrator adds to it). Staff of an "
+    "agency see a case only when their agency is ticked here."
+)
+
+
+def offer(form: Any, group: Group, names: list[str], case: Mapping[str, Any]) -> Any:
+    """Give the ticked fields the register's names, and any recorded before the register."""
+    for spec in group.fields:
+        if spec.options_from != "agencies":
+            continue
+        recorded = lookup(case["data"], spec.path)
+        extra = (
+            [str(v) for v in recorded or [] if str(v) not in names]
+            if isinstance(recorded, list)
+            else []
+        )
+        form[spec.name].choices = options([(n, n) for n in [*names, *extra]])
+    return form
 
 
 def _group(case: Mapping[str, Any], group_id: str) -> tuple[Definition, Group]:

@@ -23,11 +23,12 @@ class Spec:
     kind: FieldKind = FieldKind.TEXT
     hint: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    options_from: str = ""  # "agencies": ticked among the board's register of agencies
 
     @property
     def field(self) -> FieldSpec:
         """The field as the table of field kinds knows it."""
-        return FieldSpec(self.path, self.kind, choices=self.choices)
+        return FieldSpec(self.path, self.kind, choices=self.choices, options_from=self.options_from)
 
     @property
     def top(self) -> str:

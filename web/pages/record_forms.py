@@ -5,6 +5,7 @@ typed fields of a command, and the service's problems put beside the fields they
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from wtforms import Field
@@ -79,7 +80,11 @@ def record_form(
     choices: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> RecordForm:
     """``mode``: ``add``, ``change`` (everything) or ``agency`` (the fields an agency reports)."""
-    specs = [f for f in kind.fields if mode != "agency" or f.name in kind.agency_may_change]
+    specs = [
+        _typed_unless_offered(f, choices)
+        for f in kind.fields
+        if mode != "agency" or f.name in kind.agency_may_change
+    ]
     attrs = {f.name: _field(f, mode == "add" and f.required) for f in specs}
     cls = type(f"{kind.key.title().replace('_', '')}Form", (RecordForm,), attrs)
     data: dict[str, Any] = {"expected_version": str(version)}
@@ -87,12 +92,35 @@ def record_form(
         data |= {f.name: fields.to_form(f, record.get(f.name)) for f in specs}
     form: RecordForm = cls(formdata=formdata, data=data)
     form.specs = specs
+    registered = {f.name for f in specs if f.options_from == "agencies"}
     for name, pairs in (choices or {}).items():
         if name in form:
-            form[name].choices = options(pairs)
+            offered = _with_recorded(pairs, record, name) if name in registered else pairs
+            form[name].choices = options(offered)
     if mode == "agency" and kind.key == "contributions":
         form["status"].choices = options([("received", "Received")])
     return form
+
+
+def _typed_unless_offered(
+    spec: FieldSpec, choices: Mapping[str, list[tuple[str, str]]] | None
+) -> FieldSpec:
+    """An agency is chosen from the register, or typed while the board keeps none."""
+    if spec.options_from == "agencies" and not (choices or {}).get(spec.name):
+        return replace(spec, options_from="")
+    return spec
+
+
+def _with_recorded(
+    pairs: list[tuple[str, str]], record: Mapping[str, Any] | None, name: str
+) -> list[tuple[str, str]]:
+    """The choices, with the value recorded before it was offered (so saving the form
+    unchanged keeps it)."""
+    value = (record or {}).get(name)
+    recorded = value if isinstance(value, list) else [value] if value else []
+    known = {v for v, _ in pairs}
+    extra = [(str(v), f"{v} (not in the register)") for v in recorded if str(v) not in known]
+    return [*pairs, *extra]
 
 
 def _unchanged(spec: FieldSpec, was: Any, value: Any) -> bool:

@@ -13,8 +13,10 @@ from flask import render_template, url_for
 from web.pages import helpers
 from web.pages.record_forms import RecordForm, label_of, record_form, rendered
 from workflow.core import fields
+from workflow.core.fields import FieldKind
 from workflow.core.record_kinds import AGENCY, CONTRIBUTION_KINDS, KINDS, RecordKind, owns
 from workflow.services import records
+from workflow.services.agencies.register import list_agencies
 
 TITLES = {
     "lead_appointments": "Lead reviewer",
@@ -93,12 +95,28 @@ def may_change(kind: RecordKind, record: Mapping[str, Any]) -> bool:
     )
 
 
+def agency_choices(kind: RecordKind) -> dict[str, list[tuple[str, str]]]:
+    """The register's agencies for each field of the kind chosen from it (none when the board
+    keeps no register yet: the field is then typed)."""
+    wanted = [f for f in kind.fields if f.options_from == "agencies"]
+    if not wanted:
+        return {}
+    names = [a.name for a in list_agencies(helpers.service(), helpers.actor()).items]
+    if not names:
+        return {}
+    pairs = [(n, n) for n in names]
+    return {
+        f.name: pairs if f.kind is FieldKind.NAMES else [("", "Choose an agency"), *pairs]
+        for f in wanted
+    }
+
+
 def choices_of(
     kind: RecordKind, everything: Mapping[str, list[dict[str, Any]]]
 ) -> dict[str, list[tuple[str, str]]]:
     svc = helpers.service()
     who = helpers.actor()
-    out: dict[str, list[tuple[str, str]]] = {}
+    out: dict[str, list[tuple[str, str]]] = agency_choices(kind)
     if kind.key == "findings":
         themes = [t.model_dump()["name"] for t in records.list_themes(svc, who)]
         out["themes"] = [(name, name) for name in themes]

@@ -123,6 +123,13 @@ def _text(name: str, **kw: Any) -> FieldSpec:
     return FieldSpec(name, F.TEXT, max_length=200, **kw)
 
 
+def _agency(name: str) -> FieldSpec:
+    """An agency, chosen from the board's register of agencies."""
+    return _text(
+        name, required=True, doc="an agency in the board's register", options_from="agencies"
+    )
+
+
 def _long(name: str, **kw: Any) -> FieldSpec:
     return FieldSpec(name, F.LONG_TEXT, **kw)
 
@@ -137,14 +144,15 @@ _LEAD = (
         "organisations",
         F.NAMES,
         required=True,
-        doc="every organisation the lead reviewer belongs to or works for",
+        doc="every organisation the lead reviewer belongs to or works for (from the register)",
+        options_from="agencies",
     ),
     _date("appointed_on", doc="default: today"),
     _date("ended_on"),
     _long("end_reason"),
 )
 _PRACTITIONER = (
-    _text("agency", required=True),
+    _agency("agency"),
     _text("role_title", required=True),
     _date("invited_on"),
     FieldSpec("contributed", F.BOOL),
@@ -164,7 +172,7 @@ _FAMILY = (
     _long("not_involved_reason"),
 )
 _CONTRIBUTION = (
-    _text("agency", required=True),
+    _agency("agency"),
     FieldSpec("kind", F.CHOICE, required=True, choices=CONTRIBUTION_KINDS),
     _date("requested_on", doc="default: today"),
     _date("due_date", required=True),
@@ -191,7 +199,7 @@ _ACTION = (
         options_from="findings",
     ),
     _long("description", required=True),
-    _text("owner_agency", required=True),
+    _agency("owner_agency"),
     _date("due_date", required=True),
     _long("success_measure"),
     FieldSpec("status", F.CHOICE, choices=ACTION_STATUSES),
@@ -220,7 +228,7 @@ KINDS: dict[str, RecordKind] = {
         _kind(
             RecordKey.PANEL_MEMBERS,
             "panel member",
-            (_text("name", required=True), _text("agency", required=True), _text("role_title")),
+            (_text("name", required=True), _agency("agency"), _text("role_title")),
         ),
         _kind(
             RecordKey.PRACTITIONERS,

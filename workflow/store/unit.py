@@ -22,6 +22,7 @@ from workflow.core.errors import VersionConflict
 from workflow.store import wakeups
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
+from workflow.store.agencies import AgencyRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
@@ -74,6 +75,10 @@ class Unit:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._session)
+
+    @cached_property
+    def agencies(self) -> AgencyRepository:
+        return AgencyRepository(self._session)
 
     @cached_property
     def cases(self) -> CaseRepository:

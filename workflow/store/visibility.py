@@ -2,7 +2,7 @@
 list cases (and the records' deadlines in them), and the same test on a case already loaded.
 
 ``scope_of`` says which cases a person may see; a ``Scope`` decides what it admits beside the
-columns it reads (``case.agencies`` and ``case_agency``, the case's folded agencies;
+columns it reads (the ``case_agency`` rows, the case's folded agencies, for both faces;
 ``case.lead_name``, its lead reviewer's folded name), so a list never shows a case that opening
 it would refuse (``workflow.services.access`` asks the same scope).
 """
@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import String, cast, exists, false, func, literal, or_, select
+from sqlalchemy.orm import object_session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -73,7 +74,7 @@ class Scope:
         if self.reach is Reach.ALL:
             return True
         if self.reach is Reach.AGENCIES:
-            return any(f"|{a}|" in case.agencies for a in self.agencies)
+            return _involves(case, self.agencies)
         if self.reach is Reach.LEAD:
             return case.lead_name == self.lead
         return False
@@ -92,6 +93,19 @@ class Scope:
         if self.reach is Reach.LEAD:
             return col(Case.lead_name) == self.lead
         return false()
+
+
+def _involves(case: Case, agencies: frozenset[str]) -> bool:
+    """Whether the case's ``case_agency`` rows name one of ``agencies`` (folded), whole names
+    only: the same rule as ``Scope.condition``, so a name holding ``|`` matches nothing else."""
+    session = object_session(case)
+    if session is None or case.id is None or not agencies:
+        return False
+    query = select(col(CaseAgency.case_id)).where(
+        col(CaseAgency.case_id) == case.id, col(CaseAgency.agency).in_(sorted(agencies))
+    )
+    with session.no_autoflush:  # a pending change of the case is not written by asking
+        return session.execute(query.limit(1)).first() is not None
 
 
 def scope_of(actor: Actor) -> Scope:

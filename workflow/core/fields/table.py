@@ -136,7 +136,7 @@ def widget_of(spec: FieldSpec) -> Widget:
     ticked or chosen from them."""
     if spec.options_from and spec.kind in (K.NAMES, K.IDS):
         return Widget.CHECKBOXES
-    if spec.options_from and spec.kind is K.NUMBER:
+    if spec.options_from and spec.kind in (K.NUMBER, K.TEXT):
         return Widget.SELECT
     return rules_of(spec).widget
 

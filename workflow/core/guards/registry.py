@@ -43,7 +43,7 @@ GuardFunction = Callable[..., list[str]]
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "field", "fields", "duration", "text"
+    kind: str  # "field", "fields", "duration", "text", "number"
     required: bool = True
     doc: str = ""
 
@@ -56,6 +56,10 @@ class Param:
             isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
         ):
             return f"parameter '{self.name}' must be a non-empty list of data keys"
+        if self.kind == "number" and not (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
+        ):
+            return f"parameter '{self.name}' must be a whole number from 0 to 100"
         if self.kind == "duration":
             if not isinstance(value, str):
                 return f"parameter '{self.name}' must be a duration like '1 week'"

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from workflow.core.guards.registry import REGISTRY, GuardContext
+from workflow.core.agencies import (
+    CONFIRMATIONS,
+    DEFAULT_SIMILARITY,
+    REGISTER,
+    Register,
+    confirmed_pairs,
+    explain,
+    fold,
+)
+from workflow.core.guards.registry import REGISTRY, GuardContext, Param
 from workflow.core.values import as_list, is_blank
 
 FINDING_KINDS = ("good_practice", "problem")
@@ -42,10 +51,17 @@ def current_leads(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
 
 
 def independence_problems(
-    appointments: Sequence[Mapping[str, Any]], agencies: Any, *, required: bool
+    appointments: Sequence[Mapping[str, Any]],
+    agencies: Any,
+    *,
+    required: bool,
+    records: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    similarity: int = DEFAULT_SIMILARITY,
 ) -> list[str]:
-    """Sentences for each lead in force who belongs to an agency involved (and, when
-    ``required``, for there being no lead in force at all)."""
+    """Sentences for each lead in force who belongs to an agency involved, or to a body the
+    board's register links to one (an alias, a parent or part body), or to one with a similar
+    name that the chair has not confirmed as independent (and, when ``required``, for there
+    being no lead in force at all)."""
     leads = current_leads(appointments)
     if not leads:
         return (
@@ -56,21 +72,58 @@ def independence_problems(
             if required
             else []
         )
-    involved = _folded(agencies)
+    found = records or {}
+    register = Register.of(found.get(REGISTER, ()))
+    confirmed = confirmed_pairs(found.get(CONFIRMATIONS, ()))
+    involved = list(_folded(agencies).values())
     unmet = []
     for lead in leads:
-        overlap = sorted(
-            original
-            for folded, original in _folded(lead.get("organisations")).items()
-            if folded in involved
-        )
+        overlap, near = _overlaps(lead, involved, register, confirmed, similarity)
+        who = f"The lead reviewer {lead.get('name')} (appointed on {lead.get('appointed_on')})"
         if overlap:
             unmet.append(
-                f"The lead reviewer {lead.get('name')} (appointed on {lead.get('appointed_on')}) "
-                f"is not independent of the case: they belong to {', '.join(overlap)}, whose "
-                "actions are under review; appoint someone from outside those agencies."
+                f"{who} is not independent of the case: they belong to {', '.join(overlap)}, "
+                "whose actions are under review; appoint someone from outside those agencies."
+            )
+        if near:
+            unmet.append(
+                f"{who} may not be independent of the case: they belong to {', '.join(near)}; "
+                "the chair must confirm they are independent of it (an independence "
+                "confirmation, with reasons), or appoint someone else."
             )
     return unmet
+
+
+def _overlaps(
+    lead: Mapping[str, Any],
+    involved: Sequence[str],
+    register: Register,
+    confirmed: frozenset[tuple[str, str]],
+    similarity: int,
+) -> tuple[list[str], list[str]]:
+    """The lead's organisations that are an agency involved, and those only near one (not
+    confirmed), each in words."""
+    overlap: list[str] = []
+    near: list[str] = []
+    for organisation in _folded(lead.get("organisations")).values():
+        for agency in involved:
+            relation = register.relation(organisation, agency, similarity)
+            if relation is None or (
+                relation.near and (fold(organisation), fold(agency)) in confirmed
+            ):
+                continue
+            (near if relation.near else overlap).append(explain(organisation, agency, relation))
+    return sorted(dict.fromkeys(overlap)), sorted(dict.fromkeys(near))
+
+
+_SIMILARITY = (
+    Param(
+        "similarity",
+        "number",
+        required=False,
+        doc=f"0-100: names this similar are a near match (default {DEFAULT_SIMILARITY})",
+    ),
+)
 
 
 @REGISTRY.register("agencies_recorded", reads=("agencies",))
@@ -93,21 +146,32 @@ def scoping_recorded(ctx: GuardContext) -> list[str]:
     ]
 
 
-@REGISTRY.register("lead_reviewer_independent", reads=_LEAD)
-def lead_reviewer_independent(ctx: GuardContext) -> list[str]:
+@REGISTRY.register("lead_reviewer_independent", params=_SIMILARITY, reads=_LEAD)
+def lead_reviewer_independent(ctx: GuardContext, similarity: int = DEFAULT_SIMILARITY) -> list[str]:
     """A lead reviewer is appointed, and belongs to none of the agencies involved (names
-    compared ignoring case and surrounding spaces)."""
+    compared ignoring case and spaces), nor to a body the board's register links to one (an
+    alias, a parent or part body); a similar name, or a linked body, needs the chair's
+    recorded confirmation of independence."""
     return independence_problems(
-        ctx.records_of("lead_appointments"), ctx.data.get("agencies"), required=True
+        ctx.records_of("lead_appointments"),
+        ctx.data.get("agencies"),
+        required=True,
+        records=ctx.records,
+        similarity=similarity,
     )
 
 
-@REGISTRY.register("independence_kept", reads=_LEAD)
-def independence_kept(ctx: GuardContext) -> list[str]:
+@REGISTRY.register("independence_kept", params=_SIMILARITY, reads=_LEAD)
+def independence_kept(ctx: GuardContext, similarity: int = DEFAULT_SIMILARITY) -> list[str]:
     """A data rule: once a lead reviewer is appointed, no change of the agencies involved or of
-    the lead's organisations may leave them belonging to an agency involved."""
+    the lead's organisations may leave them belonging to (or near, unconfirmed) an agency
+    involved."""
     return independence_problems(
-        ctx.records_of("lead_appointments"), ctx.data.get("agencies"), required=False
+        ctx.records_of("lead_appointments"),
+        ctx.data.get("agencies"),
+        required=False,
+        records=ctx.records,
+        similarity=similarity,
     )
 
 

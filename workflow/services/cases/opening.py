@@ -10,6 +10,7 @@ from workflow.core import engine
 from workflow.core.errors import InvalidInput
 from workflow.core.roles import Actor
 from workflow.services import access, catalog, records
+from workflow.services.agencies import checking as agencies
 from workflow.services.cases import lead
 from workflow.services.cases.commands import OpenCase
 from workflow.services.cases.results import CaseView
@@ -38,7 +39,10 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
         row = catalog.row_for(u, command.review_type)
         d = service.definitions.parsed(row)
         access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
-        opening: dict[str, Any] | None = None
+        values = agencies.checked_agencies(u, patch.values)
+        named = records.registered_lead(u, named)
+        # The guards that open the case see the board's register (and the lead, below).
+        opening: dict[str, Any] = dict(agencies.guard_facts(u, 0))
         if named is not None:
             # The guards that open the case see the lead as the record it is about to become.
             appointed = {
@@ -46,8 +50,8 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
                 "organisations": list(named.organisations),
                 "appointed_on": today.isoformat(),
             }
-            opening = {"lead_appointments": [appointed]}
-        outcome = engine.open_case(d, actor, patch.values, now, service.calendar, opening)
+            opening["lead_appointments"] = [appointed]
+        outcome = engine.open_case(d, actor, values, now, service.calendar, opening)
         case = Case(
             reference=new_reference(reference_prefix(d.key), now),
             review_type=d.key,

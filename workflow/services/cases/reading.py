@@ -11,6 +11,7 @@ from workflow.services import access
 from workflow.services.cases.commands import CaseQuery
 from workflow.services.cases.results import CasePage, CaseView, EventView
 from workflow.services.cases.shown import case_summary, case_view
+from workflow.services.cases.trail import visible_events
 from workflow.services.paging import cut, window
 from workflow.store.cases import CaseFilter
 
@@ -73,7 +74,7 @@ def events(service: Service, actor: Actor, case_id: int) -> list[EventView]:
     with service.store.write() as u:
         access.require_visible(actor, u.cases.get(case_id), case_id)
         u.cases.log_access([case_id], actor.name, "events", now)
-        return [EventView.of(e) for e in u.cases.events(case_id)]
+        return visible_events(u, actor, u.cases.events(case_id))
 
 
 __all__ = ["events", "find_case", "get_case", "list_cases"]

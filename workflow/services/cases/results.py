@@ -134,12 +134,15 @@ class CaseSummary(Result):
         definition: Definition,
         deadlines: Sequence[Deadline],
         lead: Mapping[str, Any] | None,
+        hide_lead: bool = False,
     ) -> dict[str, Any]:
         """The summary's values; ``lead``: the lead reviewer in force, shown as
-        ``data.lead_reviewer`` (the contract's form)."""
+        ``data.lead_reviewer`` (the contract's form), unless ``hide_lead``."""
         data = dict(case.data)
         if lead is not None:
             data["lead_reviewer"] = dict(lead)
+        if hide_lead:
+            data.pop("lead_reviewer", None)
         return {
             "id": case.id or 0,
             "reference": case.reference,

@@ -12,7 +12,7 @@ from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.deadlines import STALL
 from workflow.core.definition import Definition
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, Role
 from workflow.services import records
 from workflow.services.cases import lead
 from workflow.services.cases.conversions import linked_cases
@@ -47,9 +47,8 @@ def case_view(
         kept = records.plain_records(u, case_id)
     # engine.options reads the state, data and records, never the deadlines: don't load them.
     options = engine.options(definition, u.cases.snapshot(case, (), kept), actor, now, calendar)
-    fields = CaseSummary.fields_of(
-        case, definition, deadlines, records.lead_in_data(kept.get("lead_appointments", []))
-    )
+    in_force = records.lead_in_data(kept.get("lead_appointments", []))
+    fields = CaseSummary.fields_of(case, definition, deadlines, in_force, hide_lead(actor))
     return CaseView(
         **fields,
         linked_cases=linked_cases(u, actor, case),
@@ -67,7 +66,15 @@ def case_summary(
 ) -> CaseSummary:
     """The case as lists show it, from its deadlines and lead appointments already read."""
     shown = records.visible_deadlines(u, actor, deadlines)
-    return CaseSummary(**CaseSummary.fields_of(case, definition, shown, lead.shown_row(in_force)))
+    fields = CaseSummary.fields_of(
+        case, definition, shown, lead.shown_row(in_force), hide_lead(actor)
+    )
+    return CaseSummary(**fields)
+
+
+def hide_lead(actor: Actor) -> bool:
+    """Agency users may not read the lead reviewer's record, so nor its copy in the data."""
+    return actor.role == Role.AGENCY.value
 
 
 __all__ = ["case_summary", "case_view"]

@@ -20,6 +20,7 @@ from workflow.core.errors import InvalidInput, VersionConflict
 from workflow.core.events import NewEvent
 from workflow.core.roles import Actor
 from workflow.services import access, records
+from workflow.services.agencies import checking as agencies
 from workflow.services.cases import lead
 from workflow.services.cases.commands import ChangeData, TakeStep
 from workflow.services.cases.conversions import open_linked
@@ -43,6 +44,7 @@ def take_step(service: Service, actor: Actor, case_id: int, command: TakeStep) -
     now = service.now()
     with service.store.write() as u:
         case, d = _current(service, u, actor, case_id, command.expected_version)
+        patch = replace(patch, values=agencies.checked_agencies(u, patch.values))
         step = d.find(command.trigger, case.state)
         # A lead named with the step (e.g. appoint_lead) is recorded first, so the step's guards
         # see it; a step the actor may not take is refused by the engine below.
@@ -87,6 +89,7 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
             raise InvalidInput(
                 f"The case is closed ({d.label_of(case.state)}); its data can no longer change."
             )
+        patch = replace(patch, values=agencies.checked_agencies(u, patch.values))
         lead_events = _appoint(service, u, case, actor, patch, patch.names_lead, now)
         every = u.cases.all_deadlines(case_id)
         deadlines = [x for x in every if x.current]

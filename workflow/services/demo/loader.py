@@ -22,6 +22,7 @@ from workflow.services import accounts
 from workflow.services.cases import CaseView, Service
 from workflow.services.demo.people import BY_ROLE, DEMO_DOMAIN, REVIEWER, USERS
 from workflow.services.demo.plans import plans
+from workflow.services.demo.register import load_register
 from workflow.services.demo.steps import Plan, Step
 from workflow.store.models.cases import Case
 
@@ -69,6 +70,7 @@ class _Position:
 def load(service: Service) -> Board:
     """Load the board into an initialised database (schema upgraded, review types published)."""
     users, token = _load_users(service)
+    load_register(service)
     today = service.calendar.local_date(service.now())
     lines = tuple(line for plan in plans(today) for line in _load_case(service, plan, today))
     return Board(users, REVIEWER.name, token, lines)

@@ -32,6 +32,7 @@ from workflow.services.records.leads import (
     appoint_from_data,
     lead_from_data,
     lead_in_data,
+    registered_lead,
     sync_lead,
 )
 from workflow.services.records.listing import counts, list_records, visible_deadlines
@@ -79,6 +80,7 @@ __all__ = [
     "plain_records",
     "record_event",
     "record_view",
+    "registered_lead",
     "remove_record",
     "require_version",
     "save_theme",

@@ -15,6 +15,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.guards.review import current_leads
 from workflow.core.record_kinds import RecordKey, folded, kind_of
 from workflow.core.roles import Actor
+from workflow.services.agencies.checking import checked_names
 from workflow.services.results import Command
 from workflow.store.models.cases import Case
 from workflow.store.models.records import LeadAppointment
@@ -82,6 +83,14 @@ def lead_from_data(value: Any) -> LeadFromData | None:
     )
 
 
+def registered_lead(u: Unit, lead: LeadFromData | None) -> LeadFromData | None:
+    """The lead with their organisations chosen from the board's register (or refused)."""
+    if lead is None:
+        return None
+    names = checked_names(u, lead.organisations, "data.lead_reviewer.organisations")
+    return LeadFromData(name=lead.name, organisations=tuple(names))
+
+
 def may_appoint(actor: Actor) -> None:
     kind = kind_of(RecordKey.LEAD_APPOINTMENTS)
     if actor.role not in kind.edit_roles:
@@ -99,7 +108,7 @@ def appoint_from_data(
     appointment in force. Returns the audit events; the caller writes the case (and its
     ``lead_name``, with ``sync_lead``, just before)."""
     may_appoint(actor)
-    lead = lead_from_data(value)
+    lead = registered_lead(u, lead_from_data(value))
     if lead is None:
         return end_leads(u, case, today, "Ended")
     in_force = u.records.leads_in_force(case.id or 0)
@@ -144,5 +153,6 @@ __all__ = [
     "lead_from_data",
     "lead_in_data",
     "may_appoint",
+    "registered_lead",
     "sync_lead",
 ]

@@ -21,6 +21,7 @@ from workflow.core.record_kinds import (
     folded,
 )
 from workflow.core.roles import Actor
+from workflow.services.agencies.checking import chosen, register_of
 from workflow.services.records.leads import end_leads
 from workflow.store.models.cases import Case
 from workflow.store.unit import Unit
@@ -148,16 +149,36 @@ def apply_rules(
 ) -> list[NewEvent]:
     """Set the checked values on the row, with the rules of its kind; returns further audit
     events (a lead appointment ends the one before)."""
+    values, problems = registered(u, kind, values)
     for name, value in values.items():
         if name not in LINKS:
             setattr(row, name, value)
-    change = Change(u, case, row, values, actor, today, now, adding)
+    change = Change(u, case, row, values, actor, today, now, adding, problems)
     RULES[kind.key](change)
     if change.problems:
         raise InvalidInput(
             f"The {kind.noun} was not saved: fix each problem listed.", change.problems
         )
     return change.events
+
+
+def registered(
+    u: Unit, kind: RecordKind, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The values with each agency (a field chosen from the register) written as the register
+    names it, and a sentence for each not in the register."""
+    out: dict[str, Any] = dict(values)
+    problems: list[str] = []
+    wanted = [f for f in kind.fields if f.options_from == "agencies" and values.get(f.name)]
+    if not wanted:
+        return out, problems
+    register = register_of(u)
+    for spec in wanted:
+        value = values[spec.name]
+        names, found = chosen(register, value if isinstance(value, list) else [value], spec.name)
+        problems += found
+        out[spec.name] = names if isinstance(value, list) else (names or [value])[0]
+    return out, problems
 
 
 def _unknown_themes(u: Unit, names: Sequence[str] | None) -> list[str]:

@@ -14,6 +14,7 @@ from workflow.core.engine import CaseSnapshot
 from workflow.core.fields import FieldSpec
 from workflow.core.guards.registry import Records
 from workflow.core.record_kinds import DOCUMENT_FIELDS, KINDS, THEME_FIELDS, RecordKey, freeze
+from workflow.services.agencies.checking import guard_facts
 from workflow.store.cases import snapshot
 from workflow.store.models.cases import Case
 from workflow.store.records import CaseRecords
@@ -101,9 +102,16 @@ def case_records(
     u: Unit, case_id: int, *, documents: bool = False, kinds: Collection[str] | None = None
 ) -> dict[str, list[View]]:
     """The case's records of every kind (``kinds``: of those kinds only, the others left out),
-    as shown (typed values: dates as dates)."""
+    as shown (typed values: dates as dates); and, beside them, when the lead's records are read,
+    the board's register of agencies and the case's independence confirmations, as the
+    independence guards read them."""
     shown = views(u.records.of_case(case_id, documents=documents, kinds=kinds))
-    return shown if kinds is None else {k: v for k, v in shown.items() if k in kinds}
+    if kinds is None:
+        return shown | guard_facts(u, case_id)
+    kept = {k: v for k, v in shown.items() if k in kinds}
+    if RecordKey.LEAD_APPOINTMENTS in kinds:
+        kept |= guard_facts(u, case_id)
+    return kept
 
 
 def plain_records(

@@ -5,6 +5,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic c
 
 from workflow.store.models.accounts import ApiToken, SignInAttempt, User, UserSession
 from workflow.store.models.admin import AdminEvent, Draft
+from workflow.store.models.agencies import Agency, IndependenceConfirmation
 from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.learning import (
@@ -35,6 +36,7 @@ __all__ = [
     "AccessLog",
     "Action",
     "AdminEvent",
+    "Agency",
     "ApiToken",
     "Case",
     "CaseAgency",
@@ -48,6 +50,7 @@ __all__ = [
     "Finding",
     "FindingSource",
     "FindingTheme",
+    "IndependenceConfirmation",
     "LeadAppointment",
     "LearningAudit",
     "LearningDelivery",
