@@ -35,6 +35,7 @@ from web.pages.record_lists import (
 )
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
 from workflow.core.record_kinds import KINDS, RecordKind
+from workflow.core.roles import a_role
 from workflow.services import documents, records
 
 
@@ -102,7 +103,8 @@ def records_page(case_id: int, slug: str) -> Any:
         return listing_page(case, kind, None, [])
     if who.role not in kind.edit_roles or case["final"]:
         raise PermissionDenied(
-            f"A {who.role} may not add {TITLES[kind.key].lower()}; ask someone with the role "
+            f"{a_role(who.role).capitalize()} may not "
+            f"add {TITLES[kind.key].lower()}; ask someone with the role "
             f"{' or '.join(sorted(kind.edit_roles))}."
         )
     everything = everything_of(case_id, kind)
@@ -144,7 +146,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
     if record is None:
         raise NotFound(f"There is no {kind.noun} {record_id} on this case that you can see.")
     if case["final"] or not may_change(kind, record):
-        raise PermissionDenied(f"A {who.role} may not change this {kind.noun}.")
+        raise PermissionDenied(f"{a_role(who.role).capitalize()} may not change this {kind.noun}.")
     mode = "change" if who.role in kind.edit_roles else "agency"
     choices = choices_of(kind, everything)
     formdata = request.form if request.method == "POST" else None

@@ -1,0 +1,81 @@
+# ruff: noqa: F811  (the fixtures of tests/test_pages.py are imported, then asked for by name)
+"""Issue 14, on the pages without a browser: every error a page route answers is a GOV.UK page
+with a way back (the API keeps JSON), roles are named with the right article, and "Open a
+case" is offered only to roles that may open one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.test_pages import app, as_user, client, open_incident, people, settings, text_of  # noqa: F401  (fixtures)
+from workflow.core.roles import Actor, a_role
+from workflow.services.cases import Service
+
+
+def _page_error(response: Any, status: int) -> str:
+    assert response.status_code == status
+    assert response.content_type.startswith("text/html"), response.get_data(as_text=True)[:200]
+    html = response.get_data(as_text=True)
+    assert 'class="govuk-template' in html
+    assert 'data-testid="way-back"' in html
+    return html
+
+
+def test_a_step_address_loaded_again_answers_a_page_with_a_way_back_to_the_case(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    c = as_user(app, "rita")
+    case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
+    html = _page_error(c.get(f"/cases/{case.id}/steps/notify"), 405)
+    assert "cannot be loaded again on its own" in text_of(html)
+    assert f'href="/cases/{case.id}"' in html and "Go back to the case" in html
+    assert "method_not_allowed" not in html
+
+
+def test_unknown_pages_forbidden_pages_and_conflicts_are_pages(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    c = as_user(app, "rita")
+    html = _page_error(c.get("/no-such-page"), 404)
+    assert "Page not found" in html and "Go to your dashboard" in html
+    _page_error(c.get("/cases/999999"), 404)
+    html = _page_error(c.get("/admin/"), 403)
+    assert "You cannot do that" in html
+
+
+def test_a_page_signed_out_offers_sign_in(client: Any) -> None:
+    html = _page_error(client.get("/no-such-page"), 404)
+    assert "Go to sign in" in html
+
+
+def test_the_api_keeps_json_errors(app: Any) -> None:
+    c = app.test_client()
+    r = c.get("/api/v1/no-such-call")
+    assert r.status_code == 404 and r.is_json
+    assert r.get_json()["error"]["code"] == "not_found"
+    r = c.delete("/api/v1/cases", headers={"Authorization": "Bearer x"})
+    assert r.status_code in (401, 405) and r.is_json
+
+
+def test_a_larger_body_than_allowed_is_a_page(app: Any) -> None:
+    c = as_user(app, "rita")
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    html = _page_error(c.post("/cases/new/notifiable_incident", data={"x": "y" * 5000}), 413)
+    assert "larger than the 2 KiB allowed" in text_of(html)
+
+
+def test_roles_take_the_right_article() -> None:
+    assert a_role("agency") == "an agency user"
+    assert a_role("admin") == "an administrator"
+    assert a_role("lead_reviewer") == "a lead reviewer"
+    assert a_role("chair") == "a chair"
+
+
+def test_open_a_case_is_offered_only_to_roles_that_may_open_one(app: Any) -> None:
+    for name, offered in (("rita", True), ("carl", True), ("pat", False), ("ada", False)):
+        html = as_user(app, name).get("/").get_data(as_text=True)
+        assert ("Open a case" in html) is offered, name
+    html = as_user(app, "pat").get("/cases/new").get_data(as_text=True)
+    assert "An agency user cannot open cases" in text_of(html)
+    assert " a agency" not in text_of(html)
