@@ -1067,7 +1067,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert "There is no step for a reviewer at this stage" in page
 
     # The chair answers the criteria, records the rationale and decides.
-    assert "Record the decision rationale" in carl.blocked(case_id, "decide_scr")
+    assert "Record the decision and rationale" in carl.blocked(case_id, "decide_scr")
     carl.record(
         case_id,
         "criteria",
@@ -1167,7 +1167,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert "Chronology from Northshire Police" in rita.get(f"/cases/{case_id}")  # its deadline
     blocked = lena.blocked(case_id, "agree_findings")
     assert (
-        "The chronology requested from Northshire Police on 2026-11-30 is neither received nor "
+        "The chronology requested from Northshire Police on 30 November 2026 is neither received nor "
         "waived." in blocked
     )
     assert "Record at least one finding" in blocked
@@ -1230,7 +1230,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     )
     page = carl.step(case_id, "sign_off_action_plan")
     assert state_of(page) == "Monitoring actions"
-    assert "Action 1 (finding 1, Northshire Police, due 2027-03-31) is still open" in (
+    assert "Action 1 (finding 1, Northshire Police, due 31 March 2027) is still open" in (
         carl.blocked(case_id, "complete_monitoring")
     )
     rita.change_record(
@@ -1257,7 +1257,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
             "publication_url": "https://board.example/reports/child-d",
         },
     )
-    assert "the earliest day is 2026-12-04" in carl.blocked(case_id, "publish")
+    assert "the earliest day is 4 December 2026" in carl.blocked(case_id, "publish")
     clock.set("2026-12-04T10:00:00+00:00")
     page = carl.step(case_id, "publish")
     assert state_of(page) == "Published"

@@ -5,6 +5,7 @@ case" is offered only to roles that may open one."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -79,3 +80,42 @@ def test_open_a_case_is_offered_only_to_roles_that_may_open_one(app: Any) -> Non
     html = as_user(app, "pat").get("/cases/new").get_data(as_text=True)
     assert "An agency user cannot open cases" in text_of(html)
     assert " a agency" not in text_of(html)
+
+
+def _reasons(html: str, trigger: str) -> str:
+    start = html.index(f'data-testid="reasons-{trigger}"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_each_unmet_requirement_links_to_the_form_and_field_that_meets_it(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    carl = people["carl"]
+    case = service.open_case(carl, "learning_review", "Family E", {"agencies": ["Police"]})
+    service.update_data(carl, case.id, {"decision_rationale": "Useful insight."}, case.version)
+    service.transition(carl, case.id, "commission", service.get_case(carl, case.id).version)
+    html = as_user(app, "rita").get(f"/cases/{case.id}").get_data(as_text=True)
+    reasons = _reasons(html, "appoint_lead")
+    lead = re.search(r"<li>No lead reviewer[^<]*<a [^>]*href=\"([^\"]+)\"[^>]*>([^<]+)<", reasons)
+    assert lead, reasons
+    assert lead.group(1) == f"/cases/{case.id}/records/lead-appointments#add"
+    assert lead.group(2).strip() == "Record it in lead reviewer"
+    scoping = re.search(r"<li>[^<]*scale[^<]*<a [^>]*href=\"([^\"]+)\"", reasons)
+    assert scoping and scoping.group(1).startswith(f"/cases/{case.id}/record/scoping#scoping__")
+
+
+def test_messages_show_labels_never_key_paths(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    case = open_incident(service, people["rita"], date(2026, 11, 26), ["Police"])
+    html = as_user(app, "rita").get(f"/cases/{case.id}").get_data(as_text=True)
+    for trigger in ("notify", "not_notifiable"):
+        shown = text_of(_reasons(html, trigger) + "</ul>")
+        assert "data." not in shown and "(data" not in shown, shown
+    shown = text_of(_reasons(html, "not_notifiable") + "</ul>")
+    assert "Record the decision and rationale." in shown
+    assert "Answer yes or no: is abuse or neglect known or suspected?" in text_of(html)
+    # The API keeps the paths, for programs.
+    api = service.get_case(people["rita"], case.id)
+    blocked = [s for t in api.transitions for s in t.blocked_by]
+    assert any("(data.criteria.abuse_or_neglect)" in s for s in blocked)
