@@ -1167,8 +1167,8 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     assert "Chronology from Northshire Police" in rita.get(f"/cases/{case_id}")  # its deadline
     blocked = lena.blocked(case_id, "agree_findings")
     assert (
-        "The chronology requested from Northshire Police on 30 November 2026 is neither received nor "
-        "waived." in blocked
+        "The chronology requested from Northshire Police on 30 November 2026 is neither received "
+        "nor waived." in blocked
     )
     assert "Record at least one finding" in blocked
     page = rita.get(f"/cases/{case_id}/records/contributions")

@@ -201,9 +201,9 @@ def _reason(lay: Layout, sentence: str, case_id: int, kinds: Sequence[str]) -> R
     lowered = sentence.lower()
     for kind in kinds:
         if any(word in lowered for word in RECORD_WORDS.get(kind, ())):
-            href = helpers.record_page(kind, case_id)
-            if href:
-                return Reason(text, None, f"{href}#add", TITLES.get(kind, kind))
+            page = helpers.record_page(kind, case_id)
+            if page:
+                return Reason(text, None, f"{page}#add", TITLES.get(kind, kind))
     return Reason(text, None)
 
 
