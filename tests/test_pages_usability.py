@@ -119,3 +119,49 @@ def test_messages_show_labels_never_key_paths(
     api = service.get_case(people["rita"], case.id)
     blocked = [s for t in api.transitions for s in t.blocked_by]
     assert any("(data.criteria.abuse_or_neglect)" in s for s in blocked)
+
+
+def test_remove_asks_for_confirmation_first_and_says_what_was_removed(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    from workflow.services import records
+
+    rita = people["rita"]
+    case = service.open_case(rita, "learning_review", "Family F", {"agencies": ["Police"]})
+    command = records.AddRecord.of(
+        case.id,
+        "practitioners",
+        {"agency": "Police", "role_title": "Detective"},
+        case.version,
+    )
+    added = records.add_record(service, rita, command)
+    c = as_user(app, "rita")
+    listing = c.get(f"/cases/{case.id}/records/practitioners").get_data(as_text=True)
+    form = re.search(rf'<form method="get"[^>]*id="remove-{added.id}"', listing)
+    assert form, "the Remove button leads to a confirmation page"
+    # A POST without the confirmation removes nothing and asks first.
+    url = f"/cases/{case.id}/records/practitioners/{added.id}/remove"
+    from tests.test_pages import submit
+
+    page = c.get(url).get_data(as_text=True)
+    assert "Are you sure you want to remove Practitioner 1: Detective, Police?" in text_of(page)
+    sneaky = submit(c, page, "confirm-remove", drop=("confirmed",))
+    assert sneaky.status_code == 302 and sneaky.location.startswith(url)
+    assert len(records.list_records(service, rita, case.id, "practitioners").items) == 1
+    done = submit(c, page, "confirm-remove")
+    assert done.status_code == 302
+    assert records.list_records(service, rita, case.id, "practitioners").items == []
+    after = text_of(c.get(done.location).get_data(as_text=True))
+    assert "Removed Practitioner 1: Detective, Police." in after
+    assert f"practitioner {added.id}" not in after.lower() or added.id == 1
+
+
+def test_findings_kind_is_not_labelled_as_a_contribution(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    case = service.open_case(people["rita"], "learning_review", "Family G", {"agencies": ["X"]})
+    c = as_user(app, "rita")
+    findings = text_of(c.get(f"/cases/{case.id}/records/findings").get_data(as_text=True))
+    assert "Good practice or a problem" in findings and "What is asked for" not in findings
+    asked = text_of(c.get(f"/cases/{case.id}/records/contributions").get_data(as_text=True))
+    assert "What is asked for" in asked

@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
-from web.pages import admin, auth, cases, dashboard, helpers, records, reports
+from web.pages import admin, auth, cases, dashboard, error_pages, helpers, records, reports
 from workflow.core.errors import NotFound, PermissionDenied, VersionConflict
 from workflow.core.roles import a_role, role_words
 
@@ -78,10 +78,10 @@ def blueprint() -> Blueprint:
     pages.before_request(_require_sign_in)
     pages.after_request(helpers.secure_headers)
     pages.register_error_handler(CSRFError, _form_token_refused)
-    pages.register_error_handler(HTTPException, helpers.http_error)
-    pages.register_error_handler(NotFound, helpers.workflow_error)
-    pages.register_error_handler(PermissionDenied, helpers.workflow_error)
-    pages.register_error_handler(VersionConflict, helpers.workflow_error)
+    pages.register_error_handler(HTTPException, error_pages.http_error)
+    pages.register_error_handler(NotFound, error_pages.workflow_error)
+    pages.register_error_handler(PermissionDenied, error_pages.workflow_error)
+    pages.register_error_handler(VersionConflict, error_pages.workflow_error)
     pages.app_context_processor(_page_globals)
     pages.add_app_template_filter(helpers.format_date, "govuk_date")
     pages.add_app_template_filter(helpers.format_instant, "govuk_instant")
@@ -142,7 +142,7 @@ def _routing_error(error: HTTPException) -> Any:
         headers.pop("Content-Type", None)
         app: APIFlask = current_app  # type: ignore[assignment]
         return app.error_callback(HTTPError(error.code or 404, headers=headers))
-    return helpers.http_error(error)
+    return error_pages.http_error(error)
 
 
 def _form_token_refused(error: CSRFError) -> tuple[str, int]:
