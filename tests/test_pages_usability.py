@@ -165,3 +165,65 @@ def test_findings_kind_is_not_labelled_as_a_contribution(
     assert "Good practice or a problem" in findings and "What is asked for" not in findings
     asked = text_of(c.get(f"/cases/{case.id}/records/contributions").get_data(as_text=True))
     assert "What is asked for" in asked
+
+
+def _stages(html: str) -> list[tuple[str, str]]:
+    panel = html[
+        html.index('data-testid="stages"') : html.index("</ol>", html.index('data-testid="stages"'))
+    ]
+    found = re.findall(
+        r'app-stages__item--(\w+)"[^>]*>\s*<span class="app-stages__label">([^<]+)<', panel
+    )
+    return [(status, label) for status, label in found]
+
+
+def test_after_the_chair_decides_the_banner_links_to_the_review_opened_and_stages_show_the_path(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    from tests.test_pages import CRITERIA_MET, submit
+
+    rita, carl = people["rita"], people["carl"]
+    case = open_incident(service, rita, date(2026, 11, 26), ["Police"])
+    criteria = CRITERIA_MET | {"concern_about_working_together": True, "died_in_custody": False}
+    case = service.update_data(rita, case.id, {"criteria": criteria}, case.version)
+    case = service.transition(rita, case.id, "notify", case.version)
+    d = service.definition("notifiable_incident")
+    # Before the decision: the path so far, then the stages the next steps lead to.
+    c = as_user(app, "carl")
+    html = c.get(f"/cases/{case.id}").get_data(as_text=True)
+    stages = _stages(html)
+    assert stages[:2] == [("done", d.label_of("referral")), ("current", d.label_of(case.state))]
+    nexts = {label for status, label in stages if status == "next"}
+    assert nexts == {d.label_of(t.dest) for t in d.transitions_from(case.state)}
+    service.update_data(carl, case.id, {"decision_rationale": "Criteria met."}, case.version)
+    html = c.get(f"/cases/{case.id}").get_data(as_text=True)
+    response = submit(c, html, f"/cases/{case.id}/steps/decide_scr")
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))[:500]
+    page = c.get(response.location).get_data(as_text=True)
+    opened = [x for x in service.get_case(carl, case.id).linked_cases if x.relation == "opened"]
+    assert len(opened) == 1
+    link = re.search(r'data-testid="opened-case"', page)
+    assert link, text_of(page)[:400]
+    assert f'href="/cases/{opened[0].id}" data-testid="opened-case">{opened[0].reference}<' in page
+    assert "It opened the serious case review" in text_of(page)
+    # After it: the path taken only; the stages of the paths not taken are not shown.
+    stages = _stages(page)
+    taken = [label for status, label in stages if status != "next"]
+    assert taken == [d.label_of(s) for s in ("referral", case.state)] + [
+        d.label_of(service.get_case(carl, case.id).state)
+    ]
+
+
+def test_a_person_with_no_step_reads_who_acts_next_and_what_they_must_do(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    scr = "serious_case_review"
+    case = service.open_case(people["rita"], scr, "Child H", {"agencies": ["Police"]})
+    html = as_user(app, "rita").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "There is no step for a reviewer at this stage" in html
+    nexts = text_of(html[html.index('data-testid="next-actors"') :].split("</div>", 1)[0])
+    d = service.definition(scr)
+    chair_steps = [t for t in d.transitions_from(case.state) if "chair" in t.roles]
+    assert chair_steps
+    label = chair_steps[0].label
+    assert f"A chair must {label[0].lower()}{label[1:]}" in nexts

@@ -14,6 +14,7 @@ from flask import url_for
 
 from web.pages import helpers
 from web.pages import records as record_pages
+from web.pages import stages as stage_panel
 from web.pages.datagroups import (
     DATA_FOR_RECORDS,
     Group,
@@ -75,13 +76,6 @@ class DeadlineLine:
 
 
 @dataclass(frozen=True)
-class Stage:
-    key: str
-    label: str
-    status: str  # current, done or todo
-
-
-@dataclass(frozen=True)
 class GroupCard:
     group: Group
     rows: list[dict[str, str]]
@@ -127,7 +121,8 @@ def case_context(
         else "",
         "steps": [_step(case, d, lay, t, option, step_forms or {}) for t, option in offered],
         "deadlines": _deadlines(case["deadlines"]),
-        "stages": _stages(case, d, {e["to_state"] for e in events if e.get("to_state")}),
+        "stages": stage_panel.stages(case, d, events),
+        "next_actors": stage_panel.next_actors(d, case["state"], who.role),
         "groups": _groups(lay, case["data"], _needed(d, offered)),
         "timeline": timeline(events, d, lay),
         "linked": _linked(who, case),
@@ -249,17 +244,6 @@ def _deadlines(deadlines: Sequence[Any]) -> list[DeadlineLine]:
             DeadlineLine(dl["name"], dl.get("label") or "", due, dl["status"], words, colour)
         )
     return lines
-
-
-def _stages(case: Mapping[str, Any], d: Definition, visited: set[str]) -> list[Stage]:
-    visited = visited | {d.initial}
-    stages = []
-    for s in d.states.values():
-        if s.final and s.key != case["state"]:
-            continue
-        status = "current" if s.key == case["state"] else "done" if s.key in visited else "todo"
-        stages.append(Stage(s.key, s.label, status))
-    return stages
 
 
 def _groups(
