@@ -30,7 +30,17 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
-from web.pages import admin, auth, cases, dashboard, error_pages, helpers, records, reports
+from web.pages import (
+    admin,
+    auth,
+    calendar,
+    cases,
+    dashboard,
+    error_pages,
+    helpers,
+    records,
+    reports,
+)
 from workflow.core.errors import NotFound, PermissionDenied, VersionConflict
 from workflow.core.roles import a_role, role_words
 
@@ -40,9 +50,9 @@ PARENT = "pages"
 API_PREFIX = "/api/"
 
 #: The page modules, in the order their blueprints are hung under the parent.
-CHILDREN = (auth, dashboard, cases, records, admin, reports)
+CHILDREN = (auth, dashboard, cases, records, admin, reports, calendar)
 #: Children whose views anyone may use, signed in or not.
-SIGNED_OUT = frozenset({f"{PARENT}.auth"})
+SIGNED_OUT = frozenset({f"{PARENT}.auth", f"{PARENT}.{calendar.FEED_CHILD}"})
 
 
 def register(app: APIFlask) -> None:
@@ -89,6 +99,7 @@ def blueprint() -> Blueprint:
     pages.add_app_template_filter(role_words, "role_words")
     for module in CHILDREN:
         pages.register_blueprint(_without_openapi(module.blueprint()))
+    pages.register_blueprint(_without_openapi(calendar.feed_blueprint()))
     return _without_openapi(pages)
 
 

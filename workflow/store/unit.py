@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
-from workflow.store.accounts import AccountsRepository
+from workflow.store.accounts import AccountsRepository, CalendarFeedRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
@@ -85,6 +85,10 @@ class Unit:
     @cached_property
     def accounts(self) -> AccountsRepository:
         return AccountsRepository(self._session)
+
+    @cached_property
+    def feeds(self) -> CalendarFeedRepository:
+        return CalendarFeedRepository(self._session)
 
     @cached_property
     def admin(self) -> AdminRepository:

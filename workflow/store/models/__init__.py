@@ -3,7 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic compares them).
 """
 
-from workflow.store.models.accounts import ApiToken, User
+from workflow.store.models.accounts import ApiToken, CalendarFeed, User
 from workflow.store.models.admin import AdminEvent, Draft
 from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
 from workflow.store.models.catalog import ReviewTypeVersion
@@ -36,6 +36,7 @@ __all__ = [
     "Action",
     "AdminEvent",
     "ApiToken",
+    "CalendarFeed",
     "Case",
     "CaseAgency",
     "Contribution",

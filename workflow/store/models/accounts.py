@@ -36,3 +36,14 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=128)
     created_at: datetime = _utc()
     last_used_at: datetime | None = _utc(default=None, nullable=True)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's secret calendar feed address, kept as a hash (never the secret); replacing the
+    row revokes the old address."""
+
+    __tablename__ = "calendar_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", unique=True)
+    token_hash: str = Field(unique=True, max_length=128)
+    created_at: datetime = _utc()
