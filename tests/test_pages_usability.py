@@ -227,3 +227,37 @@ def test_a_person_with_no_step_reads_who_acts_next_and_what_they_must_do(
     assert chair_steps
     label = chair_steps[0].label
     assert f"A chair must {label[0].lower()}{label[1:]}" in nexts
+
+
+def test_the_timeline_names_records_and_their_deadlines_never_by_database_id(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    from workflow.services import records
+
+    rita = people["rita"]
+    other = service.open_case(rita, "learning_review", "Family I", {"agencies": ["Police"]})
+    add = records.AddRecord.of(
+        other.id, "practitioners", {"agency": "Police", "role_title": "GP"}, other.version
+    )
+    records.add_record(service, rita, add)
+    case = service.open_case(rita, "learning_review", "Family J", {"agencies": ["Police"]})
+    add = records.AddRecord.of(
+        case.id, "practitioners", {"agency": "Police", "role_title": "GP"}, case.version
+    )
+    made = records.add_record(service, rita, add)
+    assert made.id != 1
+    now = service.get_case(rita, case.id)
+    asked = {"agency": "Police", "kind": "chronology", "due_date": "2027-01-15"}
+    records.add_record(
+        service, rita, records.AddRecord.of(case.id, "contributions", asked, now.version)
+    )
+    now = service.get_case(rita, case.id)
+    records.remove_record(
+        service, rita, records.RemoveRecord.of(case.id, "practitioners", made.id, now.version)
+    )
+    html = as_user(app, "rita").get(f"/cases/{case.id}").get_data(as_text=True)
+    timeline = text_of(html.split('data-testid="timeline"')[1])
+    assert "Removed a practitioner" in timeline
+    assert f"ractitioner {made.id}" not in timeline
+    assert "contribution:" not in timeline
+    assert "Deadline set:" in timeline
