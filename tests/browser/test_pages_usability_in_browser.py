@@ -4,6 +4,7 @@ the removal of a record asked to be confirmed. Screenshots go to ``test-artifact
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -100,3 +101,69 @@ def test_axe_finds_no_violation_on_the_main_pages(page: Any, board: dict[str, An
         found[name] = _axe(page)
     found = {k: v for k, v in found.items() if v}
     assert found == {}, found
+
+
+def test_error_pages_and_confirmed_removal_work_without_javascript(
+    browser: Any, live_server: str, board: dict[str, Any], service: Service, reviewer: Actor
+) -> None:
+    from playwright.sync_api import expect
+
+    from workflow.services import records
+
+    review = board["review"]
+    add = records.AddRecord.of(
+        review.id,
+        "practitioners",
+        {"agency": "Northshire Police", "role_title": "GP"},
+        review.version,
+    )
+    records.add_record(service, reviewer, add)
+    context = browser.new_context(java_script_enabled=False, base_url=live_server)
+    page = context.new_page()
+    try:
+        sign_in(page)
+        # A step's address loaded again: a page with a way back, not JSON.
+        incident = board["incident"]
+        page.goto(f"/cases/{incident.id}/steps/notify")
+        expect(
+            page.get_by_role("heading", name="That cannot be done from this address")
+        ).to_be_visible()
+        shoot(page, "error-405-step-address")
+        page.get_by_test_id("way-back").click()
+        expect(page.get_by_test_id("state")).to_be_visible()
+        page.goto("/no-such-page")
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+        shoot(page, "error-404")
+
+        # Remove asks first, on its own page.
+        page.goto(f"/cases/{review.id}/records/practitioners")
+        page.get_by_role("button", name="Remove Practitioner 1: GP, Northshire Police").click()
+        expect(
+            page.get_by_role("heading", name=re.compile("Are you sure you want to remove"))
+        ).to_be_visible()
+        shoot(page, "remove-confirm")
+        page.get_by_role("link", name="No, keep it").click()
+        expect(page.get_by_test_id("record")).to_have_count(1)
+        page.get_by_role("button", name="Remove Practitioner 1: GP, Northshire Police").click()
+        page.get_by_role("button", name="Yes, remove it").click()
+        expect(page.get_by_text("Removed Practitioner 1: GP, Northshire Police.")).to_be_visible()
+        expect(page.get_by_test_id("no-records")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_reviewer_subscribes_to_their_deadlines(page: Any, board: dict[str, Any]) -> None:
+    from icalendar import Calendar
+    from playwright.sync_api import expect
+
+    sign_in(page)
+    page.get_by_role("link", name="Your deadlines in your calendar").click()
+    page.get_by_role("button", name="Make my feed address").click()
+    address = page.get_by_test_id("feed-address").inner_text()
+    shoot(page, "calendar-feed-address")
+    feed = page.request.get(address)
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    [event] = Calendar.from_ical(feed.body()).walk("VEVENT")
+    assert str(event["summary"]).startswith(board["incident"].reference)
+    assert "Child A" not in feed.text()
+    expect(page.get_by_role("button", name="Stop my feed")).to_be_visible()
