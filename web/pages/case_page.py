@@ -130,6 +130,7 @@ def case_context(
         "records": record_pages.links(case),
         "can_open": openable(who.role),
         "diagram": helpers.diagram(d, case["state"]),
+        "diagram_words": helpers.diagram_words(d, case["state"]),
         "nav": "cases",
     }
 

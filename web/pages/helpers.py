@@ -292,6 +292,36 @@ def secure_headers(response: Response) -> Response:
 # -- the diagram ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StateWords:
+    """A state of the review type in words, for the page without the drawing: its label, and
+    each step from it (label, who takes it, where it leads)."""
+
+    key: str
+    label: str
+    final: bool
+    current: bool
+    steps: tuple[tuple[str, str, str], ...]
+
+
+def diagram_words(d: Definition, state: str) -> list[StateWords]:
+    """The diagram as a readable list: every state with its steps."""
+    from workflow.core.roles import role_words
+
+    out = []
+    for key, s in d.states.items():
+        steps = tuple(
+            (
+                t.label or t.trigger.replace("_", " "),
+                " or ".join(role_words(r) for r in t.roles),
+                d.label_of(t.dest),
+            )
+            for t in d.transitions_from(key)
+        )
+        out.append(StateWords(key, s.label, s.final, key == state, steps))
+    return out
+
+
 @lru_cache(maxsize=256)
 def diagram(d: Definition, state: str) -> str:
     """Mermaid text of the review type with the case's state highlighted and states labelled.
@@ -304,9 +334,18 @@ def diagram(d: Definition, state: str) -> str:
         lines = lines[end + 1 :]
     out = []
     state_line = re.compile(r'^(\s*)state "([^"]*)" as (\S+)\s*$')
+    edge_line = re.compile(r"^(\s*)(\S+) --> (\S+): (\S+)\s*$")
     for line in lines:
         m = state_line.match(line)
-        if m:
+        edge = edge_line.match(line)
+        if edge:  # the edge by its step's label, not its trigger key
+            t = d.find(edge.group(4), edge.group(2))
+            label = (t.label if t and t.label else edge.group(4).replace("_", " ")).strip()
+            label = re.sub(r"[:;#\"{}<>]", " ", label)
+            line = f"{edge.group(1)}{edge.group(2)} --> {edge.group(3)}: {label}"
+        elif line.strip() == "direction LR":  # top to bottom fits the page's width
+            line = "  direction TB"
+        elif m:
             label = d.label_of(m.group(3)).replace('"', "'")
             line = f'{m.group(1)}state "{label}" as {m.group(3)}'
         elif line.strip().startswith("classDef s_active"):
