@@ -261,3 +261,12 @@ def test_the_timeline_names_records_and_their_deadlines_never_by_database_id(
     assert f"ractitioner {made.id}" not in timeline
     assert "contribution:" not in timeline
     assert "Deadline set:" in timeline
+
+
+def test_advance_copy_recipients_are_named_as_written() -> None:
+    from web.pages.data_questions import spec_for
+
+    assert spec_for("advance_copies.dfe", True, False).label == (
+        "Date the final report went to DfE"
+    )
+    assert "Ofsted" in spec_for("advance_copies.ofsted", True, False).label
