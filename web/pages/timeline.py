@@ -99,7 +99,8 @@ def _record(t: Told) -> str:
     kind = t.event["kind"]
     what = str(t.detail.get("label") or t.detail.get("record") or "a record")
     noun, record_id = str(t.detail.get("record") or ""), t.detail.get("id")
-    if noun and what.lower() == f"{noun} {record_id}".lower():  # a database id, not a number
+    # Findings and actions carry the numbers people see; other records only a database id.
+    if noun not in ("finding", "action") and what.lower() == f"{noun} {record_id}".lower():
         what = f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
     fields = [str(f).replace("_", " ") for f in t.detail.get("fields") or []]
     said = f" ({', '.join(fields)})" if fields and kind == EventKind.RECORD_CHANGED else ""
