@@ -528,8 +528,9 @@ def _table(output: str) -> dict[str, tuple[str, str]]:
     for line in output.splitlines():
         for name in names:
             if line.startswith(name + "  "):
-                role, password = line[len(name) :].split()
-                rows[name] = (role, password)
+                # name, role, agency (a dash when none), password
+                parts = line[len(name) :].split()
+                rows[name] = (parts[0], parts[-1])
     return rows
 
 

@@ -76,11 +76,22 @@ def test_a_reviewer_takes_a_notifiable_incident_through_its_first_step(page: Any
     expect(page.get_by_test_id("state")).to_have_text("Referral")
 
     # The diagram is drawn in the page, by the app's own Mermaid, current state highlighted.
-    expect(page.locator("html")).to_have_attribute("data-diagram", "drawn")
+    expect(page.locator("html")).to_have_attribute("data-diagram", "drawn", timeout=20_000)
     diagram = page.get_by_test_id("diagram")
     expect(diagram.locator("svg")).to_be_visible()
     expect(diagram.locator("svg g.s_active")).to_have_count(1)
     expect(diagram.locator("svg g.s_active")).to_contain_text("Referral")
+    # Edges carry the steps' labels, not trigger keys; the drawing fits the width and zooms.
+    expect(diagram.locator("svg")).to_contain_text("Record notification to Ofsted and the board")
+    assert "decide_scr" not in diagram.locator("svg").text_content()
+    frame_width = page.locator(".app-diagram-frame").evaluate("e => e.clientWidth")
+    assert (
+        diagram.locator("svg").evaluate("e => e.getBoundingClientRect().width") <= frame_width + 1
+    )
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = diagram.locator("svg").evaluate("e => e.getBoundingClientRect().width")
+    assert zoomed > frame_width
+    page.get_by_role("button", name="Fit to width").click()
     shoot(page, "04-case-page-referral")
 
     # The step is blocked: its button is disabled and each missing requirement is listed.
@@ -129,7 +140,7 @@ def test_a_reviewer_takes_a_notifiable_incident_through_its_first_step(page: Any
     )
     expect(timeline).to_contain_text("Sent to Ofsted and the board by secure email.")
     expect(timeline).to_contain_text("by rita (reviewer)")
-    expect(page.locator("html")).to_have_attribute("data-diagram", "drawn")
+    expect(page.locator("html")).to_have_attribute("data-diagram", "drawn", timeout=20_000)
     expect(page.get_by_test_id("diagram").locator("svg g.s_active")).to_contain_text("Notified")
     shoot(page, "07-case-page-notified")
 
@@ -171,8 +182,12 @@ def test_forms_work_without_javascript(browser: Any, live_server: str) -> None:
         aware.get_by_label("Day").fill("27")
         page.get_by_role("button", name="Open the notifiable incident").click()
         expect(page.get_by_test_id("state")).to_have_text("Referral")
-        # The diagram's text stays readable without JavaScript.
-        expect(page.get_by_test_id("diagram")).to_contain_text("stateDiagram-v2")
+        # Without JavaScript the diagram is a readable list of stages and steps, not Mermaid.
+        words = page.get_by_test_id("diagram-words")
+        expect(words).to_contain_text("Referral (the current stage)")
+        expect(words).to_contain_text("Record notification to Ofsted and the board (reviewer")
+        expect(page.get_by_test_id("diagram")).to_be_hidden()
+        assert "stateDiagram-v2" not in page.locator("main").inner_text()
         page.get_by_role("link", name=re.compile("Record decision and rationale")).first.click()
         page.get_by_label("Decision and rationale").fill("Recorded without JavaScript.")
         page.get_by_role("button", name="Save", exact=True).click()

@@ -23,24 +23,38 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from apiflask import APIFlask
+from apiflask import APIFlask, HTTPError
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
-from web.pages import admin, agencies, auth, cases, dashboard, helpers, records, reports, users
-from workflow.core.errors import NotFound, PermissionDenied
+from web.pages import (
+    admin,
+    agencies,
+    auth,
+    calendar,
+    cases,
+    dashboard,
+    error_pages,
+    helpers,
+    records,
+    reports,
+    users,
+)
+from workflow.core.errors import NotFound, PermissionDenied, VersionConflict
+from workflow.core.roles import a_role, role_words
 
 WEB = Path(__file__).resolve().parent.parent
 GOVUK_ASSETS = WEB / "static" / "govuk-frontend" / "assets"
 PARENT = "pages"
+API_PREFIX = "/api/"
 
 #: The page modules, in the order their blueprints are hung under the parent.
-CHILDREN = (auth, dashboard, cases, records, admin, users, agencies, reports)
+CHILDREN = (auth, dashboard, cases, records, admin, users, agencies, reports, calendar)
 #: Children whose views anyone may use, signed in or not.
-SIGNED_OUT = frozenset({f"{PARENT}.auth"})
+SIGNED_OUT = frozenset({f"{PARENT}.auth", f"{PARENT}.{calendar.FEED_CHILD}"})
 
 
 def register(app: APIFlask) -> None:
@@ -60,6 +74,10 @@ def register(app: APIFlask) -> None:
     )
     app.register_blueprint(assets)
     app.register_blueprint(blueprint())
+    # An address no view matches (or a method it does not take) is answered before any
+    # blueprint is known: a page for addresses outside the API, JSON inside it.
+    for code in (404, 405):
+        app.register_error_handler(code, _routing_error)
 
 
 def blueprint() -> Blueprint:
@@ -71,14 +89,18 @@ def blueprint() -> Blueprint:
     pages.before_request(_require_sign_in)
     pages.after_request(helpers.secure_headers)
     pages.register_error_handler(CSRFError, _form_token_refused)
-    pages.register_error_handler(HTTPException, helpers.http_error)
-    pages.register_error_handler(NotFound, helpers.workflow_error)
-    pages.register_error_handler(PermissionDenied, helpers.workflow_error)
+    pages.register_error_handler(HTTPException, error_pages.http_error)
+    pages.register_error_handler(NotFound, error_pages.workflow_error)
+    pages.register_error_handler(PermissionDenied, error_pages.workflow_error)
+    pages.register_error_handler(VersionConflict, error_pages.workflow_error)
     pages.app_context_processor(_page_globals)
     pages.add_app_template_filter(helpers.format_date, "govuk_date")
     pages.add_app_template_filter(helpers.format_instant, "govuk_instant")
+    pages.add_app_template_filter(a_role, "a_role")
+    pages.add_app_template_filter(role_words, "role_words")
     for module in CHILDREN:
         pages.register_blueprint(_without_openapi(module.blueprint()))
+    pages.register_blueprint(_without_openapi(calendar.feed_blueprint()))
     return _without_openapi(pages)
 
 
@@ -124,6 +146,15 @@ def _require_sign_in() -> Any:
     if request.blueprint in SIGNED_OUT or current_user.is_authenticated:
         return None
     return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+
+
+def _routing_error(error: HTTPException) -> Any:
+    if request.path.startswith(API_PREFIX):
+        headers = dict(error.get_headers())
+        headers.pop("Content-Type", None)
+        app: APIFlask = current_app  # type: ignore[assignment]
+        return app.error_callback(HTTPError(error.code or 404, headers=headers))
+    return error_pages.http_error(error)
 
 
 def _form_token_refused(error: CSRFError) -> tuple[str, int]:

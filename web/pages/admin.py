@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from web.pages import helpers
+from web.pages import admin_words, helpers
 from web.pages.forms import PageForm
 from workflow.core.errors import DefinitionError, WorkflowError
 from workflow.core.roles import Role
@@ -153,7 +153,11 @@ def _submit(key: str, form: EditorForm, draft: DraftView) -> Response | tuple[Dr
 
 def _located(p: ProblemView) -> dict[str, str]:
     where = f"Line {p.line}: " if p.line else ""
-    return {"text": f"{where}{p.key}: {p.message}", "href": "#source"}
+    key = f"{p.key}: " if p.key else ""
+    message = p.message
+    if not p.key and message.startswith("is not valid TOML"):
+        message = "The text is not valid TOML" + message.removeprefix("is not valid TOML")
+    return {"text": f"{where}{key}{message}", "href": "#source"}
 
 
 # -- moving open cases ----------------------------------------------------------------------
@@ -185,8 +189,11 @@ def migrate(key: str) -> Any:
         form=form,
         result=result,
         problems=problems,
-        old_states=[s for s in old.states if s not in old.final_states],
-        new_states=list(new.states),
+        old_states=admin_words.state_choices(
+            old, [s for s in old.states if s not in old.final_states]
+        ),
+        new_states=admin_words.state_choices(new, new.states),
+        rows=admin_words.migration_rows(result, old, new) if result else [],
         state_map=request.form,
         nav="admin",
     )

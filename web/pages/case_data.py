@@ -19,7 +19,7 @@ from workflow.core.definition import Definition
 from workflow.core.errors import InvalidInput, PermissionDenied, VersionConflict
 from workflow.core.events import EventKind
 from workflow.core.fields import FieldKind
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 from workflow.services import access
 from workflow.services.agencies.register import list_agencies
 
@@ -44,7 +44,8 @@ def record(case_id: int, group_id: str) -> Any:
     case = svc.get_case(who, case_id).model_dump(mode="json")
     if who.role not in access.EDIT_DATA:
         raise PermissionDenied(
-            f"A {who.role} may not change a case's data; ask someone with the role "
+            f"{a_role(who.role).capitalize()} may not "
+            "change a case's data; ask someone with the role "
             f"{' or '.join(sorted(access.EDIT_DATA))}."
         )
     d, group = _group(case, group_id)

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import url_for
+
 from web.pages import helpers
 from web.pages import records as record_pages
+from web.pages import stages as stage_panel
 from web.pages.datagroups import (
     DATA_FOR_RECORDS,
     Group,
@@ -24,6 +27,8 @@ from web.pages.datagroups import (
     shown,
 )
 from web.pages.forms import StepForm, step_form
+from web.pages.record_lists import TITLES
+from web.pages.sentences import readable
 from web.pages.timeline import timeline
 from workflow.core.definition import Definition, Transition
 from workflow.core.roles import Actor
@@ -33,10 +38,13 @@ from workflow.services import dashboard as board
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a step is blocked, and the data group that would fix it (if one does)."""
+    """Why a step is blocked (in the definition's words), the data group that would fix it (if
+    one does), and the form (and field) that meets it: ``href``, named ``form``."""
 
     text: str
     group: Group | None
+    href: str | None = None
+    form: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,6 @@ class DeadlineLine:
     status: str
     words: str
     colour: str
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    label: str
-    status: str  # current, done or todo
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def case_context(
         else "",
         "steps": [_step(case, d, lay, t, option, step_forms or {}) for t, option in offered],
         "deadlines": _deadlines(case["deadlines"]),
-        "stages": _stages(case, d, {e["to_state"] for e in events if e.get("to_state")}),
+        "stages": stage_panel.stages(case, d, events),
+        "next_actors": stage_panel.next_actors(d, case["state"], who.role),
         "groups": _groups(lay, case["data"], _needed(d, offered)),
         "timeline": timeline(events, d, lay),
         "linked": _linked(who, case),
@@ -128,6 +130,7 @@ def case_context(
         "records": record_pages.links(case),
         "can_open": openable(who.role),
         "diagram": helpers.diagram(d, case["state"]),
+        "diagram_words": helpers.diagram_words(d, case["state"]),
         "nav": "cases",
     }
 
@@ -164,12 +167,40 @@ def _needed(d: Definition, offered: Sequence[tuple[Transition, Any]]) -> dict[st
     return needed
 
 
-def _reason(lay: Layout, sentence: str) -> Reason:
+#: Words that tell which record a sentence without a data path asks for.
+RECORD_WORDS = {
+    "lead_appointments": ("lead reviewer",),
+    "panel_members": ("panel member", "review panel"),
+    "practitioners": ("practitioner",),
+    "family_members": ("family",),
+    "contributions": ("contribution", "chronolog", "agency report"),
+    "findings": ("finding",),
+    "actions": ("action",),
+}
+
+
+def _label_of(lay: Layout, path: str) -> str | None:
+    if lay.group_for(path) is None:
+        return None
+    return lay.spec(path).label or None
+
+
+def _reason(lay: Layout, sentence: str, case_id: int, kinds: Sequence[str]) -> Reason:
+    text = readable(sentence, lambda p: _label_of(lay, p))
     for path in helpers.data_paths(sentence):
         group = lay.group_for(path)
         if group is not None:
-            return Reason(sentence, group)
-    return Reason(sentence, None)
+            spec = lay.spec(path)
+            anchor = f"{spec.name}-day" if spec.path in lay.dates else spec.name
+            href = url_for("pages.cases.record", case_id=case_id, group_id=group.id)
+            return Reason(text, group, f"{href}#{anchor}", group.title)
+    lowered = sentence.lower()
+    for kind in kinds:
+        if any(word in lowered for word in RECORD_WORDS.get(kind, ())):
+            page = helpers.record_page(kind, case_id)
+            if page:
+                return Reason(text, None, f"{page}#add", TITLES.get(kind, kind))
+    return Reason(text, None)
 
 
 def _step(
@@ -180,7 +211,8 @@ def _step(
     option: Any,
     step_forms: Mapping[str, StepForm],
 ) -> Step:
-    reasons = [_reason(lay, s) for s in option["blocked_by"]]
+    kinds = record_kinds(t.guards)
+    reasons = [_reason(lay, s, int(case["id"]), kinds) for s in option["blocked_by"]]
     form = step_forms.get(t.trigger) or step_form(
         t.trigger, [lay.spec(k) for k in t.records_date], case["version"]
     )
@@ -193,7 +225,7 @@ def _step(
         groups=list({r.group.id: r.group for r in reasons if r.group}.values()),
         records=[
             RecordLink(kind.replace("_", " "), helpers.record_page(kind, int(case["id"])))
-            for kind in record_kinds(t.guards)
+            for kind in kinds
             if kind not in DATA_FOR_RECORDS
         ],
         form=form,
@@ -213,17 +245,6 @@ def _deadlines(deadlines: Sequence[Any]) -> list[DeadlineLine]:
             DeadlineLine(dl["name"], dl.get("label") or "", due, dl["status"], words, colour)
         )
     return lines
-
-
-def _stages(case: Mapping[str, Any], d: Definition, visited: set[str]) -> list[Stage]:
-    visited = visited | {d.initial}
-    stages = []
-    for s in d.states.values():
-        if s.final and s.key != case["state"]:
-            continue
-        status = "current" if s.key == case["state"] else "done" if s.key in visited else "todo"
-        stages.append(Stage(s.key, s.label, status))
-    return stages
 
 
 def _groups(

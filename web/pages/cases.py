@@ -93,8 +93,26 @@ def take_step(case_id: int, trigger: str) -> Any:
         refused = _refusal(exc, t, trigger)
         problems = helpers.error_list(form) + refused.problems
         return _render_case(case, {trigger: form}, problems, refused.title, refused.status)
-    flash(f"Done: {_step_label(t, trigger)}. The case is now at {after.state_label}.", "success")
+    done = f"Done: {_step_label(t, trigger)}. The case is now at {after.state_label}."
+    opened = _opened(after, t)
+    if opened is None:
+        flash(done, "success")
+    else:
+        name = svc.definition(opened.review_type).name.lower()
+        link = url_for("pages.cases.show", case_id=opened.id)
+        # One string (flash takes text): the words, the address and the link's text.
+        flash(f"{done} It opened the {name}\x1f{link}\x1f{opened.reference}", "opened")
     return redirect(url_for("pages.cases.show", case_id=case_id))
+
+
+def _opened(after: Any, t: Transition | None) -> Any:
+    """The case a step opened (a conversion), as the case now lists it; None when it opened
+    none."""
+    if t is None or t.opens is None:
+        return None
+    found = [c for c in after.linked_cases if str(c.relation) == "opened"]
+    found = [c for c in found if c.review_type == t.opens.review_type] or found
+    return max(found, key=lambda c: c.id) if found else None
 
 
 def _step_label(t: Transition | None, trigger: str) -> str:

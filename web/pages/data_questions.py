@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from workflow.core.fields import FieldKind, FieldSpec
 from workflow.core.guards.criteria import QUESTIONS
+from workflow.core.guards.publication import recipient_name
 
 #: The kinds of data the pages ask (``workflow.core.fields``).
 Kind = FieldKind
@@ -57,7 +58,13 @@ class Group:
 
 
 def _label(path: str) -> str:
-    return path.split(".")[-1].replace("_", " ").capitalize()
+    """A key's words when no question names it; a recipient of advance copies by its name
+    (``DfE``, not ``Dfe``)."""
+    parts = path.split(".")
+    if parts[0] == "advance_copies" and len(parts) == 2:
+        return f"Date the final report went to {recipient_name(parts[1])}"
+    words = parts[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 YES_NO = Kind.YES_NO

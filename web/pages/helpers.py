@@ -12,17 +12,16 @@ from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, render_template, url_for
+from flask import Response, current_app, g, url_for
 from flask.sansio.app import App
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 from wtforms import Field, Form
 
 from workflow.core import machine
 from workflow.core.calendar import LONDON, WorkingCalendar
 from workflow.core.deadlines import DeadlineStatus
 from workflow.core.definition import Definition
-from workflow.core.errors import PermissionDenied, WorkflowError
+from workflow.core.errors import WorkflowError
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
 from workflow.settings import Settings
@@ -63,13 +62,26 @@ class NavItem:
     endpoint: str
     key: str
     roles: frozenset[str] | None = None
+    shown: Callable[[str], bool] | None = None
+
+    def offered_to(self, role: str | None) -> bool:
+        if self.roles is not None and role not in self.roles:
+            return False
+        return self.shown is None or (role is not None and self.shown(role))
 
 
-#: The links every signed-in person sees.
+def may_open_some_type(role: str) -> bool:
+    """Whether ``role`` may open a case of at least one review type (``open_roles``)."""
+    from workflow.services import dashboard as board
+
+    return any(role in t.open_roles for t in board.review_types(service()))
+
+
+#: The links every signed-in person sees (those with ``roles``, only people in one of them).
 BUILT_IN_NAV = (
     NavItem("Dashboard", "pages.dashboard.index", "dashboard"),
     NavItem("All cases", "pages.cases.all_cases", "cases"),
-    NavItem("Open a case", "pages.cases.choose_type", "new"),
+    NavItem("Open a case", "pages.cases.choose_type", "new", shown=may_open_some_type),
 )
 
 
@@ -90,7 +102,7 @@ def nav_items(current: str | None) -> list[dict[str, Any]]:
     return [
         {"href": url_for(i.endpoint), "text": i.text, "current": i.key == current}
         for i in (*BUILT_IN_NAV, *added)
-        if i.roles is None or role in i.roles
+        if i.offered_to(role)
     ]
 
 
@@ -198,6 +210,19 @@ def _fields(form: Any) -> Iterable[Field]:
             yield field
 
 
+def problem_words(exc: WorkflowError) -> str:
+    """A refusal in one paragraph for a person: the message, then each detail that says more
+    than the message (without the ``field:`` prefix the API's details carry)."""
+    parts = [exc.message]
+    for detail in exc.details:
+        name, sep, problem = detail.partition(": ")
+        text = problem if sep and " " not in name else detail
+        text = text[:1].upper() + text[1:]
+        if text.rstrip(".").lower() not in " ".join(parts).lower():
+            parts.append(text if text.endswith(".") else f"{text}.")
+    return " ".join(parts)
+
+
 def data_paths(sentence: str) -> list[str]:
     """The data keys a guard's sentence names, e.g. ``criteria.child_died``."""
     return [m.rstrip(".") for m in DATA_PATH.findall(sentence)]
@@ -213,33 +238,6 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
-
-
-def workflow_error(error: WorkflowError) -> tuple[str, int]:
-    """A typed error on a page: not found (also what a case one may not see is) or forbidden."""
-    forbidden = isinstance(error, PermissionDenied)
-    return (
-        render_template(
-            "pages/error.html",
-            title="You cannot do that" if forbidden else "Page not found",
-            message=error.message,
-        ),
-        403 if forbidden else 404,
-    )
-
-
-def http_error(error: HTTPException) -> tuple[str, int]:
-    """An HTTP error on a page, as a page (the API answers its own errors in JSON)."""
-    code = error.code or 500
-    titles = {404: "Page not found", 403: "You cannot do that", 405: "That cannot be done here"}
-    return (
-        render_template(
-            "pages/error.html",
-            title=titles.get(code, "Something went wrong"),
-            message=error.description or "",
-        ),
-        code,
-    )
 
 
 # -- request bodies -----------------------------------------------------------------------
@@ -294,6 +292,36 @@ def secure_headers(response: Response) -> Response:
 # -- the diagram ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StateWords:
+    """A state of the review type in words, for the page without the drawing: its label, and
+    each step from it (label, who takes it, where it leads)."""
+
+    key: str
+    label: str
+    final: bool
+    current: bool
+    steps: tuple[tuple[str, str, str], ...]
+
+
+def diagram_words(d: Definition, state: str) -> list[StateWords]:
+    """The diagram as a readable list: every state with its steps."""
+    from workflow.core.roles import role_words
+
+    out = []
+    for key, s in d.states.items():
+        steps = tuple(
+            (
+                t.label or t.trigger.replace("_", " "),
+                " or ".join(role_words(r) for r in t.roles),
+                d.label_of(t.dest),
+            )
+            for t in d.transitions_from(key)
+        )
+        out.append(StateWords(key, s.label, s.final, key == state, steps))
+    return out
+
+
 @lru_cache(maxsize=256)
 def diagram(d: Definition, state: str) -> str:
     """Mermaid text of the review type with the case's state highlighted and states labelled.
@@ -306,9 +334,18 @@ def diagram(d: Definition, state: str) -> str:
         lines = lines[end + 1 :]
     out = []
     state_line = re.compile(r'^(\s*)state "([^"]*)" as (\S+)\s*$')
+    edge_line = re.compile(r"^(\s*)(\S+) --> (\S+): (\S+)\s*$")
     for line in lines:
         m = state_line.match(line)
-        if m:
+        edge = edge_line.match(line)
+        if edge:  # the edge by its step's label, not its trigger key
+            t = d.find(edge.group(4), edge.group(2))
+            label = (t.label if t and t.label else edge.group(4).replace("_", " ")).strip()
+            label = re.sub(r"[:;#\"{}<>]", " ", label)
+            line = f"{edge.group(1)}{edge.group(2)} --> {edge.group(3)}: {label}"
+        elif line.strip() == "direction LR":  # top to bottom fits the page's width
+            line = "  direction TB"
+        elif m:
             label = d.label_of(m.group(3)).replace('"', "'")
             line = f'{m.group(1)}state "{label}" as {m.group(3)}'
         elif line.strip().startswith("classDef s_active"):

@@ -15,7 +15,7 @@ from web.pages.datagroups import Spec, guard_reads, layout, lookup, nested_patch
 from web.pages.forms import OpenCaseForm, form_value, open_form, stored_value
 from workflow.core.definition import Definition
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 
 
 def choose_type() -> str:
@@ -33,7 +33,8 @@ def open_case(key: str) -> Any:
     d = helpers.service().definition(key)
     if who.role not in d.open_roles:
         raise PermissionDenied(
-            f"A {who.role} may not open a {d.name.lower()}; ask someone with the role "
+            f"{a_role(who.role).capitalize()} may not "
+            f"open a {d.name.lower()}; ask someone with the role "
             f"{' or '.join(d.open_roles)}."
         )
     specs, required = _open_specs(d)

@@ -54,19 +54,31 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def label_of(spec: FieldSpec) -> tuple[str, str]:
-    """The field's label and hint."""
-    return LABELS.get(spec.name, (spec.name.replace("_", " ").capitalize(), spec.doc))
+#: Labels of a field that means another thing in another kind of record: keyed by the kind
+#: and the field, and looked up before ``LABELS``.
+KIND_LABELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("contributions", "kind"): ("What is asked for", ""),
+    ("findings", "kind"): ("Good practice or a problem", "Say whether it shows good practice."),
+    ("findings", "number"): ("Finding number", "Leave empty for the next number."),
+    ("actions", "number"): ("Action number", "Leave empty for the next number."),
+}
+
+
+def label_of(spec: FieldSpec, kind: str = "") -> tuple[str, str]:
+    """The field's label and hint in the record ``kind`` (``findings``, ``contributions``…)."""
+    found = KIND_LABELS.get((kind, spec.name)) or LABELS.get(spec.name)
+    return found or (spec.name.replace("_", " ").capitalize(), spec.doc)
 
 
 class RecordForm(VersionedForm):
     """A record's fields (``specs``) and the version of the case the page was read at."""
 
     specs: Sequence[FieldSpec] = ()
+    kind: str = ""
 
 
-def _field(spec: FieldSpec, required: bool) -> Field:
-    label, hint = label_of(spec)
+def _field(spec: FieldSpec, required: bool, kind: str) -> Field:
+    label, hint = label_of(spec, kind)
     message = f"Enter {label[0].lower() + label[1:]}" if required else ""
     return widget_field(spec, label, hint, message, f"{label} is too long")
 
@@ -85,7 +97,7 @@ def record_form(
         for f in kind.fields
         if mode != "agency" or f.name in kind.agency_may_change
     ]
-    attrs = {f.name: _field(f, mode == "add" and f.required) for f in specs}
+    attrs = {f.name: _field(f, mode == "add" and f.required, kind.key) for f in specs}
     cls = type(f"{kind.key.title().replace('_', '')}Form", (RecordForm,), attrs)
     data: dict[str, Any] = {"expected_version": str(version)}
     if record is not None:
@@ -93,6 +105,7 @@ def record_form(
     form: RecordForm = cls(formdata=formdata, data=data)
     form.specs = specs
     registered = {f.name for f in specs if f.options_from == "agencies"}
+    form.kind = kind.key
     for name, pairs in (choices or {}).items():
         if name in form:
             offered = _with_recorded(pairs, record, name) if name in registered else pairs
@@ -150,7 +163,7 @@ def attach(form: RecordForm, exc: InvalidInput) -> list[dict[str, str]]:
     for sentence in exc.details:
         name, sep, problem = sentence.partition(": ")
         if sep and name in form:
-            label = label_of(next(s for s in form.specs if s.name == name))[0]
+            label = label_of(next(s for s in form.specs if s.name == name), form.kind)[0]
             form[name].errors = [*form[name].errors, f"{label}: {problem}"]
         else:
             left.append({"text": sentence, "href": "#record-form"})

@@ -76,7 +76,8 @@ def _rows(kind: RecordKind, r: Mapping[str, Any], sources: Mapping[int, str]) ->
         if spec.name == "sources":
             value = [sources.get(int(v), str(v)) for v in value or []]
         text = fields.shown(spec, value)
-        rows.append({"key": {"text": label_of(spec)[0]}, "value": {"text": text or "Not recorded"}})
+        label = label_of(spec, kind.key)[0]
+        rows.append({"key": {"text": label}, "value": {"text": text or "Not recorded"}})
     if kind.key == "contributions" and r.get("received_by"):
         rows.append(
             {"key": {"text": "Recorded as received by"}, "value": {"text": r["received_by"]}}

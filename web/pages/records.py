@@ -35,6 +35,7 @@ from web.pages.record_lists import (
 )
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
 from workflow.core.record_kinds import KINDS, RecordKind
+from workflow.core.roles import a_role
 from workflow.services import documents, records
 
 
@@ -51,7 +52,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule(
         "/cases/<int:case_id>/records/<slug>/<int:record_id>/remove",
         view_func=remove,
-        methods=["POST"],
+        methods=["GET", "POST"],
     )
     bp.add_url_rule(
         "/cases/<int:case_id>/records/contributions/<int:record_id>/documents",
@@ -102,7 +103,8 @@ def records_page(case_id: int, slug: str) -> Any:
         return listing_page(case, kind, None, [])
     if who.role not in kind.edit_roles or case["final"]:
         raise PermissionDenied(
-            f"A {who.role} may not add {TITLES[kind.key].lower()}; ask someone with the role "
+            f"{a_role(who.role).capitalize()} may not "
+            f"add {TITLES[kind.key].lower()}; ask someone with the role "
             f"{' or '.join(sorted(kind.edit_roles))}."
         )
     everything = everything_of(case_id, kind)
@@ -144,7 +146,7 @@ def change_page(case_id: int, slug: str, record_id: int) -> Any:
     if record is None:
         raise NotFound(f"There is no {kind.noun} {record_id} on this case that you can see.")
     if case["final"] or not may_change(kind, record):
-        raise PermissionDenied(f"A {who.role} may not change this {kind.noun}.")
+        raise PermissionDenied(f"{a_role(who.role).capitalize()} may not change this {kind.noun}.")
     mode = "change" if who.role in kind.edit_roles else "agency"
     choices = choices_of(kind, everything)
     formdata = request.form if request.method == "POST" else None
@@ -195,8 +197,16 @@ def _back(case_id: int, slug: str, record_id: int) -> Response:
 
 
 def remove(case_id: int, slug: str, record_id: int) -> Any:
+    """GET: ask to confirm the removal (works without JavaScript); POST with ``confirmed``:
+    remove it. A POST without ``confirmed`` removes nothing and asks first."""
     kind = _kind(slug)
     svc, who = helpers.service(), helpers.actor()
+    record = next((r for r in everything_of(case_id, kind)[kind.key] if r["id"] == record_id), None)
+    if record is None:
+        raise NotFound(f"There is no {kind.noun} {record_id} on this case that you can see.")
+    title = title_of(kind, record)
+    if request.method == "GET" or request.form.get("confirmed") != "yes":
+        return _confirm_removal(case_id, slug, title)
     form = VersionedForm(formdata=request.form)
     try:
         command = records.RemoveRecord.of(case_id, kind.key, record_id, form.version())
@@ -204,10 +214,23 @@ def remove(case_id: int, slug: str, record_id: int) -> Any:
     except VersionConflict:
         flash(_conflict()["text"], "info")
     except InvalidInput as exc:
-        flash(" ".join([exc.message, *exc.details]), "info")
+        flash(helpers.problem_words(exc), "info")
     else:
-        flash(f"Removed {kind.noun} {record_id}.", "success")
+        flash(f"Removed {title}.", "success")
     return redirect(url_for("pages.records.records_page", case_id=case_id, slug=slug))
+
+
+def _confirm_removal(case_id: int, slug: str, title: str) -> Any:
+    """The page that asks before removing; a POST that skipped it is sent there."""
+    if request.method == "POST":
+        sent = request.form.get("expected_version", "")
+        return redirect(request.path + (f"?expected_version={sent}" if sent.isdigit() else ""))
+    case = helpers.service().get_case(helpers.actor(), case_id).model_dump(mode="json")
+    asked = request.args.get("expected_version", "")
+    version = int(asked) if asked.isdigit() else int(case["version"])
+    return render_template(
+        "pages/record_remove.html", case=case, slug=slug, title=title, version=version
+    )
 
 
 def upload(case_id: int, record_id: int) -> Any:
@@ -235,7 +258,7 @@ def upload(case_id: int, record_id: int) -> Any:
     except VersionConflict:
         flash(_conflict()["text"], "info")
     except InvalidInput as exc:
-        flash(" ".join([exc.message, *exc.details]), "info")
+        flash(helpers.problem_words(exc), "info")
     else:
         flash(f"Uploaded {documents.safe_filename(sent.filename)}.", "success")
     return _back(case_id, slug, record_id)

@@ -31,7 +31,14 @@ class Told:
         if name == STALL:
             return "no progress at this stage"
         timer = self.definition.timers.get(name)
-        return timer.label if timer else name.replace("_", " ")
+        if timer is not None:
+            return timer.label
+        kind, sep, _ = name.partition(":")
+        if sep:  # a record's deadline (``contribution:86``): by what it is, never its id
+            label = str(self.detail.get("label") or "")
+            words = {"contribution": "an agency's contribution", "action": "an action"}
+            return label or words.get(kind, kind.replace("_", " "))
+        return name.replace("_", " ")
 
     def state(self, key: str) -> str:
         return self.definition.label_of(self.event[key] or "")
@@ -91,6 +98,10 @@ RECORD_VERBS = {
 def _record(t: Told) -> str:
     kind = t.event["kind"]
     what = str(t.detail.get("label") or t.detail.get("record") or "a record")
+    noun, record_id = str(t.detail.get("record") or ""), t.detail.get("id")
+    # Findings and actions carry the numbers people see; other records only a database id.
+    if noun not in ("finding", "action") and what.lower() == f"{noun} {record_id}".lower():
+        what = f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
     fields = [str(f).replace("_", " ") for f in t.detail.get("fields") or []]
     said = f" ({', '.join(fields)})" if fields and kind == EventKind.RECORD_CHANGED else ""
     return f"{RECORD_VERBS[kind]} {what[0].lower() + what[1:]}{said}"

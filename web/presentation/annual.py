@@ -44,8 +44,10 @@ def limit_label(t: Mapping[str, Any]) -> str:
     return f"{limit}{t.get('label') or t['deadline']}"
 
 
-def charts(report: AnnualReport) -> dict[str, Markup]:
-    """The report's five charts, by section."""
+def charts(report: AnnualReport, names: Mapping[str, str] | None = None) -> dict[str, Markup]:
+    """The report's five charts, by section; ``names``: each review type's name, by key (a time
+    limit several types share is told apart by its type)."""
+    names = names or {}
     reviews = [r for r in report.reviews if any(getattr(r, m) for m in REVIEW_MEASURES)]
     timeliness = report.timeliness
     agencies = report.actions.by_agency
@@ -59,7 +61,10 @@ def charts(report: AnnualReport) -> dict[str, Markup]:
         ),
         "timeliness": bar_chart(
             "Time limits: met on time, met late, missed and still open",
-            [limit_label(t) for t in timeliness],
+            [
+                f"{names.get(str(t['review_type']), str(t['review_type']))}: {limit_label(t)}"
+                for t in timeliness
+            ],
             [(label, [_count(t[key]) for t in timeliness]) for key, label in TIMELINESS_SERIES],
         ),
         "actions": bar_chart(
@@ -88,7 +93,7 @@ def context(report: AnnualReport, names: Mapping[str, str]) -> dict[str, Any]:
     """What the report's templates read; ``names``: the name of each review type, by key."""
     return {
         "report": report,
-        "charts": charts(report),
+        "charts": charts(report, names),
         "names": names,
         "limit_label": limit_label,
         "kind_labels": learning.KIND_LABELS,

@@ -11,8 +11,9 @@ from markupsafe import Markup, escape
 #: GOV.UK colours, one per series; distinguishable in greyscale print by their lightness order.
 SERIES_COLOURS = ("#1d70b8", "#00703c", "#f47738", "#d4351c", "#4c2c92", "#505a5f")
 LABEL_WIDTH, VALUE_WIDTH, BAR_HEIGHT, GAP, TOP = 230, 40, 14, 10, 8
-#: Longer category names are cut, with an ellipsis.
+#: Longer category names wrap onto more lines (never cut); a line holds about this many.
 LABEL_CHARS = 34
+LINE_HEIGHT = 14
 
 Series = Sequence[tuple[str, Sequence[int]]]
 
@@ -39,7 +40,8 @@ def bar_chart(title: str, categories: Sequence[str], series: Series, width: int 
     labelled with its value; a legend when there is more than one series."""
     legend = len(series) > 1
     top = TOP + (22 if legend else 0)
-    group_height = BAR_HEIGHT * len(series) + GAP
+    lines = max([len(wrap(c)) for c in categories] + [1])
+    group_height = max(BAR_HEIGHT * len(series), LINE_HEIGHT * lines) + GAP
     layout = _Layout(
         width=width,
         top=top,
@@ -79,13 +81,29 @@ def _legend(series: Series) -> list[str]:
     return out
 
 
+def wrap(category: str, width: int = LABEL_CHARS) -> list[str]:
+    """The category's name in lines of about ``width`` characters, broken between words."""
+    lines: list[str] = []
+    for word in category.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _group(layout: _Layout, row: int, category: str, series: Series) -> list[str]:
-    """The label of one category and its bar in each series."""
+    """The label of one category (wrapped, whole) and its bar in each series."""
     y0 = layout.top + row * layout.group_height
-    label = category if len(category) <= LABEL_CHARS else category[: LABEL_CHARS - 1] + "…"
+    lines = wrap(category)
+    first = y0 + (layout.group_height - GAP) / 2 - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = "".join(
+        f'<tspan x="{LABEL_WIDTH - 8}" y="{first + i * LINE_HEIGHT}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
     out = [
-        f'<text x="{LABEL_WIDTH - 8}" y="{y0 + layout.group_height / 2}" font-size="12" '
-        f'text-anchor="end" dominant-baseline="middle" fill="#0b0c0c">{escape(label)}</text>'
+        f'<text font-size="12" text-anchor="end" dominant-baseline="middle" '
+        f'fill="#0b0c0c">{spans}</text>'
     ]
     for i, (name, values) in enumerate(series):
         value = values[row] if row < len(values) else 0

@@ -27,7 +27,7 @@ from workflow.core.guards import REGISTRY, GuardContext
 from workflow.core.guards.registry import NO_RECORDS, Records
 from workflow.core.machine import compiled
 from workflow.core.record_deadlines import plan_record_deadlines
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 
 NOT_SAVED = "The change was not saved: fix each problem listed and try again."
 
@@ -241,7 +241,8 @@ def fire(
     t = resolve(d, case.state, trigger)
     if actor.role not in t.roles:
         raise PermissionDenied(
-            f"A {actor.role} may not '{trigger}'; it is open to: {', '.join(t.roles)}.",
+            f"{a_role(actor.role).capitalize()} may not "
+            f"'{trigger}'; it is open to: {', '.join(t.roles)}.",
             role=actor.role,
             allowed=t.roles,
         )

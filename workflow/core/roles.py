@@ -30,3 +30,25 @@ class Actor:
 
 #: The scheduler, when it takes a step or escalates: audited like a person.
 SYSTEM_ACTOR = Actor("scheduler", Role.SYSTEM.value)
+
+
+#: Each role as people say it.
+ROLE_WORDS = {
+    Role.REVIEWER.value: "reviewer",
+    Role.CHAIR.value: "chair",
+    Role.LEAD_REVIEWER.value: "lead reviewer",
+    Role.AGENCY.value: "agency user",
+    Role.ADMIN.value: "administrator",
+    Role.SYSTEM.value: "scheduler",
+}
+
+
+def role_words(role: str) -> str:
+    """``lead reviewer``, ``agency user``: a role as people say it."""
+    return ROLE_WORDS.get(role, role.replace("_", " "))
+
+
+def a_role(role: str) -> str:
+    """The role with its article: ``a reviewer``, ``an agency user``, ``an administrator``."""
+    words = role_words(role)
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"

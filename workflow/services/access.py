@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from workflow.core.errors import NotFound, PermissionDenied
-from workflow.core.roles import Actor, Role
+from workflow.core.roles import Actor, Role, a_role
 from workflow.store.models.cases import Case
 from workflow.store.visibility import scope_of
 
@@ -32,7 +32,8 @@ def require_role(actor: Actor, allowed: Collection[str], doing: str) -> None:
     if actor.role not in allowed:
         roles = sorted(allowed)
         raise PermissionDenied(
-            f"A {actor.role} may not {doing}; ask someone with the role {' or '.join(roles)}.",
+            f"{a_role(actor.role).capitalize()} may not "
+            f"{doing}; ask someone with the role {' or '.join(roles)}.",
             role=actor.role,
             allowed=roles,
         )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import AGENCY, EDITORS, ContributionStatus, RecordKey, kind_of, owns
-from workflow.core.roles import Actor, Role
+from workflow.core.roles import Actor, Role, a_role
 from workflow.services import access
 from workflow.services.records.changes import Done, write
 from workflow.services.records.schemas import DocumentSaved, Removed, SavedRecord
@@ -218,7 +218,8 @@ def upload(service: Service, actor: Actor, command: UploadDocument) -> SavedReco
     """Keep a document an agency sent for a contribution; answer with its details."""
     if actor.role not in EDITORS and actor.role != AGENCY:
         raise PermissionDenied(
-            f"A {actor.role} may not upload documents; agencies send them for their "
+            f"{a_role(actor.role).capitalize()} may not "
+            "upload documents; agencies send them for their "
             "contributions, and the reviewer may record them."
         )
     content = command.content
@@ -281,7 +282,8 @@ def remove(
     """Remove a document sent in error (reviewer, chair or lead reviewer)."""
     if actor.role not in EDITORS:
         raise PermissionDenied(
-            f"A {actor.role} may not remove documents; ask the reviewer or the chair."
+            f"{a_role(actor.role).capitalize()} may not remove documents; "
+            "ask the reviewer or the chair."
         )
 
     def work(u: Unit, case: Case, now: datetime) -> Done[Removed]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from workflow.store.models.accounts import ApiToken, User, UserSession
+from workflow.store.models.accounts import ApiToken, CalendarFeed, User, UserSession
 
 
 class AccountsRepository:
@@ -136,3 +136,33 @@ class AccountsRepository:
             col(UserSession.last_seen_at) >= seen_since,
         )
         return int(self._session.exec(query).one())
+
+
+class CalendarFeedRepository:
+    """Each user's calendar feed address, by the hash of its secret."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def of_user(self, user_id: int) -> CalendarFeed | None:
+        query = select(CalendarFeed).where(col(CalendarFeed.user_id) == user_id)
+        return self._session.exec(query).first()
+
+    def holder_of(self, token_digest: str) -> User | None:
+        """The active user whose feed secret hashes to ``token_digest``."""
+        query = (
+            select(User)
+            .join(CalendarFeed, col(CalendarFeed.user_id) == col(User.id))
+            .where(col(CalendarFeed.token_hash) == token_digest, col(User.active) == True)  # noqa: E712
+        )
+        return self._session.exec(query).first()
+
+    def replace(self, user_id: int, token_digest: str, now: datetime) -> None:
+        """A new secret for the user's feed: the old address stops working."""
+        self._session.execute(delete(CalendarFeed).where(col(CalendarFeed.user_id) == user_id))
+        self._session.flush()
+        self._session.add(CalendarFeed(user_id=user_id, token_hash=token_digest, created_at=now))
+        self._session.flush()
+
+    def revoke(self, user_id: int) -> None:
+        self._session.execute(delete(CalendarFeed).where(col(CalendarFeed.user_id) == user_id))

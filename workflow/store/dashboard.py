@@ -93,6 +93,8 @@ class DeadlineLine:
     status: str
     due_date: date
     due_at: datetime
+    case_version: int  # a deadline changes only with its case: the case's version and time
+    case_updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ _DEADLINE_COLUMNS = (
     col(Deadline.status),
     col(Deadline.due_date),
     col(Deadline.due_at),
+    col(Case.version),
+    col(Case.updated_at),
 )
 _ESCALATION_COLUMNS = (
     col(Escalation.id),

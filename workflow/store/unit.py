@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from workflow.core.errors import VersionConflict
 from workflow.store import wakeups
-from workflow.store.accounts import AccountsRepository
+from workflow.store.accounts import AccountsRepository, CalendarFeedRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.agencies import AgencyRepository
 from workflow.store.cases import CaseRepository
@@ -103,6 +103,10 @@ class Unit:
     @cached_property
     def sign_ins(self) -> SignInRepository:
         return SignInRepository(self._session)
+
+    @cached_property
+    def feeds(self) -> CalendarFeedRepository:
+        return CalendarFeedRepository(self._session)
 
     @cached_property
     def admin(self) -> AdminRepository:

@@ -25,7 +25,7 @@ the reviewer's API token.
 from workflow.services.demo.loader import Board, CaseLine, expected_cases, load
 from workflow.services.demo.people import AGENCIES, REVIEWER, USERS, DemoUser
 from workflow.services.demo.plans import plans
-from workflow.services.demo.report import describe
+from workflow.services.demo.report import FirstSweep, describe, first_sweep
 
 __all__ = [
     "AGENCIES",
@@ -34,8 +34,10 @@ __all__ = [
     "Board",
     "CaseLine",
     "DemoUser",
+    "FirstSweep",
     "describe",
     "expected_cases",
+    "first_sweep",
     "load",
     "plans",
 ]

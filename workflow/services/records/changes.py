@@ -18,7 +18,7 @@ from workflow.core import engine
 from workflow.core.errors import InvalidInput, NotFound, PermissionDenied, VersionConflict
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import AGENCY, RecordKey, RecordKind, kind_of, owns
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 from workflow.services import access
 from workflow.services.records.commands import AddRecord, ChangeRecord, RemoveRecord
 from workflow.services.records.leads import sync_lead
@@ -129,7 +129,8 @@ def may_edit(actor: Actor, kind: RecordKind, fields: Mapping[str, Any] | None) -
         return
     doing = "change" if fields is not None else "add or remove"
     raise PermissionDenied(
-        f"A {actor.role} may not {doing} a case's {kind.plural}; ask someone with the role "
+        f"{a_role(actor.role).capitalize()} may not "
+        f"{doing} a case's {kind.plural}; ask someone with the role "
         f"{' or '.join(sorted(kind.edit_roles))}."
     )
 

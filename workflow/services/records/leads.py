@@ -14,7 +14,7 @@ from workflow.core.errors import InvalidInput, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.guards.review import current_leads
 from workflow.core.record_kinds import RecordKey, folded, kind_of
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 from workflow.services.agencies.checking import checked_names
 from workflow.services.results import Command
 from workflow.store.models.cases import Case
@@ -95,7 +95,8 @@ def may_appoint(actor: Actor) -> None:
     kind = kind_of(RecordKey.LEAD_APPOINTMENTS)
     if actor.role not in kind.edit_roles:
         raise PermissionDenied(
-            f"A {actor.role} may not add or remove a case's {kind.plural}; ask someone "
+            f"{a_role(actor.role).capitalize()} may not "
+            f"add or remove a case's {kind.plural}; ask someone "
             f"with the role {' or '.join(sorted(kind.edit_roles))}."
         )
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from workflow.core.errors import PermissionDenied
 from workflow.core.record_deadlines import is_record_deadline
 from workflow.core.record_kinds import AGENCY, KINDS, RecordKey, RecordKind, kind_of, may_read, owns
-from workflow.core.roles import Actor
+from workflow.core.roles import Actor, a_role
 from workflow.services import access
 from workflow.services.records.schemas import RecordList, record_list
 from workflow.services.records.shaping import View, case_records
@@ -33,7 +33,8 @@ T = TypeVar("T", bound=Named)
 def require_reader(actor: Actor, kind: RecordKind) -> None:
     if not may_read(actor.role, kind):
         raise PermissionDenied(
-            f"A {actor.role} may not see a case's {kind.plural}; agency users see only their "
+            f"{a_role(actor.role).capitalize()} may not "
+            f"see a case's {kind.plural}; agency users see only their "
             "own agency's contributions and actions."
         )
 

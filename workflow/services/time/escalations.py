@@ -19,7 +19,7 @@ from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_deadlines import is_record_deadline
 from workflow.core.record_kinds import owns
-from workflow.core.roles import Actor, Role
+from workflow.core.roles import Actor, Role, a_role
 from workflow.services import access
 from workflow.services.time.notices import queue_notices
 from workflow.services.time.results import Acknowledgement, EscalationPage, EscalationView
@@ -140,7 +140,7 @@ def acknowledge(
         if actor.role not in escalation.to_roles:
             raise PermissionDenied(
                 f"Escalation {escalation_id} was sent to {' and '.join(escalation.to_roles)}; "
-                f"a {actor.role} may not acknowledge it.",
+                f"{a_role(actor.role)} may not acknowledge it.",
                 role=actor.role,
                 allowed=tuple(escalation.to_roles),
             )

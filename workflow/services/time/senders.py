@@ -30,17 +30,18 @@ class Sender(Protocol):
 
 
 class LogSender:
-    """Development: the notice is written to the log, which counts as delivered."""
+    """Development: the notice is written to the log, which counts as delivered: one line
+    (who, subject) at INFO, so a sweep of many fills no screen; the body at DEBUG."""
 
     def send(self, notice: Outgoing) -> None:
         log.info(
-            "notice %s to %s <%s>: %s\n%s",
+            "notice %s to %s <%s>: %s",
             notice.id,
             notice.recipient,
             notice.address or "no address",
             notice.subject,
-            notice.body,
         )
+        log.debug("notice %s body:\n%s", notice.id, notice.body)
 
 
 class SmtpSender:

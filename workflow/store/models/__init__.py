@@ -3,7 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic compares them).
 """
 
-from workflow.store.models.accounts import ApiToken, SignInAttempt, User, UserSession
+from workflow.store.models.accounts import ApiToken, CalendarFeed, SignInAttempt, User, UserSession
 from workflow.store.models.admin import AdminEvent, Draft
 from workflow.store.models.agencies import Agency, IndependenceConfirmation
 from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
@@ -38,6 +38,7 @@ __all__ = [
     "AdminEvent",
     "Agency",
     "ApiToken",
+    "CalendarFeed",
     "Case",
     "CaseAgency",
     "Contribution",

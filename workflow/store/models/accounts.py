@@ -76,3 +76,14 @@ class SignInAttempt(SQLModel, table=True):
     address: str = Field(max_length=64)
     at: datetime = _utc(index=True)
     succeeded: bool = False
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's secret calendar feed address, kept as a hash (never the secret); replacing the
+    row revokes the old address."""
+
+    __tablename__ = "calendar_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", unique=True)
+    token_hash: str = Field(unique=True, max_length=128)
+    created_at: datetime = _utc()
