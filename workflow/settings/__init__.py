@@ -23,6 +23,7 @@ from workflow.settings.model import (
     SchedulerSettings,
     Settings,
     SmtpSettings,
+    LimitSettings,
     WebSettings,
 )
 from workflow.settings.problems import SettingProblem, SettingsError
@@ -36,6 +37,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SmtpSettings",
+    "LimitSettings",
     "WebSettings",
     "find_config",
     "load_settings",
