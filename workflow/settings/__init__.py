@@ -18,18 +18,19 @@ with one line naming the key, the file (or variable) and what is allowed.
 from workflow.settings.load import find_config, load_settings
 from workflow.settings.model import (
     CalendarSettings,
+    LimitSettings,
     NoticeSender,
     NoticeSettings,
     SchedulerSettings,
     Settings,
     SmtpSettings,
-    LimitSettings,
     WebSettings,
 )
 from workflow.settings.problems import SettingProblem, SettingsError
 
 __all__ = [
     "CalendarSettings",
+    "LimitSettings",
     "NoticeSender",
     "NoticeSettings",
     "SchedulerSettings",
@@ -37,7 +38,6 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SmtpSettings",
-    "LimitSettings",
     "WebSettings",
     "find_config",
     "load_settings",
