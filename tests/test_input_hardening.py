@@ -190,3 +190,36 @@ def test_the_document_declares_the_400_and_413_answers(call: Call) -> None:
         assert "400" in op["responses"], op.get("operationId")
         if "requestBody" in op:
             assert "413" in op["responses"], op.get("operationId")
+
+
+# -- themes: one theme whatever the case, accents and spacing of its name ---------------------
+
+
+def test_a_theme_name_clash_is_409_with_a_sentence_never_500(call: Call) -> None:
+    first = call("admin", "post", "/themes", json={"name": "Équipe"})
+    assert first.status_code == 201, first.json
+    for same in ("Équipe", "équipe", "Equipe", "  EQUIPE ", "E\u0301quipe"):
+        error = assert_error(
+            call("admin", "post", "/themes", json={"name": same}), 409, "already_exists"
+        )
+        assert "ignoring case, accents and spacing" in error["message"]
+    other = call("admin", "post", "/themes", json={"name": "Neglect"})
+    assert other.status_code == 201
+    r = call("admin", "patch", f"/themes/{other.json['id']}", json={"name": "equipe"})
+    assert_error(r, 409, "already_exists")
+    names = [t["name"] for t in call("admin", "get", "/themes").json]
+    assert sorted(names) == ["Neglect", "Équipe"]
+    renamed = call("admin", "patch", f"/themes/{other.json['id']}", json={"name": "NEGLECT"})
+    assert renamed.status_code == 200 and renamed.json["name"] == "NEGLECT"
+
+
+def test_the_database_keeps_one_theme_per_key_even_without_the_check(service: Service) -> None:
+    from workflow.core.errors import AlreadyExists
+    from workflow.store.models.records import Theme
+
+    with service.store.write() as u:
+        u.themes.save(Theme(name="Équipe"))
+    with pytest.raises(AlreadyExists), service.store.write() as u:
+        u.themes.save(Theme(name="equipe"))
+    with service.store.read() as u:
+        assert [t.name for t in u.themes.listed()] == ["Équipe"]
