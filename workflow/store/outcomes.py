@@ -32,6 +32,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
+from workflow.store import audit
 from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.time import Deadline
 
@@ -92,23 +93,25 @@ def append_events(
     session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
 ) -> None:
     assert case.id is not None
-    seq = next_seq(session, case.id)
-    for i, e in enumerate(events):
-        session.add(
-            Event(
-                case_id=case.id,
-                seq=seq + i,
-                at=now,
-                actor=actor.name,
-                actor_role=actor.role,
-                kind=e.kind,
-                trigger=e.trigger,
-                from_state=e.from_state,
-                to_state=e.to_state,
-                note=e.note,
-                detail=dict(e.detail),
-            )
-        )
+    last_seq, last_hash = audit.chain_tip(session, case.id)
+    rows: list[dict[str, Any]] = [
+        {
+            "case_id": case.id,
+            "seq": last_seq + i,
+            "at": now,
+            "actor": actor.name,
+            "actor_role": actor.role,
+            "kind": e.kind,
+            "trigger": e.trigger,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "note": e.note,
+            "detail": dict(e.detail),
+        }
+        for i, e in enumerate(events, start=1)
+    ]
+    audit.link_events(last_hash, rows)  # the hash chain: computed here, before the insert
+    session.add_all(Event(**row) for row in rows)
 
 
 def apply_outcome(

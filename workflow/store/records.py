@@ -24,9 +24,10 @@ from workflow.core.errors import AlreadyExists
 from workflow.core.record_deadlines import ACTION, CONTRIBUTION, record_deadline
 from workflow.core.record_kinds import RecordKey, theme_key
 from workflow.core.roles import Actor
+from workflow.store import audit
 from workflow.store import cases as case_store
 from workflow.store.models.admin import AdminEvent
-from workflow.store.models.cases import AccessLog, Case
+from workflow.store.models.cases import Case
 from workflow.store.models.records import (
     Action,
     Contribution,
@@ -117,7 +118,7 @@ class RecordRepository:
         )
 
     def log_read(self, case_id: int, now: datetime, actor: str, action: str) -> None:
-        self._session.add(AccessLog(case_id=case_id, at=now, actor=actor, action=action))
+        audit.append_access(self._session, [case_id], actor, action, now)
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from workflow.core.errors import VersionConflict
 from workflow.store.accounts import AccountsRepository
 from workflow.store.admin import AdminRepository
+from workflow.store.audit import AuditRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
@@ -73,6 +74,10 @@ class Unit:
     @cached_property
     def records(self) -> RecordRepository:
         return RecordRepository(self._session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self._session)
 
     @cached_property
     def themes(self) -> ThemeRepository:

@@ -5,7 +5,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic c
 
 from workflow.store.models.accounts import ApiToken, User
 from workflow.store.models.admin import AdminEvent, Draft
-from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
+from workflow.store.models.cases import AccessLog, AuditHead, Case, CaseAgency, Event
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.learning import (
     LearningAudit,
@@ -36,6 +36,7 @@ __all__ = [
     "Action",
     "AdminEvent",
     "ApiToken",
+    "AuditHead",
     "Case",
     "CaseAgency",
     "Contribution",
