@@ -223,3 +223,14 @@ def test_the_database_keeps_one_theme_per_key_even_without_the_check(service: Se
         u.themes.save(Theme(name="equipe"))
     with service.store.read() as u:
         assert [t.name for t in u.themes.listed()] == ["Équipe"]
+
+
+def test_a_page_form_with_a_nul_character_is_refused_with_a_sentence(
+    settings: Any, service: Service
+) -> None:
+    from web.app import create_app
+
+    client = create_app(settings, service=service).test_client()
+    r = client.post("/sign-in", data={"name": "rita\x00", "password": "x"})
+    assert r.status_code == 400
+    assert "contains a NUL character" in r.get_data(as_text=True)

@@ -4,6 +4,7 @@
   characters, integers beyond 64 bits, strings over ``[limits] max_string_length`` and nesting
   deeper than ``[limits] max_json_depth`` get 400 with a sentence, before any view runs; query
   strings get the same checks.
+- A page form's fields get the same checks of their text (400, shown on the error page).
 - A whole number in a URL (``<int:id>``) beyond 64 bits matches no route: 404, never a database
   error.
 - Every API answer carries ``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``:
@@ -22,6 +23,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import current_app, request
 from flask.wrappers import Response
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from web import errors
@@ -58,11 +60,26 @@ def _check_query(found: Limits) -> None:
             raise InputRefused(f"{where} is larger than {MAX_INT}, the largest number accepted.")
 
 
+def check_form(found: Limits) -> None:
+    """A page form's fields get the same checks (a NUL would reach PostgreSQL as a 500)."""
+    if request.method != "POST" or request.mimetype not in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        return
+    try:
+        for name, value in request.form.items(multi=True):
+            check_text(value, f"The field {name!r}", found)
+    except InputRefused as exc:
+        raise BadRequest(f"{exc} Go back, change it and send the form again.") from None
+
+
 def check_input() -> None:
     """Refuse a JSON body or query string no field could hold, with a sentence (400)."""
-    if not request.path.startswith(API_PREFIX):
-        return
     found = limits()
+    if not request.path.startswith(API_PREFIX):
+        check_form(found)
+        return
     try:
         _check_query(found)
         if request.is_json and request.content_length != 0:
