@@ -1,12 +1,12 @@
 """What every answer of the JSON API shares against bad input and prying, wired once on the app.
 
-- A JSON body is read strictly (``workflow.core.safe_json``): NaN, Infinity, lone surrogates, NUL
-  characters, integers beyond 64 bits, strings over ``[limits] max_string_length`` and nesting
-  deeper than ``[limits] max_json_depth`` get 400 with a sentence, before any view runs; query
-  strings get the same checks.
+- A JSON body is read strictly (``workflow.core.safe_json``): NaN, Infinity, lone surrogates,
+  NUL characters, integers beyond 32 bits (an INTEGER column), strings over
+  ``[limits] max_string_length`` and nesting deeper than ``[limits] max_json_depth`` get 400
+  with a sentence, before any view runs; query strings get the same checks.
 - A page form's fields get the same checks of their text (400, shown on the error page).
-- A whole number in a URL (``<int:id>``) beyond 64 bits matches no route: 404, never a database
-  error.
+- A whole number in a URL (``<int:id>``) beyond 2,147,483,647 matches no route: 404, never a
+  database error.
 - Every API answer carries ``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``:
   case data is about children and must not stay in a shared cache.
 - A refused attempt (403 or 404) is logged on ``web.api.refused`` with the actor, the method and
@@ -36,7 +36,7 @@ _WHOLE = re.compile(r"[+-]?\d+")
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:…>`` that matches only what a database column holds (up to 2**63 - 1)."""
+    """``<int:…>`` that matches only what an INTEGER column holds (up to 2**31 - 1)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_INT)

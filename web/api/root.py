@@ -134,8 +134,8 @@ def complete_document(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
 
 BAD_REQUEST = (
     "Not JSON, or a value no field can hold: NaN or Infinity, a lone surrogate, a NUL "
-    "character, a number beyond 64 bits, a string over the configured length, nesting too deep "
-    "(bad_request)"
+    "character, a number beyond 2,147,483,647, a string over the configured length, nesting "
+    "too deep (bad_request)"
 )
 TOO_LARGE = "The body is larger than the configured size (too_large)"
 

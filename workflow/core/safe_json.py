@@ -2,7 +2,7 @@
 
 Python's ``json`` accepts ``NaN``, ``Infinity``, ``1e999``, lone surrogates (``"\\udfff"``), NUL
 characters, integers of any size and any depth of nesting; the databases do not (PostgreSQL
-refuses NUL and NaN, SQLite and PostgreSQL hold 64-bit integers) and a deep document exhausts
+refuses NUL and NaN, its INTEGER columns hold 32 bits) and a deep document exhausts
 the stack of everything that walks it. ``loads`` reads a body and ``check`` a value already read,
 refusing each of those with a sentence (``InputRefused``) that says where and how to fix it.
 """
@@ -14,9 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-#: The largest and smallest integers any field may hold (64-bit signed, as the databases).
-MAX_INT = 2**63 - 1
-MIN_INT = -(2**63)
+#: The largest and smallest integers any field may hold: what an INTEGER column holds (32-bit
+#: signed on PostgreSQL; a larger id, version or record number there is a database error).
+MAX_INT = 2**31 - 1
+MIN_INT = -(2**31)
 
 
 class InputRefused(ValueError):
