@@ -40,13 +40,16 @@ CORE_MAY_IMPORT = {
     "datetime",
     "enum",
     "functools",
+    "hashlib",  # pure computation: the audit trail's hash chains
     "itertools",
+    "json",  # pure text to values: reading input strictly
     "math",
     "re",
     "threading",
     "tomllib",
     "types",
     "typing",
+    "unicodedata",  # comparing names ignoring accents
     "zoneinfo",
     "transitions",
     "holidays",

@@ -22,6 +22,7 @@ from flask import current_app, request
 from pydantic import BaseModel
 
 from web import errors
+from web.api import hardening
 from web.api.auth import auth
 from workflow.services.paging import PageQuery
 
@@ -123,6 +124,7 @@ def complete_document(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
             if not isinstance(operation, dict):
                 continue
             operation.setdefault("security", security)
+            _declare_refusals(operation)
             for parameter in operation.get("parameters", []):
                 described = parameter.get("schema", {}).get("description")
                 if described and not parameter.get("description"):
@@ -130,9 +132,27 @@ def complete_document(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
     return spec
 
 
+BAD_REQUEST = (
+    "Not JSON, or a value no field can hold: NaN or Infinity, a lone surrogate, a NUL "
+    "character, a number beyond 2,147,483,647, a string over the configured length, nesting "
+    "too deep (bad_request)"
+)
+TOO_LARGE = "The body is larger than the configured size (too_large)"
+
+
+def _declare_refusals(operation: dict[str, Any]) -> None:
+    """Every call may be refused 400 (its query or body); a call with a body also 413."""
+    responses = operation.setdefault("responses", {})
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    responses.setdefault("400", {"description": BAD_REQUEST, "content": body})
+    if "requestBody" in operation:
+        responses.setdefault("413", {"description": TOO_LARGE, "content": body})
+
+
 def register(app: APIFlask) -> None:
     """Hang the API (the parent and every child attached to it) on the app."""
     errors.register(app)
+    hardening.register(app)
     if not app.config.get("DESCRIPTION"):
         app.config["DESCRIPTION"] = DESCRIPTION
     app.config.update(

@@ -58,7 +58,7 @@ def record(case_id: int, group_id: str) -> Any:
     )
     if not form.validate():
         return _render(case, d, group, form, Outcome([], None, 400))
-    patch = nested_patch(group.fields, group_values(group, form), case["data"])
+    patch = nested_patch(group.fields, group_values(group, form, case["data"]), case["data"])
     if not patch:
         flash(f"Nothing changed in {group.title.lower()}.", "info")
         return _after(case_id, group)

@@ -163,12 +163,18 @@ def _uncovered(
 ) -> tuple[list[Spec], list[Spec]]:
     """Keys no known group covers: the dates (for "Key dates") and the rest ("Other details")."""
     top_covered = {p.split(".", 1)[0] for p in covered}
+    # A table asked key by key (``advance_copies.ofsted``) is not asked again as one text, and
+    # the keys of a table a known group asks whole (``board_response``) are not asked again one
+    # by one: two fields writing one key would each undo the other.
+    tables = {p.split(".", 1)[0] for p in reads if "." in p} | top_covered
     date_specs: list[Spec] = []
     other: list[Spec] = []
     for path in reads:
         if path.startswith(RECORDS):
             continue  # written on the records' own pages
-        if path in covered or (path in top_covered and "." not in path and path not in dates):
+        if path in covered or (path in tables and "." not in path and path not in dates):
+            continue
+        if "." in path and path.split(".", 1)[0] in covered:
             continue
         spec = spec_for(path, path in dates, path in confirms)
         (date_specs if path in dates else other).append(spec)
@@ -237,10 +243,13 @@ def nested_patch(
     specs: Iterable[Spec], values: Mapping[str, Any], data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The patch (top-level keys, ``None`` removes) that stores ``values`` (by path) into
-    ``data``, keeping keys of a table this form does not ask about. Unchanged keys are left out."""
+    ``data``, keeping keys of a table this form does not ask about. Unchanged keys, and paths
+    ``values`` does not name, are left out."""
     patch: dict[str, Any] = {}
     for spec in specs:
-        value = values.get(spec.path)
+        if spec.path not in values:
+            continue  # not changed on the form: the stored value stays as it is
+        value = values[spec.path]
         top, _, sub = spec.path.partition(".")
         if not sub:
             patch[top] = value

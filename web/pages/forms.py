@@ -251,8 +251,24 @@ def group_form(
     return form
 
 
-def group_values(group: Group, form: Any) -> dict[str, Any]:
-    return {spec.path: stored_value(spec, form[spec.name]) for spec in group.fields}
+def group_values(group: Group, form: Any, shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What each field of the submitted form stores, by path. With ``shown`` (the data the
+    form was filled from), a field sent as it was shown is left out, so saving a form unchanged
+    changes nothing, even a value the widget cannot show exactly (a table, a list of numbers)."""
+    values: dict[str, Any] = {}
+    for spec in group.fields:
+        value = stored_value(spec, form[spec.name])
+        if shown is not None and value == _as_shown(spec, shown):
+            continue
+        values[spec.path] = value
+    return values
+
+
+def _as_shown(spec: Spec, data: Mapping[str, Any]) -> Any:
+    """What the field stores when sent back exactly as it was filled from ``data``."""
+    return fields.to_json(
+        spec.field, fields.from_form(spec.field, form_value(spec, lookup(data, spec.path)))
+    )
 
 
 # -- steps ----------------------------------------------------------------------------------

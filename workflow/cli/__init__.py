@@ -15,7 +15,18 @@ from typing import Any
 
 import click
 
-from workflow.cli import agencies, definitions, demo, init, report, serve, time, tokens, users
+from workflow.cli import (
+    agencies,
+    audit,
+    definitions,
+    demo,
+    init,
+    report,
+    serve,
+    time,
+    tokens,
+    users,
+)
 from workflow.cli.context import Runtime, fail
 from workflow.core.errors import WorkflowError
 from workflow.services.installation import database_problem, display_url
@@ -67,7 +78,7 @@ def cli(ctx: click.Context, config: str | None) -> None:
     ctx.call_on_close(obj.close)
 
 
-for group in (init, serve, definitions, users, tokens, agencies, demo, time, report):
+for group in (init, serve, definitions, users, tokens, agencies, demo, time, report, audit):
     group.register(cli)
 
 

@@ -7,6 +7,7 @@ kind to its table).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -290,6 +291,14 @@ def kind_of(key: str) -> RecordKind:
 
 def folded(name: Any) -> str:
     return str(name or "").strip().casefold()
+
+
+def theme_key(name: Any) -> str:
+    """The key two theme names are the same theme by: case, accents and spacing ignored
+    ("Équipe", "équipe" and " Equipe " are one theme)."""
+    decomposed = unicodedata.normalize("NFKD", str(name or ""))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 def owns(agencies: tuple[str, ...] | list[str], agency: Any) -> bool:

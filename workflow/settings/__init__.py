@@ -18,6 +18,7 @@ with one line naming the key, the file (or variable) and what is allowed.
 from workflow.settings.load import find_config, load_settings
 from workflow.settings.model import (
     CalendarSettings,
+    LimitSettings,
     NoticeSender,
     NoticeSettings,
     SchedulerSettings,
@@ -29,6 +30,7 @@ from workflow.settings.problems import SettingProblem, SettingsError
 
 __all__ = [
     "CalendarSettings",
+    "LimitSettings",
     "NoticeSender",
     "NoticeSettings",
     "SchedulerSettings",

@@ -125,6 +125,17 @@ class AccountSettings(Section):
     )
 
 
+class LimitSettings(Section):
+    """``[limits]``: what any one input may hold (API bodies and query strings, page forms)."""
+
+    max_string_length: int = Field(
+        default=20_000, ge=1, description="Characters in any one string of the input."
+    )
+    max_json_depth: int = Field(
+        default=32, ge=2, le=500, description="How deeply a JSON body may nest."
+    )
+
+
 class Settings(BaseSettings):
     """Everything the product is configured with. Paths are absolute once read."""
 
@@ -158,6 +169,7 @@ class Settings(BaseSettings):
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @classmethod
     def settings_customise_sources(

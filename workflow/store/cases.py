@@ -21,7 +21,8 @@ from workflow.core.deadlines import STALL, DeadlineStatus
 from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.events import NewEvent
 from workflow.core.roles import Actor
-from workflow.store.models.cases import AccessLog, Case, Event
+from workflow.store import audit
+from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import LeadAppointment
 from workflow.store.models.time import Deadline
 from workflow.store.outcomes import (
@@ -198,9 +199,7 @@ class CaseRepository:
 
     def log_access(self, case_ids: Iterable[int], actor: str, action: str, now: datetime) -> None:
         """Record that ``actor`` read these cases (case data is about children)."""
-        self._session.add_all(
-            AccessLog(case_id=case_id, at=now, actor=actor, action=action) for case_id in case_ids
-        )
+        audit.append_access(self._session, case_ids, actor, action, now)
 
 
 def _narrowing(only: CaseFilter) -> list[ColumnElement[bool]]:

@@ -32,7 +32,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
-from workflow.store import rows
+from workflow.store import audit, rows
 from workflow.store.models.cases import Case, CaseAgency, Event
 from workflow.store.models.time import Deadline
 
@@ -102,7 +102,11 @@ def append_events(
     if not events:
         return
     first = rows.reserve_seqs(session, case, len(events))
-    rows.insert_events(session, rows.event_rows(case.id, actor, events, now, first))
+    new = rows.event_rows(case.id, actor, events, now, first)
+    # The hash chain, computed here before the one insert: the case row's lock (taken by the
+    # reservation) orders the writers, so the event before ``first`` is committed and final.
+    audit.link_events(audit.hash_before(session, case.id, first), new)
+    rows.insert_events(session, new)
 
 
 def apply_outcome(

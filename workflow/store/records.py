@@ -14,17 +14,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, select
 
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.engine import Outcome
+from workflow.core.errors import AlreadyExists
 from workflow.core.record_deadlines import ACTION, CONTRIBUTION, record_deadline
-from workflow.core.record_kinds import RecordKey
+from workflow.core.record_kinds import RecordKey, theme_key
 from workflow.core.roles import Actor
+from workflow.store import audit
 from workflow.store import cases as case_store
 from workflow.store.models.admin import AdminEvent
-from workflow.store.models.cases import AccessLog, Case
+from workflow.store.models.cases import Case
 from workflow.store.models.records import (
     Action,
     Contribution,
@@ -115,7 +118,7 @@ class RecordRepository:
         )
 
     def log_read(self, case_id: int, now: datetime, actor: str, action: str) -> None:
-        self._session.add(AccessLog(case_id=case_id, at=now, actor=actor, action=action))
+        audit.append_access(self._session, [case_id], actor, action, now)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -288,16 +291,25 @@ class ThemeRepository:
         return self._session.get(Theme, theme_id)
 
     def named(self, name: str, *, other_than: int | None = None) -> Theme | None:
-        """Another theme of that name, ignoring case."""
-        query = select(Theme).where(
-            func.lower(Theme.name) == name.lower(), col(Theme.id) != (other_than or 0)
-        )
-        return self._session.exec(query).first()
+        """Another theme that is the same theme as ``name`` (case, accents, spacing ignored)."""
+        with self._session.no_autoflush:  # a pending rename must not be written to ask this
+            query = select(Theme).where(
+                col(Theme.name_key) == theme_key(name), col(Theme.id) != (other_than or 0)
+            )
+            return self._session.exec(query).first()
 
     def save(self, theme: Theme) -> Theme:
-        """Add or change a theme (its id is known after)."""
+        """Add or change a theme (its id is known after); AlreadyExists when another theme of
+        the same name was saved meanwhile."""
+        theme.name_key = theme_key(theme.name)
         self._session.add(theme)
-        self._session.flush()
+        try:
+            self._session.flush()
+        except IntegrityError:  # the unit of work rolls back as the error leaves it
+            raise AlreadyExists(
+                f"There is a theme named '{theme.name}' already (names are compared ignoring "
+                "case and accents); choose another name."
+            ) from None
         return theme
 
     def audit(self, event: AdminEvent) -> None:

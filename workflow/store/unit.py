@@ -23,6 +23,7 @@ from workflow.store import wakeups
 from workflow.store.accounts import AccountsRepository, CalendarFeedRepository
 from workflow.store.admin import AdminRepository
 from workflow.store.agencies import AgencyRepository
+from workflow.store.audit import AuditRepository
 from workflow.store.cases import CaseRepository
 from workflow.store.catalog import CatalogRepository
 from workflow.store.dashboard import DashboardRepository
@@ -87,6 +88,10 @@ class Unit:
     @cached_property
     def records(self) -> RecordRepository:
         return RecordRepository(self._session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self._session)
 
     @cached_property
     def themes(self) -> ThemeRepository:

@@ -20,7 +20,8 @@ def lines(text: str) -> list[str]:
 
 
 def text_data(spec: FieldSpec, data: Any) -> str | None:
-    return str(data or "").strip() or None
+    # Browsers send a text area's lines ended CR LF; the product keeps LF, as it shows them.
+    return str(data or "").replace("\r\n", "\n").strip() or None
 
 
 def date_data(spec: FieldSpec, data: Any) -> date | None:

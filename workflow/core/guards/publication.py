@@ -103,7 +103,7 @@ def board_response_recorded(ctx: GuardContext) -> list[str]:
 @REGISTRY.register(
     "advance_copies_sent",
     params=(
-        Param("recipients", "fields", doc="who must have the final report before publication"),
+        Param("recipients", "keys", doc="who must have the final report before publication"),
         Param("duration", "duration", doc="how long before publication, e.g. '1 week'"),
     ),
     reads=("advance_copies", "report_sent_at"),

@@ -43,7 +43,8 @@ GuardFunction = Callable[..., list[str]]
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "field", "fields", "duration", "text", "number"
+    #: "field", "fields", "keys" (inside a table, not data keys), "duration", "text", "number"
+    kind: str
     required: bool = True
     doc: str = ""
 
@@ -52,7 +53,7 @@ class Param:
 
         if self.kind in ("field", "text") and not (isinstance(value, str) and value):
             return f"parameter '{self.name}' must be a non-empty string"
-        if self.kind == "fields" and not (
+        if self.kind in ("fields", "keys") and not (
             isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
         ):
             return f"parameter '{self.name}' must be a non-empty list of data keys"

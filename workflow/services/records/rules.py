@@ -18,7 +18,7 @@ from workflow.core.record_kinds import (
     ContributionStatus,
     RecordKey,
     RecordKind,
-    folded,
+    theme_key,
 )
 from workflow.core.roles import Actor
 from workflow.services.agencies.checking import chosen, register_of
@@ -184,11 +184,11 @@ def registered(
 def _unknown_themes(u: Unit, names: Sequence[str] | None) -> list[str]:
     if not names:
         return []
-    known = {folded(t.name) for t in u.themes.listed()}
+    known = {theme_key(t.name) for t in u.themes.listed()}
     return [
         f"themes: '{n}' is not a theme in use; ask an administrator to add it"
         for n in names
-        if folded(n) not in known
+        if theme_key(n) not in known
     ]
 
 
@@ -204,9 +204,9 @@ def link_finding(u: Unit, kind: RecordKind, row: Any, values: Mapping[str, Any])
     if kind.key != RecordKey.FINDINGS:
         return
     if "themes" in values:
-        wanted = {folded(n) for n in values["themes"]}
+        wanted = {theme_key(n) for n in values["themes"]}
         u.records.set_themes(
-            row.id, [t.id or 0 for t in u.themes.listed() if folded(t.name) in wanted]
+            row.id, [t.id or 0 for t in u.themes.listed() if theme_key(t.name) in wanted]
         )
     if "sources" in values:
         u.records.set_sources(row.id, values["sources"])

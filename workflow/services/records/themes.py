@@ -40,12 +40,15 @@ def save_theme(service: Service, actor: Actor, command: SaveTheme) -> RecordOut:
             if found is None:
                 raise NotFound(f"There is no theme {command.theme_id}.")
             theme = found
-            for k, v in values.items():
-                setattr(theme, k, v)
         if "name" in values:
             clash = u.themes.named(values["name"], other_than=theme.id)
             if clash is not None:
-                raise AlreadyExists(f"There is a theme named '{clash.name}' already.")
+                raise AlreadyExists(
+                    f"There is a theme named '{clash.name}' already (theme names are compared "
+                    "ignoring case, accents and spacing); choose another name."
+                )
+        for k, v in values.items():
+            setattr(theme, k, v)
         u.themes.save(theme)
         u.themes.audit(
             AdminEvent(

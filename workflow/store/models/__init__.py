@@ -6,7 +6,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic c
 from workflow.store.models.accounts import ApiToken, CalendarFeed, SignInAttempt, User, UserSession
 from workflow.store.models.admin import AdminEvent, Draft
 from workflow.store.models.agencies import Agency, IndependenceConfirmation
-from workflow.store.models.cases import AccessLog, Case, CaseAgency, Event
+from workflow.store.models.cases import AccessLog, AuditHead, Case, CaseAgency, Event
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.models.learning import (
     LearningAudit,
@@ -38,6 +38,7 @@ __all__ = [
     "AdminEvent",
     "Agency",
     "ApiToken",
+    "AuditHead",
     "CalendarFeed",
     "Case",
     "CaseAgency",

@@ -78,15 +78,34 @@ class Event(SQLModel, table=True):
     to_state: str | None = Field(default=None, max_length=80)
     note: str = Field(default="", sa_type=Text)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The case's hash chain (``workflow.core.audit_chain``): this entry's content and the hash
+    # of the event before it.
+    hash: str = Field(default="", max_length=64)
 
 
 class AccessLog(SQLModel, table=True):
-    """Every read of a case, by whom and how: case data is about children."""
+    """Every read of a case, by whom and how: case data is about children. One hash chain for
+    the whole log, in ``seq`` order."""
 
     __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_seq", "seq", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int
     case_id: int = Field(foreign_key="case.id", index=True)
     at: datetime = _utc()
     actor: str = Field(max_length=120)
     action: str = Field(max_length=40)
+    hash: str = Field(default="", max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The last entry of a chain that has one head for all (the access log): its position and
+    hash, so entries cut off the end are noticed, and a row to lock so entries are linked one
+    after another."""
+
+    __tablename__ = "audit_head"
+
+    chain: str = Field(primary_key=True, max_length=40)
+    seq: int = 0
+    hash: str = Field(max_length=64)

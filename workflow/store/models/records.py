@@ -114,6 +114,9 @@ class Theme(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=120)
+    # The name with case, accents and spacing ignored (``theme_key``): unique, so two themes
+    # that are one ("Équipe", "équipe") cannot both be added, even at the same instant.
+    name_key: str = Field(default="", unique=True, max_length=120)
     description: str = Field(default="", sa_type=Text)
     active: bool = True
 

@@ -1,0 +1,129 @@
+"""The audit trail's hash chains in the database (``workflow.core.audit_chain`` says what they
+are): linking new entries before they are inserted, and reading the chains back to verify them.
+
+- Events: a chain per case. The next event links to the case's last one (``chain_tip``); two
+  writers of one case cannot fork it, since ``(case_id, seq)`` is unique.
+- The access log: one chain. Its head (``audit_head``) is locked (``FOR UPDATE`` on PostgreSQL;
+  SQLite writes one transaction at a time) while entries are linked, so they follow one
+  another; ``seq`` is unique as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
+
+from workflow.core.audit_chain import ACCESS_FIELDS, EVENT_FIELDS, GENESIS, link
+from workflow.store.models.cases import AccessLog, AuditHead, Event
+
+ACCESS_CHAIN = "access_log"
+#: Rows read at a time when verifying.
+BATCH = 1000
+
+
+def chain_tip(session: Session, case_id: int) -> tuple[int, str]:
+    """The seq and hash of the case's last event ((0, GENESIS) before the first)."""
+    query = (
+        select(Event.seq, Event.hash)
+        .where(col(Event.case_id) == case_id)
+        .order_by(col(Event.seq).desc())
+        .limit(1)
+    )
+    found = session.exec(query).first()
+    return (int(found[0]), str(found[1])) if found else (0, GENESIS)
+
+
+def hash_before(session: Session, case_id: int, seq: int) -> str:
+    """The hash of the case's last event before ``seq`` (GENESIS before the first)."""
+    query = (
+        select(Event.hash)
+        .where(col(Event.case_id) == case_id, col(Event.seq) < seq)
+        .order_by(col(Event.seq).desc())
+        .limit(1)
+    )
+    found = session.exec(query).first()
+    return str(found) if found is not None else GENESIS
+
+
+def link_events(previous: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Set each new event row's ``hash`` (rows in seq order, as dicts of Event's columns)."""
+    link(previous, rows, EVENT_FIELDS)
+
+
+def append_access(
+    session: Session, case_ids: Iterable[int], actor: str, action: str, now: datetime
+) -> None:
+    """Add access-log entries, linked onto the one chain, and move its head."""
+    ids = list(case_ids)
+    if not ids:
+        return
+    head = session.exec(
+        select(AuditHead).where(col(AuditHead.chain) == ACCESS_CHAIN).with_for_update()
+    ).first()
+    if head is None:  # a database made before the head was kept starts it here
+        head = AuditHead(chain=ACCESS_CHAIN, seq=0, hash=GENESIS)
+    rows: list[dict[str, Any]] = [
+        {"seq": head.seq + i, "case_id": c, "at": now, "actor": actor, "action": action}
+        for i, c in enumerate(ids, start=1)
+    ]
+    head.hash = link(head.hash, rows, ACCESS_FIELDS)
+    head.seq += len(rows)
+    session.add_all(AccessLog(**row) for row in rows)
+    session.add(head)
+
+
+class AuditRepository:
+    """Reading the chains back, entry after entry, to verify them."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Every event, case after case, each case's in seq order (read a batch at a time)."""
+        after = (0, 0)
+        while True:
+            query = (
+                select(Event)
+                .where(tuple_(col(Event.case_id), col(Event.seq)) > tuple_(*after))
+                .order_by(col(Event.case_id), col(Event.seq))
+                .limit(BATCH)
+            )
+            rows = [row.model_dump() for row in self._session.exec(query)]
+            yield from rows
+            if len(rows) < BATCH:
+                return
+            after = (rows[-1]["case_id"], rows[-1]["seq"])
+
+    def access(self) -> Iterator[dict[str, Any]]:
+        """The access log in chain order (read a batch at a time)."""
+        after = 0
+        while True:
+            query = (
+                select(AccessLog)
+                .where(col(AccessLog.seq) > after)
+                .order_by(col(AccessLog.seq))
+                .limit(BATCH)
+            )
+            rows = [row.model_dump() for row in self._session.exec(query)]
+            yield from rows
+            if len(rows) < BATCH:
+                return
+            after = rows[-1]["seq"]
+
+    def access_head(self) -> str | None:
+        head = self._session.get(AuditHead, ACCESS_CHAIN)
+        return head.hash if head is not None else None
+
+
+__all__ = [
+    "ACCESS_CHAIN",
+    "AuditRepository",
+    "append_access",
+    "chain_tip",
+    "hash_before",
+    "link_events",
+]
