@@ -152,8 +152,9 @@ def test_an_agency_users_case_page_shows_only_its_own_part(app: Any, service: Se
     assert seen.count("Added a contribution") == 1
     assert whole.count("Deadline set: an agency's contribution") == 2
     assert seen.count("Deadline set: an agency's contribution") == 1
-    assert "Added family member" in whole and "Added family member" not in seen
-    assert "Added lead reviewer appointment" not in seen
+    assert "Added a family member" in whole and "Added a family member" not in seen
+    assert "Added a lead reviewer appointment" in whole
+    assert "Added a lead reviewer appointment" not in seen
 
 
 def test_the_agencies_involved_are_ticked_from_the_register(app: Any, service: Service) -> None:

@@ -102,10 +102,24 @@ def append_events(
     if not events:
         return
     first = rows.reserve_seqs(session, case, len(events))
-    new = rows.event_rows(case.id, actor, events, now, first)
-    # The hash chain, computed here before the one insert: the case row's lock (taken by the
-    # reservation) orders the writers, so the event before ``first`` is committed and final.
-    audit.link_events(audit.hash_before(session, case.id, first), new)
+    _insert_linked(session, case.id, actor, events, now, first)
+
+
+def _insert_linked(
+    session: Session,
+    case_id: int,
+    actor: Actor,
+    events: Sequence[NewEvent],
+    now: datetime,
+    first: int,
+) -> None:
+    """Insert the events numbered from ``first``, linked onto the case's hash chain, in one
+    statement. The hashes are computed here, before the insert: the case row's lock (taken when
+    the numbers were reserved) orders the writers, so the event before ``first`` is final."""
+    if not events:
+        return
+    new = rows.event_rows(case_id, actor, events, now, first)
+    audit.link_events(audit.hash_before(session, case_id, first), new)
     rows.insert_events(session, new)
 
 
@@ -155,7 +169,7 @@ def apply_outcome(
     for d in plan.opened:
         d.case_id = case_id
     rows.insert_deadlines(session, plan.opened)
-    rows.insert_events(session, rows.event_rows(case_id, actor, events, now, first))
+    _insert_linked(session, case_id, actor, events, now, first)
     return plan.opened
 
 
