@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflow.core.calendar import Duration
+from workflow.core.calendar import CalendarKind, Duration
 
 SCHEMA_VERSION = 1
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
@@ -88,6 +88,9 @@ class Timer:
     escalate_to: tuple[str, ...] = ()
     fire: str | None = None
     limit: str = ""
+    #: Which working days it counts: bank holidays only (the default; every statutory limit)
+    #: or the board's calendar with its closure days (``calendar = "board"``, policy only).
+    calendar: CalendarKind = CalendarKind.BANK_HOLIDAYS
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from workflow.core.calendar import Duration, parse_duration
+from workflow.core.calendar import CalendarKind, Duration, parse_duration
 from workflow.core.definition.checks import TimerRefs, graph_problems
 from workflow.core.definition.model import (
     DEFAULT_OPEN_ROLES,
@@ -67,6 +67,7 @@ TIMER_KEYS = (
     "met_on",
     "escalate_to",
     "fire",
+    "calendar",
 )
 ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
@@ -355,8 +356,19 @@ class _Parser:
                 escalate_to=escalate_to,
                 fire=fire,
                 limit=str(table.get("limit", "")),
+                calendar=self.calendar_kind(f"{where}.calendar", table.get("calendar")),
             )
         return timers
+
+    def calendar_kind(self, where: str, value: Any) -> CalendarKind:
+        if value is None:
+            return CalendarKind.BANK_HOLIDAYS
+        try:
+            return CalendarKind(value)
+        except ValueError:
+            kinds = ", ".join(repr(k.value) for k in CalendarKind)
+            self.problem(where, f"must be one of {kinds}; got {value!r}")
+            return CalendarKind.BANK_HOLIDAYS
 
     def parse_anchor(self, where: str, value: Any) -> Anchor | None:
         if isinstance(value, str):
