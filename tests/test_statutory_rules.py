@@ -5,11 +5,23 @@ Through the use cases (the service), with the clock injected; the sweep is calle
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
+from tests import records_support as rs
 from tests.conftest import Clock
+from tests.test_shipped import (
+    ACTION_OPEN,
+    NOTIFY,
+    RATIONALE,
+    REVIEW_STEPS,
+    SCR_MET,
+    SCR_NOT_MET,
+    Step,
+    _drive,
+)
 from tests.test_publication import (
     confirm_harm_check,
     publish,
@@ -18,9 +30,24 @@ from tests.test_publication import (
     send_copies,
 )
 from workflow.core.calendar import WorkingCalendar, parse_duration
-from workflow.core.errors import TransitionBlocked
-from workflow.core.roles import Actor
-from workflow.services.cases import Service
+from workflow.core.errors import PermissionDenied, TransitionBlocked
+from workflow.core.roles import SYSTEM_ACTOR, Actor
+from workflow.services.cases import CaseView, Service
+from workflow.services.reports.annual.report import annual as annual_report
+from workflow.services.time.escalations import list_escalations
+from workflow.services.time.results import FireOutcome
+from workflow.services.time.sweep import sweep
+
+Actors = dict[str, Actor]
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def escalations(service: Service, actor: Actor, open_only: bool = False) -> list[Any]:
+    return list(list_escalations(service, actor, open_only=open_only).items)
+
 
 NOTIFIABLE = {
     "abuse_or_neglect": True,
@@ -75,3 +102,152 @@ def test_advance_copies_are_judged_against_the_publication_date(
     done = publish(service, chair, case_id, published_on=date(2026, 11, 30))
     assert done.state == "published"
     assert done.data["published_at"] == "2026-11-30"
+
+
+# -- the serious case review, end to end -------------------------------------------------------
+
+
+@pytest.fixture
+def people(reviewer: Actor, chair: Actor, lead: Actor, police: Actor, admin: Actor) -> Actors:
+    return {
+        "reviewer": reviewer,
+        "chair": chair,
+        "lead": lead,
+        "police": police,
+        "admin": admin,
+        "system": SYSTEM_ACTOR,
+    }
+
+
+def scr_in_monitoring(service: Service, people: Actors) -> CaseView:
+    """A serious case review whose action plan is signed off; its action still open."""
+    case = service.open_case(people["reviewer"], "serious_case_review", "Child S", {})
+    steps = (Step("decide_scr", "chair", SCR_MET | RATIONALE), *REVIEW_STEPS)
+    done: CaseView = _drive(service, people, case, steps)
+    assert done.state == "monitoring"
+    return done
+
+
+def publish_now(service: Service, people: Actors, case: CaseView) -> CaseView:
+    data = {
+        "report_sent_at": "2026-11-20",
+        "board_response": "Accepted in full",
+        "harm_check_confirmed": True,
+        "publication_url": "https://lscb.example/scr-s",
+    }
+    return service.transition(people["chair"], case.id, "publish", case.version, data=data)
+
+
+# -- 2. publication does not wait for the actions; closing does --------------------------------
+
+
+def test_an_scr_is_published_with_its_actions_open_and_closed_only_when_they_are_done(
+    service: Service, people: Actors
+) -> None:
+    case = scr_in_monitoring(service, people)
+    case = service.transition(people["chair"], case.id, "prepare_publication", case.version)
+    published = publish_now(service, people, case)
+    assert published.state == "published"
+    # The actions go on being monitored after publication: the action's deadline still runs.
+    assert [(d.name, d.status) for d in published.deadlines if d.name.startswith("action:")] == [
+        ("action:1", "pending")
+    ]
+    with pytest.raises(TransitionBlocked) as refused:
+        service.transition(people["chair"], case.id, "close", published.version)
+    assert any(ACTION_OPEN in r for r in refused.value.unmet)
+    rs.complete(service, people["reviewer"], case.id)
+    closed = service.transition(people["chair"], case.id, "close", rs.version(service, case.id))
+    assert (closed.state, closed.final) == ("closed", True)
+
+
+# -- 5. the end of the 12 months on the website reminds the chair; only a person withdraws -----
+
+
+def test_the_end_of_the_website_period_reminds_the_chair_and_withdraws_nothing(
+    service: Service, clock: Clock, people: Actors
+) -> None:
+    case = scr_in_monitoring(service, people)
+    case = service.transition(people["chair"], case.id, "prepare_publication", case.version)
+    published = publish_now(service, people, case)
+    assert due(published, "website") == date(2027, 11, 30)
+    fired = [
+        f for f in sweep(service, utc("2027-12-01T00:30:00+00:00")) if f.case == case.reference
+    ]
+    # The action fell due long ago and escalated too; the website period only reminds.
+    assert [(f.deadline, f.outcome) for f in fired if f.deadline == "website"] == [
+        ("website", FireOutcome.ESCALATED)
+    ]
+    after = service.get_case(people["chair"], case.id)
+    assert after.state == "published"
+    open_ones = escalations(service, people["chair"], open_only=True)
+    assert [(e.case, e.deadline, e.to_role) for e in open_ones if e.deadline == "website"] == [
+        (case.reference, "website", ("chair",))
+    ]
+    with pytest.raises(PermissionDenied):
+        service.transition(SYSTEM_ACTOR, case.id, "withdraw", after.version)
+    clock.set("2027-12-01T10:00:00+00:00")
+    withdrawn = service.transition(people["chair"], case.id, "withdraw", after.version)
+    assert withdrawn.state == "no_longer_published"
+
+
+# -- 3. any decision not to hold an SCR starts the 14-day notice to the national panel (T3) ----
+
+
+@pytest.mark.parametrize(
+    ("review_type", "steps", "decision", "waiting"),
+    [
+        ("notifiable_incident", (NOTIFY,), "decide_no_review", "no_review_decided"),
+        ("notifiable_incident", (NOTIFY,), "decide_learning_review", "learning_review_decided"),
+        ("serious_case_review", (), "decline", "declined"),
+    ],
+)
+def test_any_decision_not_to_hold_an_scr_opens_the_panel_notice(
+    service: Service,
+    clock: Clock,
+    people: Actors,
+    review_type: str,
+    steps: tuple[Step, ...],
+    decision: str,
+    waiting: str,
+) -> None:
+    data = {"aware_at": "2026-11-27"} if review_type == "notifiable_incident" else {}
+    case = _drive(
+        service, people, service.open_case(people["reviewer"], review_type, "C", data), steps
+    )
+    clock.set("2026-12-03T10:00:00+00:00")
+    decided = service.transition(
+        people["chair"], case.id, decision, case.version, data=SCR_NOT_MET | RATIONALE
+    )
+    assert decided.state == waiting
+    notice = [d for d in decided.deadlines if d.name == "panel_notice"]
+    assert [(d.due_date, d.status) for d in notice] == [(date(2026, 12, 17), "pending")]
+    clock.set("2026-12-10T10:00:00+00:00")
+    told = service.transition(people["reviewer"], case.id, "tell_national_panel", decided.version)
+    assert told.final
+    notice = [d for d in told.deadlines if d.name == "panel_notice"]
+    assert [d.status for d in notice] == ["met"]
+
+
+# -- 4. the SCR opened from an incident starts after the decision, taken once ------------------
+
+
+def test_the_scr_opened_from_an_incident_starts_after_the_decision_with_its_t4_from_it(
+    service: Service, clock: Clock, people: Actors
+) -> None:
+    incident = service.open_case(
+        people["reviewer"], "notifiable_incident", "Child A", {"aware_at": "2026-11-27"}
+    )
+    incident = _drive(service, people, incident, (NOTIFY,))
+    clock.set("2026-12-03T10:00:00+00:00")
+    decided = service.transition(
+        people["chair"], incident.id, "decide_scr", incident.version, data=SCR_MET | RATIONALE
+    )
+    (link,) = decided.linked_cases
+    scr = service.get_case(people["chair"], link.id)
+    assert scr.state == "scoping"
+    assert "decide_scr" not in [t.trigger for t in scr.transitions]
+    assert due(scr, "completion") == date(2027, 6, 3)  # 6 months from the decision
+    # The decision is recorded once: the annual report counts one decision to hold an SCR.
+    report = annual_report(service, people["chair"], 2026)
+    held = [d for d in report.decisions if d.trigger == "decide_scr"]
+    assert [(d.review_type, d.count) for d in held] == [("notifiable_incident", 1)]

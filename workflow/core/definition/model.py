@@ -49,6 +49,9 @@ class Opening:
 
     review_type: str
     carry: tuple[str, ...] = ()
+    #: The state the opened case starts in (its type's initial one when None): a review opened
+    #: by a decision starts after that decision, which is then not asked for again.
+    state: str | None = None
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ TRANSITION_KEYS = (
     "records_date",
     "opens",
 )
-OPENS_KEYS = ("review_type", "carry")
+OPENS_KEYS = ("review_type", "carry", "state")
 TIMER_KEYS = (
     "label",
     "limit",
@@ -307,7 +307,11 @@ class _Parser:
         for name in carry:
             if not name or "." in name:
                 self.problem(f"{where}.carry", f"'{name}' must be a top-level data key")
-        return Opening(key, carry) if key else None
+        state = value.get("state")
+        if state is not None and not (isinstance(state, str) and state.isidentifier()):
+            self.problem(f"{where}.state", "must be the key of a state of that review type")
+            state = None
+        return Opening(key, carry, state) if key else None
 
     def parse_timers(self, value: Any) -> dict[str, Timer]:
         if value is None:
