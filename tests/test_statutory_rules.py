@@ -34,6 +34,7 @@ from workflow.core.errors import PermissionDenied, TransitionBlocked
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import CaseView, Service
 from workflow.services.reports.annual.report import annual as annual_report
+from workflow.services.reports.timeliness import timeliness
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.results import FireOutcome
 from workflow.services.time.sweep import sweep
@@ -251,3 +252,52 @@ def test_the_scr_opened_from_an_incident_starts_after_the_decision_with_its_t4_f
     report = annual_report(service, people["chair"], 2026)
     held = [d for d in report.decisions if d.trigger == "decide_scr"]
     assert [(d.review_type, d.count) for d in held] == [("notifiable_incident", 1)]
+
+
+# -- 7. a notification recorded late: met late, by how much; its escalation resolved -----------
+
+
+@pytest.mark.parametrize(
+    ("notified_at", "late", "days_late", "on_time", "met_late"),
+    [("2026-12-10", True, 2, 0, 1), ("2026-12-08", False, None, 1, 0)],
+)
+def test_a_notification_recorded_late_shows_met_as_the_timeliness_report_counts_it(
+    service: Service,
+    clock: Clock,
+    people: Actors,
+    notified_at: str,
+    late: bool,
+    days_late: int | None,
+    on_time: int,
+    met_late: int,
+) -> None:
+    clock.set("2026-12-01T10:00:00+00:00")
+    case = service.open_case(
+        people["reviewer"], "notifiable_incident", "Child N", {"aware_at": "2026-12-01"}
+    )
+    assert due(case, "notification") == date(2026, 12, 8)
+    fired = sweep(service, utc("2026-12-09T00:30:00+00:00"))
+    assert [(f.deadline, f.outcome) for f in fired if f.deadline != "stall"] == [
+        ("notification", FireOutcome.ESCALATED)
+    ]
+
+    def open_notification_escalations() -> list[str]:
+        found = escalations(service, people["chair"], open_only=True)
+        return [e.deadline for e in found if e.deadline == "notification"]
+
+    assert open_notification_escalations() == ["notification"]
+    missed = service.get_case(people["reviewer"], case.id)
+    assert [d.status for d in missed.deadlines if d.name == "notification"] == ["missed"]
+
+    clock.set("2026-12-10T11:00:00+00:00")
+    data = {**{"criteria": NOTIFIABLE}, "notified_at": notified_at}
+    notified = service.transition(people["reviewer"], case.id, "notify", missed.version, data=data)
+    (row,) = [d for d in notified.deadlines if d.name == "notification"]
+    assert (row.status, row.met_late, row.days_late) == ("met", late, days_late)
+    assert row.met_date == date.fromisoformat(notified_at)
+    # Meeting the deadline resolves its escalation.
+    assert open_notification_escalations() == []
+    report = timeliness(service, "notifiable_incident")
+    (counted,) = [t for t in report.deadlines if t.deadline == "notification"]
+    assert (counted.met_on_time, counted.met_late, counted.missed) == (on_time, met_late, 0)
+    assert counted.lateness_days.worst == days_late

@@ -33,7 +33,7 @@ from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.store.models.cases import Case, CaseAgency, Event
-from workflow.store.models.time import Deadline
+from workflow.store.models.time import Deadline, Escalation
 
 
 def folded_agencies(data: dict[str, Any]) -> list[str]:
@@ -176,7 +176,7 @@ def _apply_deadline(
     if change.op in (DeadlineOp.MOVE, DeadlineOp.RESTART):
         return _move_deadline(row, change, calendar)
     if change.op == DeadlineOp.MEET:
-        return _meet_deadline(row, change, now)
+        return _meet_deadline(session, row, change, now)
     if change.op == DeadlineOp.CANCEL:
         return _cancel_deadline(row, change)
     raise ValueError(f"unknown deadline change {change.op!r}")
@@ -229,17 +229,44 @@ def _move_deadline(
     return None
 
 
-def _meet_deadline(row: Deadline, change: DeadlineChange, now: datetime) -> NewEvent:
+def _meet_deadline(
+    session: Session, row: Deadline, change: DeadlineChange, now: datetime
+) -> NewEvent:
+    """Met, on time or late: one truth for the case and the timeliness report (the status is
+    met either way; the met date says how late). Its escalations still open are resolved."""
     row.met_at = now
     row.met_date = change.met_date
-    if row.status == DeadlineStatus.PENDING:
-        row.status = DeadlineStatus.MET
-    detail = {
+    row.status = DeadlineStatus.MET
+    resolved = _resolve_escalations(session, row, now)
+    detail: dict[str, Any] = {
         "deadline": change.name,
         "met_date": change.met_date.isoformat() if change.met_date else None,
         "on_time": bool(change.met_date and change.met_date <= row.due_date),
     }
+    if change.met_date and change.met_date > row.due_date:
+        detail["days_late"] = (change.met_date - row.due_date).days
+    if resolved:
+        detail["escalations_resolved"] = resolved
     return NewEvent(EventKind.DEADLINE_MET, detail=detail)
+
+
+#: Who is recorded as having an escalation in hand when meeting its deadline resolved it.
+RESOLVED_BY = "system (deadline met)"
+
+
+def _resolve_escalations(session: Session, row: Deadline, now: datetime) -> list[int]:
+    if row.id is None:
+        return []
+    open_ones = session.exec(
+        select(Escalation).where(
+            Escalation.deadline_id == row.id, col(Escalation.acknowledged_at).is_(None)
+        )
+    ).all()
+    for escalation in open_ones:
+        escalation.acknowledged_at = now
+        escalation.acknowledged_by = RESOLVED_BY
+        session.add(escalation)
+    return [e.id or 0 for e in open_ones]
 
 
 def _cancel_deadline(row: Deadline, change: DeadlineChange) -> NewEvent | None:
