@@ -645,6 +645,76 @@ PATHS["scr_published_then_closed"] = Path_(
 )
 
 
+def _non_statutory_path(review_type: str, start: str, commission_data: dict[str, Any]) -> Path_:
+    """A good-practice review or a multi-agency audit, from commissioning to closed: the same
+    findings and actions as any review."""
+    return Path_(
+        review_type,
+        {},
+        (
+            Step(
+                "commission",
+                "chair",
+                commission_data | RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+            Step(
+                start,
+                "reviewer",
+                AGENCIES | SCOPING,
+                blocked={},
+                blocked_by=("Record the agencies involved", "data.scoping.scale"),
+            ),
+            # No lead reviewer is appointed: the business support and the chair take it on.
+            Step("begin_findings", "reviewer", {}, wrong="chair"),
+            Step(
+                "agree_findings",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=("Record at least one finding",),
+                wrong="reviewer",
+                records=lambda service, actors, case_id: rs.settle_and_find(
+                    service, actors["reviewer"], case_id
+                ),
+            ),
+            Step(
+                "sign_off_action_plan",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=("Finding 1 (problem) has no action",),
+                wrong="reviewer",
+                records=plan_actions,
+            ),
+            Step(
+                "close",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=(ACTION_OPEN,),
+                wrong="reviewer",
+                records=complete_actions,
+            ),
+        ),
+        "closed",
+    )
+
+
+PATHS["gpr_closed"] = _non_statutory_path("good_practice_review", "start_gathering", {})
+PATHS["gpr_declined"] = Path_(
+    "good_practice_review", {}, (Step("decline", "chair", RATIONALE),), "declined"
+)
+PATHS["maa_closed"] = _non_statutory_path(
+    "multi_agency_audit", "start_audit", {"audit_theme": "Neglect of adolescents"}
+)
+PATHS["maa_declined"] = Path_(
+    "multi_agency_audit", {}, (Step("decline", "chair", RATIONALE),), "declined"
+)
+
+
 def _definition(key: str) -> Definition:
     path = DEFINITIONS / f"{key}.toml"
     return load(path.read_text(encoding="utf-8"), str(path))
