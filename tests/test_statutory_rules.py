@@ -6,12 +6,20 @@ Through the use cases (the service), with the clock injected; the sweep is calle
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import records_support as rs
 from tests.conftest import Clock
+from tests.test_publication import (
+    confirm_harm_check,
+    publish,
+    put_in_publication,
+    respond,
+    send_copies,
+)
 from tests.test_shipped import (
     ACTION_OPEN,
     NOTIFY,
@@ -22,15 +30,8 @@ from tests.test_shipped import (
     Step,
     _drive,
 )
-from tests.test_publication import (
-    confirm_harm_check,
-    publish,
-    put_in_publication,
-    respond,
-    send_copies,
-)
 from workflow.core.calendar import WorkingCalendar, parse_duration
-from workflow.core.errors import PermissionDenied, TransitionBlocked
+from workflow.core.errors import InvalidInput, PermissionDenied, TransitionBlocked
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import CaseView, Service
 from workflow.services.reports.annual.report import annual as annual_report
@@ -38,6 +39,7 @@ from workflow.services.reports.timeliness import timeliness
 from workflow.services.time.escalations import list_escalations
 from workflow.services.time.results import FireOutcome
 from workflow.services.time.sweep import sweep
+from workflow.settings import SettingsError, load_settings
 
 Actors = dict[str, Actor]
 
@@ -301,3 +303,63 @@ def test_a_notification_recorded_late_shows_met_as_the_timeliness_report_counts_
     (counted,) = [t for t in report.deadlines if t.deadline == "notification"]
     assert (counted.met_on_time, counted.met_late, counted.missed) == (on_time, met_late, 0)
     assert counted.lateness_days.worst == days_late
+
+
+# -- the board's framework and the annual report's year, from config.toml ----------------------
+
+
+def test_the_framework_offers_its_review_types_for_new_cases_and_open_cases_keep_theirs(
+    service: Service,
+    clock: Clock,
+    people: Actors,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reviewer = people["reviewer"]
+    kept = service.open_case(reviewer, "notifiable_incident", "Child A", {"aware_at": "2026-11-27"})
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[framework]\nreview_types = ["rapid_review", "local_practice_review"]\n'
+        "[reports]\nannual_start_month = 4\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WORKFLOW_SECRET_KEY", "k")
+    settings = load_settings(config)
+    assert settings.framework.review_types == ("rapid_review", "local_practice_review")
+    partnership = Service(
+        service.store,
+        service.calendar,
+        clock,
+        offered=settings.framework.review_types,
+        annual_start_month=settings.reports.annual_start_month,
+    )
+    with pytest.raises(InvalidInput) as refused:
+        partnership.open_case(reviewer, "serious_case_review", "Child B", {})
+    assert "does not offer a serious case review for new cases" in refused.value.message
+    opened = partnership.open_case(
+        reviewer, "rapid_review", "Child C", {"notification_sent_at": "2026-11-27"}
+    )
+    assert opened.review_type == "rapid_review"
+    # The incident opened before keeps its type and its steps.
+    notified = partnership.transition(
+        reviewer, kept.id, "notify", kept.version, data={"criteria": NOTIFIABLE}
+    )
+    assert notified.state == "notified"
+    # The annual report's year starts in April, as the board reports.
+    report = annual_report(partnership, people["chair"], 2026)
+    assert (report.period.start_month, report.period.label) == (4, "2026-27")
+
+
+def test_unknown_framework_and_report_keys_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKFLOW_SECRET_KEY", "k")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[framework]\nreview_type = []\n[reports]\nannual_start_month = 13\n", encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as refused:
+        load_settings(config)
+    text = str(refused.value)
+    assert "framework.review_type" in text
+    assert "reports.annual_start_month" in text
