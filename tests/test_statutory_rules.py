@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import records_support as rs
-from tests.conftest import Clock
+from tests.conftest import DEFINITIONS, Clock
 from tests.test_publication import (
     confirm_harm_check,
     publish,
@@ -363,3 +363,30 @@ def test_unknown_framework_and_report_keys_are_refused(
     text = str(refused.value)
     assert "framework.review_type" in text
     assert "reports.annual_start_month" in text
+
+
+# -- 9. who hears of a slipped action is the definition's to say -------------------------------
+
+
+def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
+    service: Service, clock: Clock, people: Actors, admin: Actor
+) -> None:
+    source = (DEFINITIONS / "good_practice_review.toml").read_text(encoding="utf-8")
+    told = 'escalate_to = ["agency", "chair"]'
+    assert source.count(told) == 1
+    service.publish(admin, source.replace(told, 'escalate_to = ["reviewer"]'))
+    case = service.open_case(people["reviewer"], "good_practice_review", "Child G", {})
+    rs.add(
+        service,
+        people["reviewer"],
+        case.id,
+        "findings",
+        what_happened="Late referral",
+        why="Unclear pathway",
+        kind="problem",
+    )
+    rs.plan(service, people["reviewer"], case.id)  # due 2027-03-31
+    fired = sweep(service, utc("2027-04-01T00:30:00+00:00"))
+    assert [(f.deadline, f.to_roles) for f in fired if f.deadline.startswith("action:")] == [
+        ("action:1", ("reviewer",))
+    ]

@@ -115,6 +115,9 @@ class Definition:
     open_roles: tuple[str, ...] = DEFAULT_OPEN_ROLES
     description: str = ""
     schema: int = SCHEMA_VERSION
+    #: Who hears of a slipped record deadline, by kind (``contribution``, ``action``), from
+    #: ``[record_deadlines.<kind>] escalate_to``; a kind left out keeps the product's default.
+    record_escalate_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -43,7 +43,11 @@ TOP_KEYS = (
     "open_guards",
     "data_rules",
     "open_roles",
+    "record_deadlines",
 )
+#: The kinds of record deadline a definition may say who hears of (``[record_deadlines.<kind>]``).
+RECORD_DEADLINE_KINDS = ("contribution", "action")
+RECORD_DEADLINE_KEYS = ("escalate_to",)
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
 TRANSITION_KEYS = (
@@ -206,6 +210,7 @@ class _Parser:
             description=raw.get("description", "")
             if isinstance(raw.get("description"), str)
             else "",
+            record_escalate_to=self.parse_record_deadlines(raw.get("record_deadlines")),
         )
         for key, message in graph_problems(definition, self.timer_refs):
             self.problem(key, message)
@@ -363,6 +368,32 @@ class _Parser:
                 calendar=self.calendar_kind(f"{where}.calendar", table.get("calendar")),
             )
         return timers
+
+    def parse_record_deadlines(self, value: Any) -> dict[str, tuple[str, ...]]:
+        """``[record_deadlines.<kind>] escalate_to = [roles]``: who hears of a slipped
+        contribution or action (``agency``: only that agency's own users)."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem("record_deadlines", "must be tables [record_deadlines.<kind>]")
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        for kind, table in value.items():
+            where = f"record_deadlines.{kind}"
+            if kind not in RECORD_DEADLINE_KINDS:
+                self.problem(
+                    where, f"unknown kind '{kind}'; known: {', '.join(RECORD_DEADLINE_KINDS)}"
+                )
+                continue
+            if not isinstance(table, dict):
+                self.problem(where, "must be a table with escalate_to")
+                continue
+            self.unknown_keys(where, table, RECORD_DEADLINE_KEYS)
+            roles = self.roles(f"{where}.escalate_to", table.get("escalate_to"))
+            if not roles:
+                self.problem(f"{where}.escalate_to", "must name at least one role")
+            out[kind] = roles
+        return out
 
     def calendar_kind(self, where: str, value: Any) -> CalendarKind:
         if value is None:
