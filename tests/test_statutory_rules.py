@@ -30,8 +30,10 @@ from tests.test_shipped import (
     Step,
     _drive,
 )
+from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar, parse_duration
-from workflow.core.errors import InvalidInput, PermissionDenied, TransitionBlocked
+from workflow.core.definition import load
+from workflow.core.errors import DefinitionError, InvalidInput, PermissionDenied, TransitionBlocked
 from workflow.core.roles import SYSTEM_ACTOR, Actor
 from workflow.services.cases import CaseView, Service
 from workflow.services.reports.annual.report import annual as annual_report
@@ -390,3 +392,54 @@ def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
     assert [(f.deadline, f.to_roles) for f in fired if f.deadline.startswith("action:")] == [
         ("action:1", ("reviewer",))
     ]
+
+
+# -- the definition keys these rules added -----------------------------------------------------
+
+TINY = """schema = 1
+key = "tiny"
+name = "Tiny"
+initial = "open"
+
+[states.open]
+label = "Open"
+
+[states.done]
+final = true
+
+[[transitions]]
+trigger = "finish"
+source = "open"
+dest = "done"
+roles = ["chair"]
+
+[timers.policy]
+anchor = "data.start"
+duration = "5 working days"
+runs_in = ["open"]
+met_by = ["finish"]
+escalate_to = ["chair"]
+CALENDAR
+"""
+
+
+def test_a_timer_counts_the_board_closure_days_only_when_its_definition_says_so() -> None:
+    board = WorkingCalendar(closure_days=[date(2026, 12, 2)])
+    now = utc("2026-12-01T10:00:00+00:00")
+    data = {"start": "2026-12-01"}
+    for line, expected in (("", date(2026, 12, 8)), ('calendar = "board"', date(2026, 12, 9))):
+        d = load(TINY.replace("CALENDAR", line))
+        outcome = engine.open_case(d, Actor("carl", "chair"), data, now, board)
+        (opened,) = [c for c in outcome.deadline_changes if c.name == "policy"]
+        assert opened.due_date == expected
+    with pytest.raises(DefinitionError) as refused:
+        load(TINY.replace("CALENDAR", 'calendar = "closures"'))
+    assert "timers.policy.calendar" in str(refused.value)
+    assert "'bank_holidays', 'board'" in str(refused.value)
+
+
+def test_a_case_cannot_be_opened_in_a_state_it_could_not_be_open_in() -> None:
+    d = load(TINY.replace("CALENDAR", ""))
+    now = utc("2026-12-01T10:00:00+00:00")
+    with pytest.raises(InvalidInput, match="cannot be opened in 'done'"):
+        engine.open_case(d, Actor("carl", "chair"), {}, now, WorkingCalendar(), state="done")
