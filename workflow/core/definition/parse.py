@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from workflow.core.calendar import CalendarKind, Duration, parse_duration
+from workflow.core.definition import parts
 from workflow.core.definition.checks import TimerRefs, graph_problems
 from workflow.core.definition.model import (
     DEFAULT_OPEN_ROLES,
@@ -45,9 +46,6 @@ TOP_KEYS = (
     "open_roles",
     "record_deadlines",
 )
-#: The kinds of record deadline a definition may say who hears of (``[record_deadlines.<kind>]``).
-RECORD_DEADLINE_KINDS = ("contribution", "action")
-RECORD_DEADLINE_KEYS = ("escalate_to",)
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
 TRANSITION_KEYS = (
@@ -370,40 +368,10 @@ class _Parser:
         return timers
 
     def parse_record_deadlines(self, value: Any) -> dict[str, tuple[str, ...]]:
-        """``[record_deadlines.<kind>] escalate_to = [roles]``: who hears of a slipped
-        contribution or action (``agency``: only that agency's own users)."""
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.problem("record_deadlines", "must be tables [record_deadlines.<kind>]")
-            return {}
-        out: dict[str, tuple[str, ...]] = {}
-        for kind, table in value.items():
-            where = f"record_deadlines.{kind}"
-            if kind not in RECORD_DEADLINE_KINDS:
-                self.problem(
-                    where, f"unknown kind '{kind}'; known: {', '.join(RECORD_DEADLINE_KINDS)}"
-                )
-                continue
-            if not isinstance(table, dict):
-                self.problem(where, "must be a table with escalate_to")
-                continue
-            self.unknown_keys(where, table, RECORD_DEADLINE_KEYS)
-            roles = self.roles(f"{where}.escalate_to", table.get("escalate_to"))
-            if not roles:
-                self.problem(f"{where}.escalate_to", "must name at least one role")
-            out[kind] = roles
-        return out
+        return parts.record_deadlines(self, value)
 
     def calendar_kind(self, where: str, value: Any) -> CalendarKind:
-        if value is None:
-            return CalendarKind.BANK_HOLIDAYS
-        try:
-            return CalendarKind(value)
-        except ValueError:
-            kinds = ", ".join(repr(k.value) for k in CalendarKind)
-            self.problem(where, f"must be one of {kinds}; got {value!r}")
-            return CalendarKind.BANK_HOLIDAYS
+        return parts.calendar_kind(self, where, value)
 
     def parse_anchor(self, where: str, value: Any) -> Anchor | None:
         if isinstance(value, str):
