@@ -7,12 +7,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from workflow.services.cases import Service
+from workflow.services.demo import stages
 from workflow.services.demo.people import HEALTH, POLICE, SCHOOL, SOCIAL_CARE
 from workflow.services.demo.reviews import staged
-from workflow.services.demo.stages import complete_actions, plan_actions, settle_and_find
+from workflow.services.demo.stages import complete_actions, plan_actions
 from workflow.services.demo.steps import Plan, Step, rationale
 
 SCOPING = {"scoping": {"scale": "Six months, three agencies", "method": "Case file audit"}}
+
+
+def find(service: Service, case_id: int, today: date, agencies: tuple[str, ...]) -> None:
+    """The findings, recorded by the business support (no lead reviewer is appointed)."""
+    stages._themes(service)
+    for finding in stages._findings():
+        stages._add(service, stages.REVIEWER, case_id, "findings", **finding)
 
 
 def _line(start: str, commission: dict[str, Any]) -> tuple[Step, ...]:
@@ -20,7 +29,7 @@ def _line(start: str, commission: dict[str, Any]) -> tuple[Step, ...]:
         Step("commission", "chair", commission),
         Step(start, "reviewer", SCOPING),
         Step("begin_findings", "reviewer"),
-        Step("agree_findings", "chair", records=settle_and_find),
+        Step("agree_findings", "chair", records=find),
         Step("sign_off_action_plan", "chair", records=plan_actions),
         Step("close", "chair", records=complete_actions),
     )
