@@ -9,7 +9,7 @@ from typing import Any
 
 from workflow.services.cases import Service
 from workflow.services.demo import stages
-from workflow.services.demo.people import HEALTH, POLICE, SCHOOL, SOCIAL_CARE
+from workflow.services.demo.people import HEALTH, POLICE, REVIEWER, SCHOOL, SOCIAL_CARE
 from workflow.services.demo.reviews import staged
 from workflow.services.demo.stages import complete_actions, plan_actions
 from workflow.services.demo.steps import Plan, Step, rationale
@@ -21,7 +21,7 @@ def find(service: Service, case_id: int, today: date, agencies: tuple[str, ...])
     """The findings, recorded by the business support (no lead reviewer is appointed)."""
     stages._themes(service)
     for finding in stages._findings():
-        stages._add(service, stages.REVIEWER, case_id, "findings", **finding)
+        stages._add(service, REVIEWER, case_id, "findings", **finding)
 
 
 def _line(start: str, commission: dict[str, Any]) -> tuple[Step, ...]:
