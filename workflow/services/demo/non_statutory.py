@@ -37,8 +37,8 @@ def _line(start: str, commission: dict[str, Any]) -> tuple[Step, ...]:
 
 def non_statutory(today: date) -> list[Plan]:
     """A good-practice review and a multi-agency audit at each stage, and one of each declined."""
-    good = "good_practice_review", "Good practice"
-    audit = "multi_agency_audit", "Audit"
+    good = "good_practice_review", "Child good practice"
+    audit = "multi_agency_audit", "Child audit"
     good_data: dict[str, Any] = {"demo": True, "agencies": [HEALTH, SCHOOL, SOCIAL_CARE]}
     audit_data: dict[str, Any] = {"demo": True, "agencies": [POLICE, SOCIAL_CARE, HEALTH]}
     why = rationale("Joint working that prevented harm: worth sharing as what good looks like.")
