@@ -132,7 +132,8 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         records.save_theme(service, ADMIN, records.SaveTheme.of({"name": name}))
     ids: dict[str, int] = {}
 
-    # SCR5: published in 2025, taken down by the scheduler twelve months later, in 2026.
+    # SCR5: published in 2025; twelve months later, in 2026, the chair is reminded and takes
+    # it down.
     ids["scr5"] = opened(service, clock, "2025-01-06", "serious_case_review", "scr5")
     finding(service, ids["scr5"], "problem", ["Neglect"])
     force(service, ids["scr5"], "publication")
@@ -184,7 +185,9 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     step(service, ids["lr2"], "decline", {"decision_rationale": "Single-agency learning"})
 
     at(clock, "2026-03-11")
-    assert [f.trigger for f in sweep(service) if f.deadline == "website"] == ["withdraw"]
+    assert [f.outcome for f in sweep(service) if f.deadline == "website"] == ["escalated"]
+    step(service, ids["scr5"], "withdraw")
+    step(service, ids["scr5"], "close")  # it has no actions: nothing is left to monitor
 
     at(clock, "2026-04-01")
     step(service, ids["scr1"], "sign_off_action_plan")
@@ -220,6 +223,7 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
             panel_told_on=date(2026, 7, 1),
         ),
     )
+    step(service, ids["scr2"], "close")  # it has no actions: nothing is left to monitor
     at(clock, "2026-07-10")
     records.change_record(
         service,
@@ -325,17 +329,9 @@ def test_reviews_opened_completed_published_by_type(service: Service, year: dict
         "learning_review": (2, 0, 0, 0, 0),
     }
     assert rows["notifiable_incident"]["opened"] == 0
+    # A review ends when it is closed, its actions done (one not published, one withdrawn).
     assert rows["serious_case_review"]["ended"] == [
-        {
-            "state": "no_longer_published",
-            "label": "No longer published (available on request)",
-            "count": 1,
-        },
-        {
-            "state": "not_published",
-            "label": "Not published (reasons sent to the national panel)",
-            "count": 1,
-        },
+        {"state": "closed", "label": "Closed: every action done", "count": 2}
     ]
     assert rows["learning_review"]["ended"] == [
         {"state": "declined", "label": "Not commissioned", "count": 1}
@@ -366,10 +362,12 @@ def test_decisions_and_timeliness_against_each_limit(
         ("learning_review", "commission"): 1,
         ("learning_review", "decline"): 1,
         ("local_practice_review", "publish"): 1,
+        ("serious_case_review", "close"): 2,
         ("serious_case_review", "decide_not_to_publish"): 1,
         ("serious_case_review", "delay_publication"): 1,
         ("serious_case_review", "publish"): 1,
         ("serious_case_review", "sign_off_action_plan"): 1,
+        ("serious_case_review", "withdraw"): 1,
     }
     labels = {(d["review_type"], d["trigger"]): d["label"] for d in r["decisions"]}
     assert labels[("serious_case_review", "sign_off_action_plan")] == "Sign off the action plan"
@@ -379,7 +377,8 @@ def test_decisions_and_timeliness_against_each_limit(
         for row in reports.timeliness(service, None, date(2026, 1, 1), date(2026, 12, 31)).deadlines
     ]
     website = next(t for t in r["timeliness"] if t["deadline"] == "website")
-    assert (website["limit"], website["met_on_time"], website["total"]) == ("T6", 1, 1)
+    # The minimum period ended, the chair was reminded and took the report down after it.
+    assert (website["limit"], website["met_late"], website["total"]) == ("T6", 1, 1)
     limits = {t["limit"] for t in r["timeliness"]}
     assert {"T6", "T8"} <= limits
 

@@ -43,7 +43,7 @@ CRITERIA = {
     "regulated_setting": False,
 }
 NEW_TYPE = """schema = 1
-key = "good_practice_review"
+key = "peer_challenge_review"
 name = "Good-practice review"
 initial = "open"
 open_roles = ["reviewer"]
@@ -216,16 +216,16 @@ def test_publish_makes_the_next_version_and_open_cases_keep_theirs(
 
 
 def test_publish_a_new_review_type_starts_at_version_1(call: Call) -> None:
-    r = call("admin", "put", "/review-types/good_practice_review", json={"source": NEW_TYPE})
+    r = call("admin", "put", "/review-types/peer_challenge_review", json={"source": NEW_TYPE})
     assert r.status_code == 201
-    assert r.json == {"key": "good_practice_review", "version": 1}
+    assert r.json == {"key": "peer_challenge_review", "version": 1}
     keys = [t["key"] for t in call("reviewer", "get", "/review-types").json]
-    assert "good_practice_review" in keys
+    assert "peer_challenge_review" in keys
 
 
 @pytest.mark.parametrize("who", ["reviewer", "chair", "lead", "police"])
 def test_only_an_admin_may_publish(call: Call, who: str) -> None:
-    r = call(who, "put", "/review-types/good_practice_review", json={"source": NEW_TYPE})
+    r = call(who, "put", "/review-types/peer_challenge_review", json={"source": NEW_TYPE})
     error = assert_error(r, 403, "forbidden")
     assert "admin" in error["message"]
 
@@ -246,7 +246,7 @@ def test_publish_needs_the_key_of_the_address(call: Call) -> None:
     r = call("admin", "put", "/review-types/other_key", json={"source": NEW_TYPE})
     error = assert_error(r, 422, "invalid_definition")
     assert len(error["details"]) == 1
-    assert "good_practice_review" in error["details"][0] and "other_key" in error["details"][0]
+    assert "peer_challenge_review" in error["details"][0] and "other_key" in error["details"][0]
 
 
 def test_publish_toml_that_does_not_parse_is_422(call: Call) -> None:
@@ -780,7 +780,7 @@ REFUSALS: dict[str, Callable[[Call, dict[str, Any]], Any]] = {
         json={"trigger": "notify", "expected_version": c["version"], "data": {"x": 1}},
     ),
     "403 publish": lambda call, c: call(
-        "reviewer", "put", "/review-types/good_practice_review", json={"source": NEW_TYPE}
+        "reviewer", "put", "/review-types/peer_challenge_review", json={"source": NEW_TYPE}
     ),
     "404 other agency": lambda call, c: call("health", "get", f"/cases/{c['id']}"),
     "409 stale version": lambda call, c: call(

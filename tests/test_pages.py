@@ -1233,20 +1233,8 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     )
     page = carl.step(case_id, "sign_off_action_plan")
     assert state_of(page) == "Monitoring actions"
-    assert "Action 1 (finding 1, Northshire Police, due 31 March 2027) is still open" in (
-        carl.blocked(case_id, "complete_monitoring")
-    )
-    rita.change_record(
-        case_id,
-        "actions",
-        action,
-        {
-            "status": "done",
-            "completion_evidence": "Protocol signed by all agencies.",
-            "impact_evidence": "Audit shows referrals shared within a day.",
-        },
-    )
-    page = carl.step(case_id, "complete_monitoring")
+    # Publication does not wait for the actions; they are monitored after it.
+    page = carl.step(case_id, "prepare_publication")
     assert state_of(page) == "Publication"
 
     # Publication: at least a week after the report went to the national panel.
@@ -1268,7 +1256,23 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     # Kept on the website for at least 12 months, then available on request.
     clock.set("2027-12-06T10:00:00+00:00")
     page = carl.step(case_id, "withdraw")
-    assert state_of(page) == "No longer published (available on request)"
+    assert state_of(page) == "No longer published (available on request; actions monitored)"
+    # Closed only once every action is done, with its impact.
+    assert "Action 1 (finding 1, Northshire Police, due 2027-03-31) is still open" in (
+        carl.blocked(case_id, "close")
+    )
+    rita.change_record(
+        case_id,
+        "actions",
+        action,
+        {
+            "status": "done",
+            "completion_evidence": "Protocol signed by all agencies.",
+            "impact_evidence": "Audit shows referrals shared within a day.",
+        },
+    )
+    page = carl.step(case_id, "close")
+    assert state_of(page) == "Closed: every action done"
     assert "This case is closed" in page
     timeline = text_of(page.split('data-testid="timeline"')[1])
     for label in (

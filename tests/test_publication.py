@@ -326,7 +326,7 @@ def test_an_incomplete_response_written_into_data_still_blocks_publication(
 # -- published, then no longer published when the period ends ----------------------------------
 
 
-def test_published_report_becomes_no_longer_published_when_the_period_ends(
+def test_the_end_of_the_minimum_period_reminds_the_chair_who_takes_the_report_down(
     service: Service, clock: Clock, reviewer: Actor, chair: Actor
 ) -> None:
     case_id = ready_to_publish(service, clock, reviewer, chair)
@@ -340,25 +340,27 @@ def test_published_report_becomes_no_longer_published_when_the_period_ends(
     assert sweep(service) == []
     assert service.get_case(chair, case_id).state == "published"
 
-    # The period is over at the end of that day (London): the scheduler takes it down.
+    # The period is over at the end of that day (London): the chair is reminded; the report
+    # stays up until a person decides.
     clock.set("2027-12-08T00:00:00+00:00")
-    fired = sweep(service)
-    assert [(f.deadline, f.outcome, f.trigger) for f in fired] == [
-        ("website", FireOutcome.FIRED, "withdraw")
+    fired = [f for f in sweep(service) if f.deadline == "website"]
+    assert [(f.outcome, f.trigger, f.to_roles) for f in fired] == [
+        (FireOutcome.ESCALATED, None, ("chair",))
     ]
     case = service.get_case(chair, case_id)
+    assert case.state == "published"
+    case = service.transition(chair, case_id, "withdraw", case.version)
     assert (case.state, case.state_label) == (
         "no_longer_published",
-        "No longer published (available on request)",
+        "No longer published (available on request; actions monitored)",
     )
-    assert case.final is True
     steps = [
         (e.trigger, e.actor, e.actor_role)
         for e in service.events(chair, case_id)
         if e.kind == "transition"
     ]
-    assert steps[-2:] == [("publish", "carl", "chair"), ("withdraw", "scheduler", "system")]
-    assert sweep(service) == []  # once only
+    assert steps[-2:] == [("publish", "carl", "chair"), ("withdraw", "carl", "chair")]
+    assert [f for f in sweep(service) if f.deadline == "website"] == []  # once only
 
 
 def test_learning_brief_only_needs_the_reasons_the_report_is_withheld(
@@ -415,7 +417,7 @@ def test_not_published_needs_reasons_sent_to_the_national_panel(
         panel_told_on=date(2026, 11, 30),
     )
     case = publication.decide_not_to_publish(service, chair, case_id, command)
-    assert (case.state, case.final) == ("not_published", True)
+    assert (case.state, case.final) == ("not_published", False)  # the actions go on
     status = publication.status(service, chair, case_id)
     assert status.not_published is not None
     assert status.not_published.model_dump() == {
@@ -717,7 +719,7 @@ def test_a_local_practice_review_publishes_under_the_same_policy(
 # -- as a chair would, from referral to no longer published -------------------------------------
 
 
-def test_a_chair_takes_a_review_from_referral_to_no_longer_published(
+def test_a_chair_takes_a_review_from_referral_to_closed(
     service: Service, clock: Clock, call: Call
 ) -> None:
     reviewer, chair = Actor("rita", "reviewer"), Actor("carl", "chair")
@@ -756,8 +758,8 @@ def test_a_chair_takes_a_review_from_referral_to_no_longer_published(
     take("chair", "agree_findings")
     rs.plan(service, reviewer, case_id)
     take("chair", "sign_off_action_plan")
-    rs.complete(service, reviewer, case_id)
-    assert take("chair", "complete_monitoring")["state"] == "publication"
+    # Publication does not wait for the actions: they are monitored after it.
+    assert take("chair", "prepare_publication")["state"] == "publication"
 
     base = f"/cases/{case_id}/publication"
     v = call("chair", "get", base).json["version"]
@@ -783,7 +785,10 @@ def test_a_chair_takes_a_review_from_referral_to_no_longer_published(
     assert (published.status_code, published.json["state"]) == (200, "published")
 
     clock.set("2027-12-08T00:05:00+00:00")
-    assert [f.trigger for f in sweep(service) if f.deadline == "website"] == ["withdraw"]
-    final = call("chair", "get", f"/cases/{case_id}").json
-    assert (final["state"], final["final"]) == ("no_longer_published", True)
+    # The minimum period ends: the chair is reminded, and takes the report down.
+    assert [f.outcome for f in sweep(service) if f.deadline == "website"] == ["escalated"]
+    assert take("chair", "withdraw")["state"] == "no_longer_published"
+    rs.complete(service, reviewer, case_id)
+    final = take("chair", "close")
+    assert (final["state"], final["final"]) == ("closed", True)
     assert service.get_case(chair, case_id).data["board_response"]["findings_accepted"] == [1]

@@ -202,7 +202,9 @@ def test_records_of_a_closed_case_no_longer_change(
             },
         },
     )
-    assert declined.final is True
+    assert declined.final is False  # the national panel is still to be told
+    told = service.transition(reviewer, case.id, "tell_national_panel", declined.version)
+    assert told.final is True
     with pytest.raises(InvalidInput, match="closed"):
         rs.add(service, reviewer, case.id, "panel_members", name="Ruth", agency="Health")
 
@@ -448,8 +450,18 @@ def test_sign_off_and_completion_name_the_findings_and_actions(
         due_date="2027-02-01",
     )
     service.transition(chair, case_id, "sign_off_action_plan", rs.version(service, case_id))
+    # Publication does not wait for the actions (here: not published, reasons sent)…
+    service.transition(chair, case_id, "prepare_publication", rs.version(service, case_id))
+    service.transition(
+        chair,
+        case_id,
+        "decide_not_to_publish",
+        rs.version(service, case_id),
+        data={"not_published_reasons": "Protects a sibling", "panel_told_at": "2026-11-30"},
+    )
+    # … closing the review does.
     with pytest.raises(TransitionBlocked) as caught:
-        service.transition(chair, case_id, "complete_monitoring", rs.version(service, case_id))
+        service.transition(chair, case_id, "close", rs.version(service, case_id))
     assert caught.value.details == [
         "Action 1 (finding 2, Health, due 2027-02-01) is still open: record it done.",
         "Action 1 (finding 2, Health, due 2027-02-01) has no evidence of completion: record it.",
@@ -465,7 +477,7 @@ def test_sign_off_and_completion_name_the_findings_and_actions(
         completion_evidence="Triage in place",
     )
     with pytest.raises(TransitionBlocked) as caught:
-        service.transition(chair, case_id, "complete_monitoring", rs.version(service, case_id))
+        service.transition(chair, case_id, "close", rs.version(service, case_id))
     assert caught.value.details == [
         "Action 1 (finding 2, Health, due 2027-02-01) has no evidence of impact: record it."
     ]
@@ -477,8 +489,8 @@ def test_sign_off_and_completion_name_the_findings_and_actions(
         action["id"],
         impact_evidence="Audit: every referral triaged in a day",
     )
-    done = service.transition(chair, case_id, "complete_monitoring", rs.version(service, case_id))
-    assert done.state == "publication"
+    done = service.transition(chair, case_id, "close", rs.version(service, case_id))
+    assert done.state == "closed"
 
 
 def test_a_finding_with_actions_cannot_be_removed(
@@ -731,7 +743,7 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
     rs.change(service, police, scr.id, "contributions", c["id"], status="received")
     row = _deadline(service, f"contribution:{c['id']}")
     assert (row.status, row.met_date.isoformat() if row.met_date else None) == (
-        "missed",
+        "met",  # met late: one truth with the timeliness report
         "2026-12-07",
     )
     met = events_of(service, scr.id, "deadline_met")[-1]
@@ -739,6 +751,8 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
         "deadline": f"contribution:{c['id']}",
         "met_date": "2026-12-07",
         "on_time": False,
+        "days_late": (row.met_date - row.due_date).days if row.met_date else None,
+        "escalations_resolved": [escalation.id],  # meeting it resolves its escalation
     }
     clock.advance(days=30)
     assert [f for f in sweep(service, clock.now) if ":" in f.deadline] == []
@@ -779,7 +793,7 @@ def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
     )
     assert "Triage" not in escalation.reason
     rs.change(service, HEALTH, scr.id, "actions", a["id"], status="done")
-    assert _deadline(service, name).status == "missed"
+    assert _deadline(service, name).status == "met"  # met late, as the timeliness report says
     assert _deadline(service, name).met_date is not None
 
 
@@ -815,6 +829,8 @@ def test_removing_a_record_cancels_its_deadline_and_closing_the_case_too(
         rs.version(service, case.id),
         data={"criteria": criteria, "decision_rationale": "Not met"},
     )
+    # Declined, the national panel still to be told; once told, the case is closed.
+    service.transition(reviewer, case.id, "tell_national_panel", rs.version(service, case.id))
     assert _deadline(service, f"contribution:{c2['id']}").status == "cancelled"
     assert _deadline(service, f"contribution:{c2['id']}").current is False
 
@@ -884,10 +900,11 @@ def test_deciding_on_an_scr_opens_it_linked_with_the_incidents_data(
     decided = service.transition(chair, incident.id, "decide_scr", incident.version, data=decision)
     assert decided.state == "scr_decided"
     (link,) = decided.linked_cases
+    # The review starts after the decision: it is not asked for again.
     assert (link.relation, link.review_type, link.state) == (
         "opened",
         "serious_case_review",
-        "referral",
+        "scoping",
     )
     review = service.get_case(chair, link.id)
     assert review.title == "Child D"
@@ -917,9 +934,9 @@ def test_deciding_on_an_scr_opens_it_linked_with_the_incidents_data(
     }
     created = events_of(service, review.id, "created")[0]
     assert created.detail["opened_from"] == incident.reference
-    # The decision carried across: the chair can take the SCR into scoping at once.
-    scoping = service.transition(chair, review.id, "decide_scr", review.version)
-    assert scoping.state == "scoping"
+    # The decision is not taken again on the review: it is already in scoping.
+    assert review.state == "scoping"
+    assert "decide_scr" not in [t.trigger for t in review.transitions]
     # An agency involved sees both, linked both ways.
     assert [c.id for c in service.get_case(police, incident.id).linked_cases] == [review.id]
 

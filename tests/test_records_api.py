@@ -208,8 +208,20 @@ def test_a_serious_case_review_from_referral_to_closed_through_the_api(
         due_date="2027-03-31",
     )
     _ok(_step(call, "chair", cid, "sign_off_action_plan"))
+    # Publication does not wait for the actions; closing the review does.
+    _ok(_step(call, "chair", cid, "prepare_publication", report_sent_at="2026-11-20"))
+    published = _step(
+        call,
+        "chair",
+        cid,
+        "publish",
+        board_response="The board accepts every finding.",
+        publication_url="https://board.example/scr/child-a",
+        harm_check_confirmed=True,
+    )
+    assert _ok(published)["state"] == "published"
 
-    assert _blocked(call, "chair", cid, "complete_monitoring") == [
+    assert _blocked(call, "chair", cid, "close") == [
         "Action 1 (finding 1, Police, due 2027-03-31) is still open: record it done.",
         "Action 1 (finding 1, Police, due 2027-03-31) has no evidence of completion: record it.",
         "Action 1 (finding 1, Police, due 2027-03-31) has no evidence of impact: record it.",
@@ -229,20 +241,11 @@ def test_a_serious_case_review_from_referral_to_closed_through_the_api(
     )
     summary = _ok(call("chair", "get", f"/cases/{cid}/actions/summary"))
     assert (summary["total"], summary["done"], summary["done_with_impact"]) == (1, 1, 1)
-    _ok(_step(call, "chair", cid, "complete_monitoring", report_sent_at="2026-11-20"))
-    published = _step(
-        call,
-        "chair",
-        cid,
-        "publish",
-        board_response="The board accepts every finding.",
-        publication_url="https://board.example/scr/child-a",
-        harm_check_confirmed=True,
-    )
-    assert _ok(published)["state"] == "published"
     clock.set("2027-12-01T09:00:00+00:00")
-    closed = _ok(_step(call, "chair", cid, "withdraw"))
-    assert (closed["state"], closed["final"]) == ("no_longer_published", True)
+    withdrawn = _ok(_step(call, "chair", cid, "withdraw"))
+    assert (withdrawn["state"], withdrawn["final"]) == ("no_longer_published", False)
+    closed = _ok(_step(call, "chair", cid, "close"))
+    assert (closed["state"], closed["final"]) == ("closed", True)
     kinds = [e["kind"] for e in _ok_list(call("reviewer", "get", f"/cases/{cid}/events"))]
     assert kinds.count("record_added") >= 8 and "record_changed" in kinds
     # A closed case's records no longer change.

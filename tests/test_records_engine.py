@@ -117,7 +117,7 @@ def test_removed_records_and_a_closed_case_cancel_their_deadlines() -> None:
         DeadlineChange("cancel", "contribution:4", 1),
         DeadlineChange("cancel", "action:9", 2),
     ]
-    assert plan({"contributions": [CHRONOLOGY]}, (row("contribution:4"),), "declined") == [
+    assert plan({"contributions": [CHRONOLOGY]}, (row("contribution:4"),), "closed") == [
         DeadlineChange("cancel", "contribution:4", 1)
     ]
 
@@ -155,7 +155,7 @@ def test_a_change_to_records_is_refused_when_it_breaks_a_data_rule() -> None:
         change_records(SCR, case({"lead_appointments": [lead]}), REVIEWER, (), NOW, CAL)
     assert "they belong to POLICE" in caught.value.details[0]
     with pytest.raises(InvalidInput, match="closed"):
-        change_records(SCR, case({}, "declined"), REVIEWER, (), NOW, CAL)
+        change_records(SCR, case({}, "closed"), REVIEWER, (), NOW, CAL)
 
 
 def test_a_change_to_records_restarts_the_stall_clock_and_carries_its_events() -> None:

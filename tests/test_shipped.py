@@ -112,6 +112,17 @@ class Path_:
     final: str
 
 
+# Published (or not) without waiting for the actions; closed only once they are done.
+CLOSE_SCR = Step(
+    "close",
+    "chair",
+    {},
+    blocked={},
+    blocked_by=(ACTION_OPEN, "has no evidence of completion", "has no evidence of impact"),
+    wrong="reviewer",
+    records=complete_actions,
+)
+
 NOTIFY = Step(
     "notify",
     "reviewer",
@@ -221,8 +232,15 @@ PATHS: dict[str, Path_] = {
                 ),
                 wrong="reviewer",
             ),
+            Step(
+                "tell_national_panel",
+                "reviewer",
+                {},
+                blocked={"decision_rationale": None},
+                blocked_by=("Record the decision rationale",),
+            ),
         ),
-        "learning_review_decided",
+        "closed_learning_review",
     ),
     "ni_to_no_review": Path_(
         "notifiable_incident",
@@ -274,8 +292,15 @@ PATHS: dict[str, Path_] = {
                 blocked_by=("meet the serious case review criteria (Regulation 5)",),
                 wrong="reviewer",
             ),
+            Step(
+                "tell_national_panel",
+                "reviewer",
+                {},
+                blocked={"decision_rationale": None},
+                blocked_by=("Record the decision rationale",),
+            ),
         ),
-        "declined",
+        "declined_panel_told",
     ),
     "scr_published_then_withdrawn": Path_(
         "serious_case_review",
@@ -294,19 +319,7 @@ PATHS: dict[str, Path_] = {
                 wrong="reviewer",
             ),
             *REVIEW_STEPS,
-            Step(
-                "complete_monitoring",
-                "chair",
-                {},
-                blocked={},
-                blocked_by=(
-                    ACTION_OPEN,
-                    "has no evidence of completion",
-                    "has no evidence of impact",
-                ),
-                wrong="reviewer",
-                records=complete_actions,
-            ),
+            Step("prepare_publication", "reviewer", {}, wrong="lead"),
             Step(
                 "delay_publication",
                 "chair",
@@ -343,18 +356,19 @@ PATHS: dict[str, Path_] = {
             ),
             Step(
                 "withdraw",
-                "system",
+                "chair",
                 {},
                 blocked={},
                 blocked_by=(
                     "At least 12 months must pass after the published at (2026-11-30)",
                     "the earliest day is 2027-11-30",
                 ),
-                wrong="reviewer",
+                wrong="system",
                 advance_to="2027-11-30T09:00:00+00:00",
             ),
+            CLOSE_SCR,
         ),
-        "no_longer_published",
+        "closed",
     ),
     "scr_not_published": Path_(
         "serious_case_review",
@@ -362,15 +376,7 @@ PATHS: dict[str, Path_] = {
         (
             Step("decide_scr", "chair", criteria("died_in_custody") | RATIONALE),
             *REVIEW_STEPS,
-            Step(
-                "complete_monitoring",
-                "chair",
-                {},
-                blocked={},
-                blocked_by=(ACTION_OPEN,),
-                wrong="lead",
-                records=complete_actions,
-            ),
+            Step("prepare_publication", "chair", {}, wrong="lead"),
             Step(
                 "decide_not_to_publish",
                 "chair",
@@ -382,8 +388,9 @@ PATHS: dict[str, Path_] = {
                 blocked_by=("Record the not published reasons", "Record the panel told at"),
                 wrong="reviewer",
             ),
+            CLOSE_SCR,
         ),
-        "not_published",
+        "closed",
     ),
     # -- learning review
     "lr_declined": Path_(
@@ -625,6 +632,87 @@ PATHS: dict[str, Path_] = {
         "closed",
     ),
 }
+# Published with the actions still open, then closed once they are done (no delay, no withdrawal).
+PATHS["scr_published_then_closed"] = Path_(
+    "serious_case_review",
+    {},
+    tuple(
+        s
+        for s in PATHS["scr_published_then_withdrawn"].steps
+        if s.trigger not in ("delay_publication", "resume_publication", "withdraw")
+    ),
+    "closed",
+)
+
+
+def _non_statutory_path(review_type: str, start: str, commission_data: dict[str, Any]) -> Path_:
+    """A good-practice review or a multi-agency audit, from commissioning to closed: the same
+    findings and actions as any review."""
+    return Path_(
+        review_type,
+        {},
+        (
+            Step(
+                "commission",
+                "chair",
+                commission_data | RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
+                wrong="reviewer",
+            ),
+            Step(
+                start,
+                "reviewer",
+                AGENCIES | SCOPING,
+                blocked={},
+                blocked_by=("Record the agencies involved", "data.scoping.scale"),
+            ),
+            # No lead reviewer is appointed: the business support and the chair take it on.
+            Step("begin_findings", "reviewer", {}, wrong="chair"),
+            Step(
+                "agree_findings",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=("Record at least one finding",),
+                wrong="reviewer",
+                records=lambda service, actors, case_id: rs.settle_and_find(
+                    service, actors["reviewer"], case_id
+                ),
+            ),
+            Step(
+                "sign_off_action_plan",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=("Finding 1 (problem) has no action",),
+                wrong="reviewer",
+                records=plan_actions,
+            ),
+            Step(
+                "close",
+                "chair",
+                {},
+                blocked={},
+                blocked_by=(ACTION_OPEN,),
+                wrong="reviewer",
+                records=complete_actions,
+            ),
+        ),
+        "closed",
+    )
+
+
+PATHS["gpr_closed"] = _non_statutory_path("good_practice_review", "start_gathering", {})
+PATHS["gpr_declined"] = Path_(
+    "good_practice_review", {}, (Step("decline", "chair", RATIONALE),), "declined"
+)
+PATHS["maa_closed"] = _non_statutory_path(
+    "multi_agency_audit", "start_audit", {"audit_theme": "Neglect of adolescents"}
+)
+PATHS["maa_declined"] = Path_(
+    "multi_agency_audit", {}, (Step("decline", "chair", RATIONALE),), "declined"
+)
 
 
 def _definition(key: str) -> Definition:
@@ -1091,14 +1179,15 @@ def test_the_report_stays_published_for_twelve_months(
 ) -> None:
     path = PATHS["scr_published_then_withdrawn"]
     case = _open(service, actors["reviewer"], "serious_case_review", {})
-    case = _drive(service, actors, case, path.steps[:-1])
+    case = _drive(service, actors, case, path.steps[:-2])
     assert case.state == "published"
     website = [d for d in case.deadlines if d.name == "website"]
     assert [(d.due_date, d.status) for d in website] == [(date(2027, 11, 30), "pending")]
     clock.set("2027-11-29T12:00:00+00:00")
-    for actor in (actors["chair"], SYSTEM_ACTOR):
-        with pytest.raises(TransitionBlocked, match="blocked"):
-            service.transition(actor, case.id, "withdraw", case.version)
-    clock.set("2027-12-01T00:00:00+00:00")  # when the deadline falls due and the sweep fires
-    done = service.transition(SYSTEM_ACTOR, case.id, "withdraw", case.version)
+    with pytest.raises(TransitionBlocked, match="blocked"):
+        service.transition(actors["chair"], case.id, "withdraw", case.version)
+    clock.set("2027-12-01T00:00:00+00:00")  # when the minimum period has ended
+    with pytest.raises(PermissionDenied):  # only a person takes the report down
+        service.transition(SYSTEM_ACTOR, case.id, "withdraw", case.version)
+    done = service.transition(actors["chair"], case.id, "withdraw", case.version)
     assert done.state == "no_longer_published"

@@ -15,7 +15,11 @@ def build_service(settings: Settings) -> Service:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     calendar = WorkingCalendar(settings.calendar.closure_days)
     return Service(
-        Store(make_engine(settings.database_url)), calendar, page_size=settings.page_size
+        Store(make_engine(settings.database_url)),
+        calendar,
+        page_size=settings.page_size,
+        offered=settings.framework.review_types,
+        annual_start_month=settings.reports.annual_start_month,
     )
 
 

@@ -48,7 +48,11 @@ class AnnualQuery(BaseModel):
     year: int = Field(
         description=f"From {annual_report.MIN_YEAR} to {annual_report.MAX_YEAR}, e.g. 2026."
     )
-    start_month: int = Field(1, description="1: the calendar year (default); 4: April to March.")
+    start_month: int | None = Field(
+        None,
+        description="1: the calendar year; 4: April to March (default: config.toml "
+        "[reports] annual_start_month).",
+    )
     format: ReportFormat = ReportFormat.JSON
 
 

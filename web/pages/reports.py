@@ -75,7 +75,8 @@ def _int_arg(name: str, default: int) -> int:
 def _annual() -> annual_report.AnnualReport:
     svc = helpers.service()
     year = _int_arg("year", helpers.today().year)
-    return annual_report.annual(svc, helpers.actor(), year, _int_arg("start_month", 1))
+    month = _int_arg("start_month", svc.annual_start_month)
+    return annual_report.annual(svc, helpers.actor(), year, month)
 
 
 def annual_page() -> str:

@@ -22,9 +22,9 @@ from workflow.services.reports import annual as annual_report
 @click.option(
     "--start-month",
     type=click.IntRange(1, 12),
-    default=1,
-    show_default=True,
-    help="The month the year starts: 1 for the calendar year, 4 for April to March.",
+    default=None,
+    help="The month the year starts: 1 for the calendar year, 4 for April to March "
+    "(default: config.toml [reports] annual_start_month).",
 )
 @click.option(
     "--out",
@@ -35,7 +35,7 @@ from workflow.services.reports import annual as annual_report
     help="The folder to write the files to (made if missing).",
 )
 @click.pass_context
-def annual(ctx: click.Context, year: int, start_month: int, out: Path) -> None:
+def annual(ctx: click.Context, year: int, start_month: int | None, out: Path) -> None:
     """Write the board's annual report for a year as JSON, CSV and a printable HTML page;
     prints each file's path on a line."""
     # The printable document is the page's template, rendered by web's presentation (neither

@@ -24,6 +24,7 @@ import holidays
 
 __all__ = [
     "LONDON",
+    "CalendarKind",
     "Duration",
     "DurationUnit",
     "WorkingCalendar",
@@ -47,6 +48,15 @@ class DurationUnit(StrEnum):
     @property
     def singular(self) -> str:
         return self.value[:-1]
+
+
+class CalendarKind(StrEnum):
+    """Which working days a time limit counts: England and Wales bank holidays only (every
+    statutory limit, and the default), or those and the board's own closure days (only the
+    board's policy limits, where the definition says so)."""
+
+    BANK_HOLIDAYS = "bank_holidays"
+    BOARD = "board"
 
 
 _UNIT_CHOICES = ", ".join(u.value for u in DurationUnit)
@@ -160,10 +170,20 @@ class WorkingCalendar:
         self._holidays = holidays.country_holidays("GB", subdiv="ENG", observed=True, expand=True)
         self._off_by_year: dict[int, frozenset[date]] = {}
         self._lock = threading.Lock()
+        self._bank_holidays_only: WorkingCalendar | None = None
 
     @property
     def closure_days(self) -> frozenset[date]:
         return self._closure_days
+
+    def of_kind(self, kind: CalendarKind | str) -> WorkingCalendar:
+        """This calendar (``board``), or one counting bank holidays only (``bank_holidays``)."""
+        if CalendarKind(kind) == CalendarKind.BOARD or not self._closure_days:
+            return self
+        with self._lock:
+            if self._bank_holidays_only is None:
+                self._bank_holidays_only = WorkingCalendar()
+            return self._bank_holidays_only
 
     def _off_weekdays(self, year: int) -> frozenset[date]:
         """Weekdays of ``year`` that are bank holidays or closure days."""

@@ -141,7 +141,8 @@ def _plan_timer(timer: Timer, row: DeadlineSnapshot | None, step: Step) -> list[
         if row:
             changes.append(DeadlineChange(DeadlineOp.CANCEL, timer.name, row.id))
         return changes
-    due_date = step.calendar.last_day(start, timer.duration)
+    # Each timer counts in its own calendar: a statutory limit never moves for a closure day.
+    due_date = step.calendar.of_kind(timer.calendar).last_day(start, timer.duration)
     if row is None:
         changes.append(
             DeadlineChange(

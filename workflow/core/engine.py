@@ -138,21 +138,27 @@ def open_case(
     now: datetime,
     calendar: WorkingCalendar,
     records: Records | None = None,
+    state: str | None = None,
+    milestones: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """Decide the opening of a new case of this review type (``records``: any it opens with)."""
+    """Decide the opening of a new case of this review type (``records``: any it opens with).
+
+    A case opened by another case's step may start in a later ``state``, with that step's
+    ``milestones`` (``trigger:decide_scr``…) carried across, so its timers count from it."""
+    start = _start_state(d, state)
     merged = merge_data({}, data)
-    ctx = _context(d.initial, merged, actor, now, calendar, records)
+    ctx = _context(start, merged, actor, now, calendar, records)
     unmet = evaluate((*d.data_rules, *d.open_guards), ctx)
     if unmet:
         raise InvalidInput(
             f"The {d.name.lower()} cannot be opened yet: fix each problem listed and try again.",
             unmet,
         )
-    milestones = {f"entered:{d.initial}": now.isoformat()}
+    milestones = {**(milestones or {}), f"entered:{start}": now.isoformat()}
     changes = plan_deadlines(
         d,
         old_state=None,
-        new_state=d.initial,
+        new_state=start,
         trigger=None,
         data=merged,
         milestones=milestones,
@@ -160,9 +166,22 @@ def open_case(
         today=ctx.today,
         calendar=calendar,
     )
-    changes += plan_record_deadlines(d, d.initial, records, (), ctx.today)
-    event = NewEvent(EventKind.CREATED, to_state=d.initial, detail={"data": merged})
-    return Outcome(d.initial, merged, milestones, (event,), tuple(changes))
+    changes += plan_record_deadlines(d, start, records, (), ctx.today)
+    event = NewEvent(EventKind.CREATED, to_state=start, detail={"data": merged})
+    return Outcome(start, merged, milestones, (event,), tuple(changes))
+
+
+def _start_state(d: Definition, state: str | None) -> str:
+    if state is None or state == d.initial:
+        return d.initial
+    if state not in d.states or d.states[state].final:
+        open_states = [k for k, s in d.states.items() if not s.final]
+        raise InvalidInput(
+            f"A {d.name.lower()} cannot be opened in '{state}': it is not a state a case of "
+            f"that type can be open in ({', '.join(open_states)}); ask an administrator to "
+            "correct the review type that opens it."
+        )
+    return state
 
 
 def change_data(

@@ -30,8 +30,9 @@ RECORD_DEADLINE_KINDS = (CONTRIBUTION, ACTION)
 #: The records each kind of record deadline follows.
 _RECORDS_OF = {CONTRIBUTION: "contributions", ACTION: "actions"}
 
-#: Who hears of a slipped record deadline: the agency's own users (only that agency's; see
-#: ``workflow.services.time.escalations``) and the person who chases it.
+#: Who hears of a slipped record deadline by default: the agency's own users (only that
+#: agency's; see ``workflow.services.time.escalations``) and the person who chases it. A
+#: definition says otherwise in ``[record_deadlines.<kind>] escalate_to``.
 CONTRIBUTION_ESCALATE_TO = ("agency", "reviewer")
 ACTION_ESCALATE_TO = ("agency", "chair")
 CONTRIBUTION_KINDS = {"chronology": "Chronology", "agency_report": "Agency report"}
@@ -61,8 +62,13 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _wanted_and_settled(records: Records) -> tuple[dict[str, _Wanted], dict[str, date | None]]:
-    """The deadlines the records want open, and the met date of each settled record."""
+def _wanted_and_settled(
+    records: Records, told: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[str, _Wanted], dict[str, date | None]]:
+    """The deadlines the records want open, and the met date of each settled record; ``told``:
+    who hears of each kind slipping, as the definition says (else the defaults)."""
+    to_contribution = told.get(CONTRIBUTION, CONTRIBUTION_ESCALATE_TO)
+    to_action = told.get(ACTION, ACTION_ESCALATE_TO)
     wanted: dict[str, _Wanted] = {}
     settled: dict[str, date | None] = {}
     for c in records.get("contributions", ()):
@@ -74,7 +80,7 @@ def _wanted_and_settled(records: Records) -> tuple[dict[str, _Wanted], dict[str,
             settled[name] = None
         elif due is not None:
             what = CONTRIBUTION_KINDS.get(str(c.get("kind")), "Contribution")
-            wanted[name] = _Wanted(due, f"{what} from {c.get('agency')}", CONTRIBUTION_ESCALATE_TO)
+            wanted[name] = _Wanted(due, f"{what} from {c.get('agency')}", to_contribution)
     for a in records.get("actions", ()):
         name = record_deadline(ACTION, a.get("id"))
         due = _day(a.get("due_date"))
@@ -82,7 +88,7 @@ def _wanted_and_settled(records: Records) -> tuple[dict[str, _Wanted], dict[str,
             settled[name] = _day(a.get("completed_on"))
         elif due is not None:
             label = f"Action {a.get('number')} ({a.get('owner_agency')})"
-            wanted[name] = _Wanted(due, label, ACTION_ESCALATE_TO)
+            wanted[name] = _Wanted(due, label, to_action)
     return wanted, settled
 
 
@@ -125,7 +131,7 @@ def plan_record_deadlines(
     if records is None:
         return []
     loaded = {k for k, key in _RECORDS_OF.items() if key in records}
-    wanted, settled = _wanted_and_settled(records)
+    wanted, settled = _wanted_and_settled(records, d.record_escalate_to)
     if state in d.final_states:
         wanted = {}
     changes: list[DeadlineChange] = []

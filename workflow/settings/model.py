@@ -48,6 +48,28 @@ class CalendarSettings(Section):
     )
 
 
+class FrameworkSettings(Section):
+    """``[framework]``: the statutory framework the board works under (a 2015 board, or a
+    2018/2023 safeguarding partnership): which review types it offers for new cases. Cases
+    already open keep theirs; a step of an open case may still open a linked case."""
+
+    review_types: tuple[str, ...] = Field(
+        default=(),
+        description="The keys of the review types offered for new cases (empty: every one).",
+    )
+
+
+class ReportSettings(Section):
+    """``[reports]``: how the board's reports are cut."""
+
+    annual_start_month: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description="The month the annual report's year starts: 1 a calendar year, 4 April.",
+    )
+
+
 class SchedulerSettings(Section):
     """``[scheduler]``: how the sweep of due deadlines runs."""
 
@@ -165,6 +187,8 @@ class Settings(BaseSettings):
     )
     page_size: int = Field(default=50, ge=1, description="The default page of GET /cases.")
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    framework: FrameworkSettings = Field(default_factory=FrameworkSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     web: WebSettings = Field(default_factory=WebSettings)

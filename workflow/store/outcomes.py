@@ -34,7 +34,7 @@ from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.store import audit, rows
 from workflow.store.models.cases import Case, CaseAgency, Event
-from workflow.store.models.time import Deadline
+from workflow.store.models.time import Deadline, Escalation
 
 
 def folded_agencies(data: dict[str, Any]) -> list[str]:
@@ -159,7 +159,7 @@ def apply_outcome(
     }
     if case.id is not None and deadlines is None:
         deadlines = current_deadlines(session, case.id)
-    plan = _plan_deadlines(case, deadlines or (), outcome, now, calendar)
+    plan = _plan_deadlines(session, case, deadlines or (), outcome, now, calendar)
     events = [*outcome.events, *plan.events]
     first = _write_case(session, case, values, len(events))
     case_id = case.id or 0
@@ -199,6 +199,7 @@ class _Plan:
 
 
 def _plan_deadlines(
+    session: Session,
     case: Case,
     deadlines: Sequence[Deadline],
     outcome: Outcome,
@@ -211,13 +212,14 @@ def _plan_deadlines(
         if change.op == DeadlineOp.OPEN:
             event = _open_deadline(plan, case, change, now, calendar)
         else:
-            event = _apply_deadline(plan, by_id[change.deadline_id], change, now, calendar)
+            event = _apply_deadline(session, plan, by_id[change.deadline_id], change, now, calendar)
         if event is not None:
             plan.events.append(event)
     return plan
 
 
 def _apply_deadline(
+    session: Session,
     plan: _Plan,
     row: Deadline,
     change: DeadlineChange,
@@ -230,7 +232,7 @@ def _apply_deadline(
     if change.op in (DeadlineOp.MOVE, DeadlineOp.RESTART):
         return _move_deadline(plan, row, change, calendar)
     if change.op == DeadlineOp.MEET:
-        return _meet_deadline(plan, row, change, now)
+        return _meet_deadline(session, plan, row, change, now)
     if change.op == DeadlineOp.CANCEL:
         return _cancel_deadline(plan, row, change)
     raise ValueError(f"unknown deadline change {change.op!r}")
@@ -283,16 +285,43 @@ def _move_deadline(
     return None
 
 
-def _meet_deadline(plan: _Plan, row: Deadline, change: DeadlineChange, now: datetime) -> NewEvent:
-    rows.set_deadline(row, plan.changed, met_at=now, met_date=change.met_date)
-    if row.status == DeadlineStatus.PENDING:
-        rows.set_deadline(row, plan.changed, status=DeadlineStatus.MET)
-    detail = {
+def _meet_deadline(
+    session: Session, plan: _Plan, row: Deadline, change: DeadlineChange, now: datetime
+) -> NewEvent:
+    """Met, on time or late: one truth for the case and the timeliness report (the status is
+    met either way; the met date says how late). Its escalations still open are resolved."""
+    met = DeadlineStatus.MET
+    rows.set_deadline(row, plan.changed, met_at=now, met_date=change.met_date, status=met)
+    resolved = _resolve_escalations(session, row, now)
+    detail: dict[str, Any] = {
         "deadline": change.name,
         "met_date": change.met_date.isoformat() if change.met_date else None,
         "on_time": bool(change.met_date and change.met_date <= row.due_date),
     }
+    if change.met_date and change.met_date > row.due_date:
+        detail["days_late"] = (change.met_date - row.due_date).days
+    if resolved:
+        detail["escalations_resolved"] = resolved
     return NewEvent(EventKind.DEADLINE_MET, detail=detail)
+
+
+#: Who is recorded as having an escalation in hand when meeting its deadline resolved it.
+RESOLVED_BY = "system (deadline met)"
+
+
+def _resolve_escalations(session: Session, row: Deadline, now: datetime) -> list[int]:
+    if row.id is None:
+        return []
+    open_ones = session.exec(
+        select(Escalation).where(
+            Escalation.deadline_id == row.id, col(Escalation.acknowledged_at).is_(None)
+        )
+    ).all()
+    for escalation in open_ones:
+        escalation.acknowledged_at = now
+        escalation.acknowledged_by = RESOLVED_BY
+        session.add(escalation)
+    return [e.id or 0 for e in open_ones]
 
 
 def _cancel_deadline(plan: _Plan, row: Deadline, change: DeadlineChange) -> NewEvent | None:

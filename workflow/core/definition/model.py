@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflow.core.calendar import Duration
+from workflow.core.calendar import CalendarKind, Duration
 
 SCHEMA_VERSION = 1
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
@@ -49,6 +49,9 @@ class Opening:
 
     review_type: str
     carry: tuple[str, ...] = ()
+    #: The state the opened case starts in (its type's initial one when None): a review opened
+    #: by a decision starts after that decision, which is then not asked for again.
+    state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Timer:
     escalate_to: tuple[str, ...] = ()
     fire: str | None = None
     limit: str = ""
+    #: Which working days it counts: bank holidays only (the default; every statutory limit)
+    #: or the board's calendar with its closure days (``calendar = "board"``, policy only).
+    calendar: CalendarKind = CalendarKind.BANK_HOLIDAYS
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +115,9 @@ class Definition:
     open_roles: tuple[str, ...] = DEFAULT_OPEN_ROLES
     description: str = ""
     schema: int = SCHEMA_VERSION
+    #: Who hears of a slipped record deadline, by kind (``contribution``, ``action``), from
+    #: ``[record_deadlines.<kind>] escalate_to``; a kind left out keeps the product's default.
+    record_escalate_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from workflow.core.calendar import Duration, parse_duration
+from workflow.core.calendar import CalendarKind, Duration, parse_duration
+from workflow.core.definition import parts
 from workflow.core.definition.checks import TimerRefs, graph_problems
 from workflow.core.definition.model import (
     DEFAULT_OPEN_ROLES,
@@ -43,6 +44,7 @@ TOP_KEYS = (
     "open_guards",
     "data_rules",
     "open_roles",
+    "record_deadlines",
 )
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
@@ -56,7 +58,7 @@ TRANSITION_KEYS = (
     "records_date",
     "opens",
 )
-OPENS_KEYS = ("review_type", "carry")
+OPENS_KEYS = ("review_type", "carry", "state")
 TIMER_KEYS = (
     "label",
     "limit",
@@ -67,6 +69,7 @@ TIMER_KEYS = (
     "met_on",
     "escalate_to",
     "fire",
+    "calendar",
 )
 ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
@@ -205,6 +208,7 @@ class _Parser:
             description=raw.get("description", "")
             if isinstance(raw.get("description"), str)
             else "",
+            record_escalate_to=self.parse_record_deadlines(raw.get("record_deadlines")),
         )
         for key, message in graph_problems(definition, self.timer_refs):
             self.problem(key, message)
@@ -306,7 +310,11 @@ class _Parser:
         for name in carry:
             if not name or "." in name:
                 self.problem(f"{where}.carry", f"'{name}' must be a top-level data key")
-        return Opening(key, carry) if key else None
+        state = value.get("state")
+        if state is not None and not (isinstance(state, str) and state.isidentifier()):
+            self.problem(f"{where}.state", "must be the key of a state of that review type")
+            state = None
+        return Opening(key, carry, state) if key else None
 
     def parse_timers(self, value: Any) -> dict[str, Timer]:
         if value is None:
@@ -355,8 +363,15 @@ class _Parser:
                 escalate_to=escalate_to,
                 fire=fire,
                 limit=str(table.get("limit", "")),
+                calendar=self.calendar_kind(f"{where}.calendar", table.get("calendar")),
             )
         return timers
+
+    def parse_record_deadlines(self, value: Any) -> dict[str, tuple[str, ...]]:
+        return parts.record_deadlines(self, value)
+
+    def calendar_kind(self, where: str, value: Any) -> CalendarKind:
+        return parts.calendar_kind(self, where, value)
 
     def parse_anchor(self, where: str, value: Any) -> Anchor | None:
         if isinstance(value, str):

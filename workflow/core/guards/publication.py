@@ -8,6 +8,7 @@ key.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -106,17 +107,19 @@ def board_response_recorded(ctx: GuardContext) -> list[str]:
         Param("recipients", "keys", doc="who must have the final report before publication"),
         Param("duration", "duration", doc="how long before publication, e.g. '1 week'"),
     ),
-    reads=("advance_copies", "report_sent_at"),
+    reads=("advance_copies", "report_sent_at", "published_at"),
 )
 def advance_copies_sent(ctx: GuardContext, recipients: list[str], duration: str) -> list[str]:
-    """Each recipient had the final report at least ``duration`` before today: the date recorded
-    for it in ``advance_copies.<recipient>``, else ``report_sent_at`` (the date it went to all)."""
+    """Each recipient had the final report at least ``duration`` before the publication date
+    (``published_at``; today when not recorded): the date recorded for it in
+    ``advance_copies.<recipient>``, else ``report_sent_at`` (the date it went to all)."""
     period = parse_duration(duration)
     unmet: list[str] = []
     try:
         common = as_date(ctx.data.get("report_sent_at"), "report_sent_at")
+        published = as_date(ctx.data.get("published_at"), "published_at") or ctx.today
     except BadValue as exc:
-        return [f"Record the report sent at as a date: {exc}."]
+        return [f"Record the dates of the report as dates: {exc}."]
     missing: list[str] = []
     on_common: list[str] = []
     for key in recipients:
@@ -133,19 +136,19 @@ def advance_copies_sent(ctx: GuardContext, recipients: list[str], duration: str)
                 on_common.append(key)
             continue
         earliest = ctx.calendar.last_day(sent, period)
-        if ctx.today < earliest:
+        if published < earliest:
             unmet.append(
                 f"At least {duration} must pass after the advance copy to "
                 f"{recipient_name(key)} (data.{path}, {sent}); the earliest day is "
-                f"{earliest.isoformat()}."
+                f"{earliest.isoformat()}{_asked(published, ctx.today)}."
             )
     if on_common and common is not None:
         earliest = ctx.calendar.last_day(common, period)
-        if ctx.today < earliest:
+        if published < earliest:
             unmet.append(
                 f"At least {duration} must pass after the report sent at ({common}) to "
                 f"{_join([recipient_name(k) for k in on_common])}; the earliest day is "
-                f"{earliest.isoformat()}."
+                f"{earliest.isoformat()}{_asked(published, ctx.today)}."
             )
     if missing:
         unmet.append(
@@ -155,6 +158,13 @@ def advance_copies_sent(ctx: GuardContext, recipients: list[str], duration: str)
             + "), or the date it went to all of them (data.report_sent_at)."
         )
     return unmet
+
+
+def _asked(published: date, today: date) -> str:
+    """Where the publication date asked for is not today, say it is too early."""
+    if published == today:
+        return ""
+    return f" to publish, not {published.isoformat()} (the publication date, data.published_at)"
 
 
 @REGISTRY.register("published_as_explained", reads=("published_as", "withheld_reasons"))

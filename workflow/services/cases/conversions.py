@@ -47,7 +47,12 @@ def open_linked(
     d = catalog.DEFINITIONS.parsed(row)
     access.require_role(actor, set(d.open_roles), f"open a {d.name.lower()}")
     carried = {k: outcome.data[k] for k in t.opens.carry if k in outcome.data}
-    opened = engine.open_case(d, actor, carried, now, calendar)
+    # The step that opens it is a milestone of the new case too: its timers anchored on that
+    # step (T4 on the decision, for one) count from the decision, which is taken only once.
+    decided = {f"trigger:{t.trigger}": now.isoformat()} if t.opens.state else None
+    opened = engine.open_case(
+        d, actor, carried, now, calendar, state=t.opens.state, milestones=decided
+    )
     created = tuple(
         replace(e, detail={**e.detail, "opened_from": case.reference})
         if e.kind == EventKind.CREATED

@@ -31,6 +31,7 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
         raise InvalidInput(
             "The case was not opened.", ["Give the case a title (title), e.g. 'Child A'."]
         )
+    _require_offered(service, command.review_type)
     now = service.now()
     patch = lead.split(command.data)
     named = records.lead_from_data(patch.lead) if patch.names_lead else None
@@ -73,3 +74,15 @@ def open_case(service: Service, actor: Actor, command: OpenCase) -> CaseView:
 
 
 __all__ = ["open_case"]
+
+
+def _require_offered(service: Service, review_type: str) -> None:
+    """The board's framework (config ``[framework] review_types``) offers this type for new
+    cases; an empty list offers every one."""
+    if service.offered and review_type not in service.offered:
+        raise InvalidInput(
+            f"The board's framework does not offer a {review_type.replace('_', ' ')} for new "
+            f"cases; open one of: {', '.join(service.offered)} (config.toml [framework] "
+            "review_types).",
+            [f"review_type: '{review_type}' is not offered"],
+        )

@@ -35,11 +35,16 @@ class DeadlineView(Result):
         description="pending, met, missed (fell due before it was met; escalated) or cancelled."
     )
     met_at: Instant | None
+    met_date: date | None = Field(description="The day it was met (e.g. data.notified_at).")
+    met_late: bool = Field(description="Met after its due date (as the timeliness report says).")
+    days_late: int | None = Field(description="How many days after the due date it was met.")
     fired_at: Instant | None
     lateness_seconds: int | None
 
     @classmethod
     def of(cls, row: Deadline) -> DeadlineView:
+        met = row.met_date if row.status == DeadlineStatus.MET else None
+        late = (met - row.due_date).days if met is not None else 0
         return cls(
             id=row.id or 0,
             name=row.name,
@@ -48,6 +53,9 @@ class DeadlineView(Result):
             due_at=row.due_at,
             status=DeadlineStatus(row.status),
             met_at=row.met_at,
+            met_date=row.met_date,
+            met_late=late > 0,
+            days_late=late if late > 0 else None,
             fired_at=row.fired_at,
             lateness_seconds=row.lateness_seconds,
         )

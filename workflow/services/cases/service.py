@@ -37,12 +37,22 @@ class Service:
     """The product's use cases on one store; other areas are modules of functions that take it."""
 
     def __init__(
-        self, store: Store, calendar: WorkingCalendar, clock: Clock = utc_now, page_size: int = 50
+        self,
+        store: Store,
+        calendar: WorkingCalendar,
+        clock: Clock = utc_now,
+        page_size: int = 50,
+        offered: tuple[str, ...] = (),
+        annual_start_month: int = 1,
     ) -> None:
         self.store = store
         self.calendar = calendar
         self.clock = clock
         self.page_size = page_size
+        #: The review types the board's framework offers for new cases (empty: every one).
+        self.offered = tuple(offered)
+        #: The month the annual report's year starts (config ``[reports] annual_start_month``).
+        self.annual_start_month = annual_start_month
         self.definitions = catalog.DEFINITIONS
 
     @property

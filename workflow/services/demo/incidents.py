@@ -37,8 +37,8 @@ NOT_NOTIFIABLE = Step(
     },
 )
 # In the serious case review a decision opened: the decision carried over, then scoping.
+# The review opened by the decision starts in scoping: the chair is not asked again.
 SCR_OPENED = (
-    Step("decide_scr", "chair", note="Decided on the notifiable incident."),
     Step(
         "appoint_lead",
         "reviewer",
@@ -72,6 +72,9 @@ def notifiable(today: date) -> list[Plan]:
         Plan(key, "Child F", data(4), (NOTIFY, DECIDE_LEARNING), (Step("commission", "chair"),)),
         Plan(key, "Child G", data(3), (NOTIFY, DECIDE_NO_REVIEW)),
         Plan(key, "Child H", data(4), (NOTIFY, DECIDE_NO_REVIEW, TOLD)),
+        Plan(
+            key, "Child I", data(4), (NOTIFY, DECIDE_LEARNING, TOLD), (Step("commission", "chair"),)
+        ),
     ]
 
 

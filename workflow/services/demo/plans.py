@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflow.services.demo import incidents, reviews
+from workflow.services.demo import incidents, non_statutory, reviews
 from workflow.services.demo.steps import Plan
 
 
@@ -17,4 +17,5 @@ def plans(today: date) -> list[Plan]:
         *reviews.learning(today),
         *incidents.rapid(today),
         *reviews.local_practice(today),
+        *non_statutory.non_statutory(today),
     ]

@@ -79,13 +79,16 @@ DELAYED = Step("delay_publication", "chair", {"delay_reason": "Criminal trial no
 WITHDRAWN = Step("withdraw", "chair", note="Twelve months on the website have passed.")
 
 
+PANEL_TOLD = Step("tell_national_panel", "reviewer", note="Reasons sent to the national panel.")
+
+
 def _monitored(today: date, sent_days_ago: int) -> Step:
+    """Publication prepared while the actions go on being monitored."""
     return Step(
-        "complete_monitoring",
+        "prepare_publication",
         "chair",
         {"report_sent_at": day(today, -sent_days_ago)},
         "Final report sent to the national panel and Ofsted.",
-        records=complete_actions,
     )
 
 
@@ -124,6 +127,8 @@ def serious(today: date) -> list[Plan]:
         Plan(key, f"{name} K", data, (*line, _published(today, f"{name} K", 0))),
         Plan(key, f"{name} L", data, (*line, not_published)),
         Plan(key, f"{name} M", data, (*withdrawn, WITHDRAWN)),
+        Plan(key, f"{name} N", data, (SCR_DECLINED, PANEL_TOLD)),
+        Plan(key, f"{name} P", data, (*line, _published(today, f"{name} P", 0), CLOSE)),
     ]
 
 

@@ -17,13 +17,15 @@ if TYPE_CHECKING:
     from workflow.services.cases import Service
 
 
-def annual(service: Service, actor: Actor | None, year: int, start_month: int = 1) -> AnnualReport:
-    """The annual report for the year from ``start_month`` (1: the calendar year). With an
-    actor, only the roles that see every case may read it; the command line reads it as the
-    system."""
+def annual(
+    service: Service, actor: Actor | None, year: int, start_month: int | None = None
+) -> AnnualReport:
+    """The annual report for the year from ``start_month`` (1: the calendar year; when left
+    out, the board's ``[reports] annual_start_month``). With an actor, only the roles that see
+    every case may read it; the command line reads it as the system."""
     if actor is not None:
         access.require_role(actor, timeliness.REPORT_ROLES, "read the annual report")
-    period = period_of(year, start_month)
+    period = period_of(year, service.annual_start_month if start_month is None else start_month)
     now = service.now()
     calendar = service.calendar
     today = calendar.local_date(now)
