@@ -1258,7 +1258,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     page = carl.step(case_id, "withdraw")
     assert state_of(page) == "No longer published (available on request; actions monitored)"
     # Closed only once every action is done, with its impact.
-    assert "Action 1 (finding 1, Northshire Police, due 2027-03-31) is still open" in (
+    assert "Action 1 (finding 1, Northshire Police, due 31 March 2027) is still open" in (
         carl.blocked(case_id, "close")
     )
     rita.change_record(

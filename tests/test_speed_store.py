@@ -60,11 +60,26 @@ def test_a_warm_step_sends_the_fewest_statements(
     _notify(service, reviewer, first)  # warms the definition the store remembers
     with counted(db) as sent:
         view = _notify(service, reviewer, second)
-    # Read the case and its deadlines; write the case, the deadlines changed, those opened and
-    # the events (one statement each); read the linked cases for the answer. Nothing else: no
-    # record (notify's guards read none), no max(seq), no second read of the deadlines.
-    kinds = [s.split(None, 1)[0].upper() for s in sent]
-    assert kinds == ["SELECT", "SELECT", "UPDATE", "UPDATE", "INSERT", "INSERT", "SELECT"], sent
+    # Read the case, its deadlines and the open escalations of the one it meets (meeting a
+    # deadline resolves them); write the case, the deadlines changed and those opened; read the
+    # hash of the event the new ones chain onto; write the events (one statement each); read the
+    # linked cases for the answer. Nothing else: no record (notify's guards read none), no
+    # max(seq), no second read of the deadlines.
+    tables = [" ".join(s.split()[:4]).upper() for s in sent]
+    expected = [
+        ("SELECT", '"CASE".ID'),
+        ("SELECT", "DEADLINE.ID"),
+        ("SELECT", "ESCALATION.ID"),
+        ("UPDATE", '"CASE"'),
+        ("UPDATE", "DEADLINE"),
+        ("INSERT", "DEADLINE"),
+        ("SELECT", "EVENT.HASH"),
+        ("INSERT", "EVENT"),
+        ("SELECT", '"CASE".ID'),
+    ]
+    assert len(tables) == len(expected), sent
+    for said, (verb, what) in zip(tables, expected, strict=True):
+        assert said.startswith(verb) and what in said, (said, sent)
     assert not any("max(" in s.lower() for s in sent)
     # The answer is built from what the step held, the deadlines it opened among them.
     assert view.state == "notified"

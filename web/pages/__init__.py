@@ -30,6 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
+from web.api import hardening
 from web.pages import (
     admin,
     agencies,
@@ -85,6 +86,7 @@ def blueprint() -> Blueprint:
     pages = Blueprint(PARENT, __name__)
     # Hooks run in this order, the parent's before each child's.
     pages.before_request(_apply_body_limit)
+    pages.before_request(_check_form_fields)
     pages.before_request(_check_form_token)
     pages.before_request(_require_sign_in)
     pages.after_request(helpers.secure_headers)
@@ -136,6 +138,12 @@ def _apply_body_limit() -> None:
     limit = helpers.body_limit(view)
     if limit is not None:
         request.max_content_length = limit()
+
+
+def _check_form_fields() -> None:
+    """A form's fields get the API's input checks (a NUL would reach PostgreSQL as a 500),
+    read only after the view's body limit is set (an upload may be larger than a form)."""
+    hardening.check_form(hardening.limits())
 
 
 def _check_form_token() -> None:
