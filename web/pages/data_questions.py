@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.core.fields import FieldKind, FieldSpec
-from workflow.core.guards.criteria import QUESTIONS
 
 #: The kinds of data the pages ask (``workflow.core.fields``).
 Kind = FieldKind
@@ -86,15 +85,8 @@ KNOWN: tuple[Group, ...] = (
         ),
     ),
     Group("dates", "Key dates"),  # filled per definition with the date keys it reads
-    Group(
-        "criteria",
-        "Criteria",
-        tuple(
-            Spec(f"criteria.{q}", text[0].upper() + text[1:] + "?", YES_NO)
-            for q, text in QUESTIONS.items()
-        ),
-        intro="Record the answers. The board's chair makes the final decision.",
-    ),
+    # Filled per definition with the questions of its [criteria.<name>] tables.
+    Group("criteria", "Criteria", intro="Record the answers. The board's chair makes the final decision."),
     Group(
         "decision",
         "Decision and rationale",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflow.core.calendar import Duration
+from workflow.core.criteria import Choices, Criteria
 
 SCHEMA_VERSION = 1
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
@@ -109,6 +110,8 @@ class Definition:
     open_roles: tuple[str, ...] = DEFAULT_OPEN_ROLES
     description: str = ""
     schema: int = SCHEMA_VERSION
+    criteria: Mapping[str, Criteria] = field(default_factory=dict)
+    choices: Mapping[str, Choices] = field(default_factory=dict)
 
     @property
     def final_states(self) -> tuple[str, ...]:
