@@ -35,11 +35,14 @@ def data_tables(
     found: list[Found] = []
     criteria: dict[str, Criteria] = _read(raw, "criteria", found)
     choices: dict[str, Choices] = _read(raw, "choices", found)
+    # A table with problems of its own is still known by name: its users are not refused too.
+    declared = raw.get("criteria") if isinstance(raw.get("criteria"), dict) else {}
+    listed = raw.get("choices") if isinstance(raw.get("choices"), dict) else {}
     for at, kind, value in refs:
-        if kind == "criteria" and isinstance(value, str) and value not in criteria:
-            known = ", ".join(criteria) or "none"
+        if kind == "criteria" and isinstance(value, str) and value not in declared:
+            known = ", ".join(declared) or "none"
             found.append((at, f"unknown criteria '{value}'; [criteria.<name>] tables: {known}"))
         for f in value if kind == "choice_fields" and isinstance(value, list) else []:
-            if f not in choices:
+            if f not in listed:
                 found.append((at, f"'{f}' has no [choices.{f}] table listing its values"))
     return criteria, choices, found
