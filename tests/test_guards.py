@@ -199,7 +199,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
     (
         "required_when_met",
         {"criteria": "notifiable", "fields": ["sos_ofsted_notified_at"]},
-        answers(child_died=True, looked_after_child=True) | {"sos_ofsted_notified_at": "2026-11-30"},
+        answers(child_died=True, looked_after_child=True)
+        | {"sos_ofsted_notified_at": "2026-11-30"},
         answers(child_died=True, looked_after_child=True),
         ["The answers show the notifiable-incident criteria", "data.sos_ofsted_notified_at"],
     ),
@@ -208,7 +209,11 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         {"fields": ["modifiable_factors"]},
         {"modifiable_factors": "insufficient_information"},
         {"modifiable_factors": "maybe"},
-        ["data.modifiable_factors", "insufficient_information (Insufficient information)", "'maybe'"],
+        [
+            "data.modifiable_factors",
+            "insufficient_information (Insufficient information)",
+            "'maybe'",
+        ],
     ),
     (
         "equals",
@@ -549,7 +554,11 @@ def test_notifiable_criteria_every_combination_follows_domain() -> None:
 
 @pytest.mark.parametrize(
     ("name", "criteria"),
-    [("criteria_not_met", "scr"), ("criteria_met", "notifiable"), ("criteria_not_met", "notifiable")],
+    [
+        ("criteria_not_met", "scr"),
+        ("criteria_met", "notifiable"),
+        ("criteria_not_met", "notifiable"),
+    ],
 )
 def test_criteria_decisions_need_every_answer_first(name: str, criteria: str) -> None:
     # "Yes" is not an answer the product reads: it wants true or false.

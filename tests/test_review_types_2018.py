@@ -106,7 +106,11 @@ def test_serious_incident_notification_then_rapid_review_15_working_days_after_n
     assert notification.due_date == date(2026, 12, 7)  # end of the 5th working day after
     assert notification.status == "pending"
     case = service.transition(
-        reviewer, case.id, "notify", case.version, data={"criteria": SI_YES} | {"agencies": AGENCIES}
+        reviewer,
+        case.id,
+        "notify",
+        case.version,
+        data={"criteria": SI_YES} | {"agencies": AGENCIES},
     )
     assert case.state == "notified"
     assert case.data["notified_at"] == "2026-11-30"
@@ -260,3 +264,49 @@ def test_a_suspected_abuse_death_opens_a_linked_serious_incident(
     incident = service.get_case(reviewer, link.id)
     assert incident.review_type == "serious_incident"
     assert _deadline(incident, "notification").due_date == date(2026, 12, 4)
+
+
+def test_the_annual_report_counts_child_deaths_by_category_and_modifiable_factors(
+    service: Service, clock: Clock, reviewer: Actor, chair: Actor
+) -> None:
+    from workflow.services.reports.annual.report import annual
+
+    case = service.open_case(
+        reviewer, "child_death_review", "Child F", {"date_of_death": "2026-11-27"}
+    )
+    steps: list[tuple[str, dict[str, Any]]] = [
+        (
+            "notify",
+            {
+                "age_at_death": 1,
+                "stillbirth": False,
+                "planned_termination": False,
+                "ncmd_notified_at": "2026-11-28",
+            },
+        ),
+        ("gather_information", {"expected_death": True, "agencies": AGENCIES}),
+        ("hold_review_meeting", {"information_complete": True}),
+        ("refer_to_panel", {}),
+        (
+            "complete_panel_review",
+            {
+                "panel_outcome": "Reviewed",
+                "death_category": "infection",
+                "modifiable_factors": "no",
+            },
+        ),
+    ]
+    for trigger, data in steps:
+        case = service.transition(reviewer, case.id, trigger, case.version, data=data)
+    report = annual(service, chair, 2026)
+    counts = {
+        (r.field, r.value): r.count
+        for r in report.classifications
+        if r.review_type == "child_death_review"
+    }
+    assert len([k for k in counts if k[0] == "death_category"]) == 10
+    assert counts[("death_category", "infection")] == 1
+    assert counts[("death_category", "malignancy")] == 0
+    assert counts[("modifiable_factors", "no")] == 1
+    assert counts[("modifiable_factors", "yes")] == 0
+    assert "Child F" not in report.model_dump_json()

@@ -379,7 +379,6 @@ PATHS: dict[str, Path_] = {
                     "board_response": "Accepted in full",
                     "harm_check_confirmed": True,
                     "publication_url": "https://lscb.example/scr-a",
-                    "final_report": {"document": "scr-a-final.pdf", "signed_off_at": "2026-11-19"},
                 },
                 blocked={"report_sent_at": "2026-11-27"},
                 blocked_by=(
@@ -387,8 +386,6 @@ PATHS: dict[str, Path_] = {
                     "Confirm the harm check confirmed",
                     "Record the publication url",
                     "At least 1 week must pass after the report sent at",
-                    "data.final_report.document",
-                    "data.final_report.signed_off_at",
                 ),
                 wrong="reviewer",
             ),

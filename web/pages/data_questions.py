@@ -86,7 +86,11 @@ KNOWN: tuple[Group, ...] = (
     ),
     Group("dates", "Key dates"),  # filled per definition with the date keys it reads
     # Filled per definition with the questions of its [criteria.<name>] tables.
-    Group("criteria", "Criteria", intro="Record the answers. The board's chair makes the final decision."),
+    Group(
+        "criteria",
+        "Criteria",
+        intro="Record the answers. The board's chair makes the final decision.",
+    ),
     Group(
         "decision",
         "Decision and rationale",

@@ -59,7 +59,10 @@ def criteria_not_met(ctx: GuardContext, criteria: str) -> list[str]:
 
 @REGISTRY.register(
     "required_when_met",
-    params=(CRITERIA, Param("fields", "fields", doc="data keys recorded when the criteria are met")),
+    params=(
+        CRITERIA,
+        Param("fields", "fields", doc="data keys recorded when the criteria are met"),
+    ),
     reads=READS,
 )
 def required_when_met(ctx: GuardContext, criteria: str, fields: list[str]) -> list[str]:

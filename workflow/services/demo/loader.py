@@ -22,7 +22,7 @@ from workflow.services import accounts
 from workflow.services.cases import CaseView, Service
 from workflow.services.demo.people import BY_ROLE, DEMO_DOMAIN, REVIEWER, USERS
 from workflow.services.demo.plans import plans
-from workflow.services.demo.steps import Plan, Step
+from workflow.services.demo.steps import Plan, Step, day
 from workflow.store.models.cases import Case
 
 
@@ -199,7 +199,7 @@ def _drive(
             step.trigger,
             case.version,
             step.note,
-            dict(step.data),
+            {**step.data, **{k: day(today, n) for k, n in step.dated.items()}},
         )
         case = _Position.of(taken)
     line = CaseLine(plan.review_type, plan.title, case.reference, case.state, found is None)

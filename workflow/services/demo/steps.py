@@ -28,6 +28,7 @@ class Step:
     data: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
     records: Making | None = None  # the records the step's guards read, made just before it
+    dated: Mapping[str, int] = field(default_factory=dict)  # data keys set to today + N days
 
 
 @dataclass(frozen=True)
