@@ -11,7 +11,8 @@ as Python: a rule is a tree of these dataclasses, read by ``met``. Pure.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 ALL_OF = "all_of"
@@ -73,10 +74,10 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Choices:
-    """The values a data key may take (``field``), each with its label, in order."""
+    """The values a data key may take (``key``), each with its label, in order."""
 
-    field: str
-    values: Mapping[str, str] = field(default_factory=dict)
+    key: str
+    values: Mapping[str, str] = dataclass_field(default_factory=dict)
 
 
 #: A problem found reading criteria or choices: the key it is about and what is wrong.

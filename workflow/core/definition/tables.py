@@ -36,8 +36,8 @@ def data_tables(
     criteria: dict[str, Criteria] = _read(raw, "criteria", found)
     choices: dict[str, Choices] = _read(raw, "choices", found)
     # A table with problems of its own is still known by name: its users are not refused too.
-    declared = raw.get("criteria") if isinstance(raw.get("criteria"), dict) else {}
-    listed = raw.get("choices") if isinstance(raw.get("choices"), dict) else {}
+    declared: dict[str, Any] = raw["criteria"] if isinstance(raw.get("criteria"), dict) else {}
+    listed: dict[str, Any] = raw["choices"] if isinstance(raw.get("choices"), dict) else {}
     for at, kind, value in refs:
         if kind == "criteria" and isinstance(value, str) and value not in declared:
             known = ", ".join(declared) or "none"

@@ -176,7 +176,7 @@ DEATH_LINE = (
             "modifiable_factors": "yes",
         },
     ),
-    # Closing waits for a day after the case opened, so the board loaded today shows none.
+    Step("close", "chair", {"national_database_submitted": True}),
 )
 OUT_OF_SCOPE = Step(
     "out_of_scope",
@@ -195,6 +195,8 @@ def child_death(today: date) -> list[Plan]:
             Plan(key, f"Young person {letter}", data, DEATH_LINE[:n])
             for letter, n in zip("CDEFGH", range(1, 7), strict=True)
         ],
+        # Opened the day before: a review never closes on the day it opened.
+        Plan(key, "Young person I", data, DEATH_LINE, opened_days_ago=1),
         Plan(
             key,
             "Young person J",

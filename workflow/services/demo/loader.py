@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import SecretStr
 
@@ -183,8 +183,12 @@ def _drive(
 ) -> tuple[CaseLine, int]:
     """Open the case (unless found) and take the steps it has not taken yet."""
     if found is None:
+        opener = service
+        if plan.opened_days_ago:
+            earlier = service.now() - timedelta(days=plan.opened_days_ago)
+            opener = Service(service.store, service.calendar, lambda: earlier, service.page_size)
         case = _Position.of(
-            service.open_case(REVIEWER.actor, plan.review_type, plan.title, dict(plan.data))
+            opener.open_case(REVIEWER.actor, plan.review_type, plan.title, dict(plan.data))
         )
     else:
         case = found

@@ -41,6 +41,8 @@ class Plan:
     steps: tuple[Step, ...] = ()
     # Steps taken on the case its last step opens (a conversion), e.g. into scoping.
     linked_steps: tuple[Step, ...] = ()
+    # Opened this many days before the board is loaded (a review never closes the day it opened).
+    opened_days_ago: int = 0
 
 
 def day(today: date, days: int) -> str:

@@ -45,9 +45,9 @@ def classification_rows(
 ) -> list[ClassificationRow]:
     """The counts by review type, key and value, in the order the definitions list them."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    for case_id, keys in recorded.items():
+    for case_id, recorded_keys in recorded.items():
         review_type = trail.cases[case_id].review_type
-        for key in keys:
+        for key in recorded_keys:
             value = values.get(case_id, {}).get(key)
             if isinstance(value, str):
                 counts[(review_type, key, value)] += 1
