@@ -324,9 +324,13 @@ def test_the_lead_reviewer_named_in_data_is_the_appointment_record(
     (appointment,) = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert (appointment["current"], appointment["end_reason"]) == (False, "Ended")
     (step,) = ended.transitions
-    assert step.blocked_by == [
+    assert step.blocked_by[0] == (
         "No lead reviewer is appointed: record the lead reviewer's appointment (name, "
         "organisations and the date appointed)."
+    )
+    assert step.blocked_by[1:] == [  # the national panel told the review started, and who leads
+        "Record the panel told of review at (data.panel_told_of_review_at).",
+        "Record the panel told of lead (data.panel_told_of_lead).",
     ]
 
 

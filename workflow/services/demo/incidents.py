@@ -143,10 +143,10 @@ def serious_incidents(today: date) -> list[Plan]:
         },
     )
     return [
-        Plan(key, "Toddler A", data),
-        Plan(key, "Toddler B", data, (notify,)),
-        Plan(key, "Toddler C", data, (notify, Step("start_rapid_review", "reviewer"))),
-        Plan(key, "Toddler D", data, (not_notifiable,)),
+        Plan(key, "Infant P", data),
+        Plan(key, "Infant Q", data, (notify,)),
+        Plan(key, "Infant R", data, (notify, Step("start_rapid_review", "reviewer"))),
+        Plan(key, "Infant S", data, (not_notifiable,)),
     ]
 
 
