@@ -399,7 +399,7 @@ def test_a_migration_racing_a_reviewers_step_loses_cleanly(
     else:
         assert outcomes["migration"] == "skipped"
         assert outcomes["step"] == "action_plan"
-        assert (after["definition_version"], after["state"]) == (1, "action_plan")
+        assert (after.definition_version, after.state) == (1, "action_plan")
     assert after.version == case.version + 1
 
 
