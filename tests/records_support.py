@@ -13,6 +13,8 @@ from workflow.services import records
 from workflow.services.cases import Service
 from workflow.store.models.cases import Case
 
+# The national panel told that a serious case review started and who leads it.
+PANEL_TOLD_OF_REVIEW = {"panel_told_of_review_at": "2026-11-30", "panel_told_of_lead": "Lena Lead"}
 LEAD = {"name": "Lena Lead", "organisations": ["Independent Reviews Ltd"]}
 
 

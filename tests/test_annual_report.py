@@ -249,6 +249,9 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
         ),
     )
 
+    at(clock, "2026-10-01")
+    signed = {"local_authority": True, "police": True, "health": True}  # by the three partners
+    service.update_data(CHAIR, ids["lpr1"], {"report_signed_off": signed}, v(service, ids["lpr1"]))
     publish(service, clock, ids["lpr1"], "2026-10-01", "2026-10-15")
     ids["lr3"] = opened(service, clock, "2027-01-11", "learning_review", "lr3")
 

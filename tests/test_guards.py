@@ -14,17 +14,25 @@ import pytest
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import load
 from workflow.core.guards import REGISTRY, GuardContext, GuardRegistry, Param
-from workflow.core.guards.criteria import (
-    NOTIFIABLE_QUESTIONS,
-    SCR_QUESTIONS,
-    notifiable_criteria_met,
-    scr_criteria_met,
-)
 from workflow.core.record_kinds import freeze
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 11, 30)
 SHIPPED = sorted((Path(__file__).resolve().parent.parent / "definitions").glob("*.toml"))
+_INCIDENT = load((SHIPPED[0].parent / "notifiable_incident.toml").read_text(encoding="utf-8"))
+_DEATH = load((SHIPPED[0].parent / "child_death_review.toml").read_text(encoding="utf-8"))
+#: The criteria of the shipped 2015 notifiable incident (``notifiable`` and ``scr``), as data.
+CRITERIA = _INCIDENT.criteria
+NOTIFIABLE_QUESTIONS = tuple(CRITERIA["notifiable"].questions)
+SCR_QUESTIONS = tuple(CRITERIA["scr"].questions)
+
+
+def notifiable_criteria_met(data: Mapping[str, Any]) -> bool:
+    return CRITERIA["notifiable"].met(data)
+
+
+def scr_criteria_met(data: Mapping[str, Any]) -> bool:
+    return CRITERIA["scr"].met(data)
 
 
 def run(
@@ -40,6 +48,9 @@ def run(
         calendar=CAL,
         actor_role="reviewer",
         records=records,
+        criteria=CRITERIA,
+        choices=_DEATH.choices,
+        opened_on=data.pop("_opened_on", None),
     )
     return REGISTRY.evaluate(name, params or {}, ctx)
 
@@ -161,8 +172,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         ],
     ),
     (
-        "notifiable_criteria_answered",
-        {},
+        "criteria_answered",
+        {"criteria": "notifiable"},
         answers(),
         {"criteria": {"child_died": True}},
         [
@@ -172,29 +183,62 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         ],
     ),
     (
-        "notifiable_criteria_met",
-        {},
+        "criteria_met",
+        {"criteria": "notifiable"},
         answers(abuse_or_neglect=True, child_died=True),
         answers(),
         ["meet none of the notifiable-incident criteria", "record it as not notifiable"],
     ),
     (
-        "notifiable_criteria_not_met",
-        {},
+        "criteria_not_met",
+        {"criteria": "notifiable"},
         answers(),
         answers(abuse_or_neglect=True, seriously_harmed=True),
         ["meet the notifiable-incident criteria", "must be notified"],
     ),
     (
-        "scr_criteria_answered",
+        "required_when_met",
+        {"criteria": "notifiable", "fields": ["sos_ofsted_notified_at"]},
+        answers(child_died=True, looked_after_child=True)
+        | {"sos_ofsted_notified_at": "2026-11-30"},
+        answers(child_died=True, looked_after_child=True),
+        ["The answers show the notifiable-incident criteria", "data.sos_ofsted_notified_at"],
+    ),
+    (
+        "chosen",
+        {"fields": ["modifiable_factors"]},
+        {"modifiable_factors": "insufficient_information"},
+        {"modifiable_factors": "maybe"},
+        [
+            "data.modifiable_factors",
+            "insufficient_information (Insufficient information)",
+            "'maybe'",
+        ],
+    ),
+    (
+        "equals",
+        {"field": "expected_death", "value": False},
+        {"expected_death": False},
+        {"expected_death": True},
+        ["data.expected_death to be no (it is yes)"],
+    ),
+    (
+        "not_on_opening_day",
         {},
+        {"_opened_on": date(2026, 11, 27)},
+        {"_opened_on": TODAY},
+        ["cannot close on the day it opened"],
+    ),
+    (
+        "criteria_answered",
+        {"criteria": "scr"},
         answers(),
         {"criteria": {}},
         ["data.criteria.concern_about_working_together", "data.criteria.died_in_custody"],
     ),
     (
-        "scr_criteria_not_met",
-        {},
+        "criteria_not_met",
+        {"criteria": "scr"},
         answers(abuse_or_neglect=True, seriously_harmed=True),
         answers(abuse_or_neglect=True, child_died=True),
         ["meet the serious case review criteria (Regulation 5)", "must be held"],
@@ -471,7 +515,7 @@ def test_scr_criteria(yes: set[str], met: bool) -> None:
     data = answers(**dict.fromkeys(yes, True))
     assert scr_criteria_met(data) is met
     # Declining is blocked exactly when the criteria are met.
-    assert bool(run("scr_criteria_not_met", data)) is met
+    assert bool(run("criteria_not_met", data, {"criteria": "scr"})) is met
 
 
 def test_scr_criteria_every_combination_follows_regulation_5() -> None:
@@ -498,8 +542,8 @@ def test_scr_criteria_every_combination_follows_regulation_5() -> None:
 def test_notifiable_criteria(yes: set[str], met: bool) -> None:
     data = answers(**dict.fromkeys(yes, True))
     assert notifiable_criteria_met(data) is met
-    assert (run("notifiable_criteria_met", data) == []) is met
-    assert (run("notifiable_criteria_not_met", data) == []) is (not met)
+    assert (run("criteria_met", data, {"criteria": "notifiable"}) == []) is met
+    assert (run("criteria_not_met", data, {"criteria": "notifiable"}) == []) is (not met)
 
 
 def test_notifiable_criteria_every_combination_follows_domain() -> None:
@@ -509,11 +553,16 @@ def test_notifiable_criteria_every_combination_follows_domain() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["scr_criteria_not_met", "notifiable_criteria_met", "notifiable_criteria_not_met"]
+    ("name", "criteria"),
+    [
+        ("criteria_not_met", "scr"),
+        ("criteria_met", "notifiable"),
+        ("criteria_not_met", "notifiable"),
+    ],
 )
-def test_criteria_decisions_need_every_answer_first(name: str) -> None:
+def test_criteria_decisions_need_every_answer_first(name: str, criteria: str) -> None:
     # "Yes" is not an answer the product reads: it wants true or false.
-    unmet = run(name, {"criteria": {"abuse_or_neglect": "yes"}})
+    unmet = run(name, {"criteria": {"abuse_or_neglect": "yes"}}, {"criteria": criteria})
     assert any("data.criteria.abuse_or_neglect" in s for s in unmet)
     assert all(s.startswith("Answer yes or no") for s in unmet)
 

@@ -200,9 +200,13 @@ def test_copies_sent_on_different_days_are_each_a_week_ahead(
 
 
 def test_the_set_time_is_policy_in_the_definition(service: Service) -> None:
-    for key in ("serious_case_review", "local_practice_review"):
-        policy = publication.advance_policy(service.definition(key))
-        assert policy == publication.AdvancePolicy(("national_panel", "ofsted", "dfe"), "1 week")
+    policy = publication.advance_policy(service.definition("serious_case_review"))
+    assert policy == publication.AdvancePolicy(("national_panel", "ofsted", "dfe"), "1 week")
+    # 2018+: the Panel and the Secretary of State, at least 7 working days before.
+    policy = publication.advance_policy(service.definition("local_practice_review"))
+    assert policy == publication.AdvancePolicy(
+        ("national_panel", "secretary_of_state"), "7 working days"
+    )
 
 
 def test_advance_copies_cannot_be_dated_in_the_future_or_sent_to_others(
@@ -707,6 +711,18 @@ def test_a_local_practice_review_publishes_under_the_same_policy(
     service: Service, clock: Clock, reviewer: Actor, chair: Actor
 ) -> None:
     case_id = ready_to_publish(service, clock, reviewer, chair, "local_practice_review")
+    # A week after the copies of 30 November is not enough: 7 working days end on 9 December,
+    # and the three safeguarding partners sign the final report off first.
+    with pytest.raises(TransitionBlocked) as caught:
+        publish(service, chair, case_id)
+    reasons = " ".join(caught.value.details)
+    assert "At least 7 working days must pass" in reasons
+    assert "the earliest day is 2026-12-09" in reasons
+    assert "data.report_signed_off.police = true" in reasons
+    version = service.get_case(chair, case_id).version
+    signed = {"local_authority": True, "police": True, "health": True}
+    service.update_data(chair, case_id, {"report_signed_off": signed}, version)
+    clock.set("2026-12-09T10:00:00+00:00")
     case = publish(service, chair, case_id)
     assert case.state == "monitoring"
     with Session(service.db) as s:
@@ -751,7 +767,7 @@ def test_a_chair_takes_a_review_from_referral_to_closed(
     take("chair", "decide_scr", SCR_MET | RATIONALE)
     rs.appoint(service, reviewer, case_id)
     take("reviewer", "appoint_lead", SCOPING)
-    take("chair", "start_involvement")
+    take("chair", "start_involvement", rs.PANEL_TOLD_OF_REVIEW)
     rs.involve(service, reviewer, case_id, tuple(agencies))
     take("reviewer", "begin_findings")
     rs.settle_and_find(service, reviewer, case_id)

@@ -48,3 +48,17 @@ def test_the_map_names_every_package_and_only_paths_that_exist() -> None:
     }
     unnamed = sorted(p for p in packages if p not in named and p not in MAP)
     assert not unnamed, f"the README's map does not say what these packages own: {unnamed}"
+
+
+def test_the_readme_lists_every_review_type_as_its_definition_says() -> None:
+    """Every file in definitions/ (whatever types a merge adds) with its states, limits and the
+    rule each guard enforces; regenerate with ``python scripts/readme_review_types.py``."""
+    from workflow.core.definition import load
+    from workflow.core.definition.describe import describe
+
+    section = README.split("<!-- review-types:begin -->", 1)[1].split("<!-- review-types:end -->")[
+        0
+    ]
+    for path in sorted((ROOT / "definitions").glob("*.toml")):
+        d = load(path.read_text(encoding="utf-8"), str(path))
+        assert describe(d) in section, f"README's section for {d.key} is missing or stale"

@@ -326,9 +326,13 @@ def test_the_lead_reviewer_named_in_data_is_the_appointment_record(
     (appointment,) = rs.listed(service, reviewer, scr.id, "lead_appointments")
     assert (appointment["current"], appointment["end_reason"]) == (False, "Ended")
     (step,) = ended.transitions
-    assert step.blocked_by == [
+    assert step.blocked_by[0] == (
         "No lead reviewer is appointed: record the lead reviewer's appointment (name, "
         "organisations and the date appointed)."
+    )
+    assert step.blocked_by[1:] == [  # the national panel told the review started, and who leads
+        "Record the panel told of review at (data.panel_told_of_review_at).",
+        "Record the panel told of lead (data.panel_told_of_lead).",
     ]
 
 
@@ -344,7 +348,9 @@ def _to_findings(service: Service, actors: dict[str, Actor], scr: dict[str, Any]
         scr.version,
         data={**SCOPING, "lead_reviewer": rs.LEAD},
     )
-    case = service.transition(lead, case.id, "start_involvement", case.version)
+    case = service.transition(
+        lead, case.id, "start_involvement", case.version, data=rs.PANEL_TOLD_OF_REVIEW
+    )
     rs.involve(service, reviewer, case.id, tuple(AGENCIES), request_from=None)
     service.transition(lead, case.id, "begin_findings", rs.version(service, case.id))
     return int(case.id)
@@ -1004,26 +1010,35 @@ def test_a_rapid_review_recommending_a_local_practice_review_opens_it(
         reviewer,
         "rapid_review",
         "Infant A",
-        {"notification_sent_at": "2026-11-20", "agencies": AGENCIES},
+        {"notified_at": "2026-11-20", "agencies": AGENCIES},
     )
     case = service.transition(reviewer, case.id, "gather", case.version)
     case = service.transition(
         reviewer, case.id, "hold_meeting", case.version, data={"facts_gathered": True}
     )
-    sent = service.transition(
+    case = service.transition(
         chair,
         case.id,
-        "recommend_lcspr",
+        "send_to_panel",
         case.version,
-        data={"decision_rationale": "Agreed", "immediate_learning": "Share with health"},
+        data={"immediate_learning": "Share with health", "recommendation": "local_practice_review"},
+    )
+    case = service.transition(
+        chair, case.id, "record_panel_response", case.version, data={"panel_response": "agrees"}
+    )
+    sent = service.transition(
+        chair, case.id, "commission_lcspr", case.version, data={"decision_rationale": "Agreed"}
     )
     (link,) = sent.linked_cases
     lpr = service.get_case(chair, link.id)
     assert lpr.review_type == "local_practice_review"
     assert lpr.data == {
         "agencies": AGENCIES,
-        "notification_sent_at": "2026-11-20",
+        "notified_at": "2026-11-20",
         "immediate_learning": "Share with health",
+        "decision_rationale": "Agreed",
+        "lcspr_decided_at": "2026-11-30",
+        "panel_response": "agrees",
     }
 
 

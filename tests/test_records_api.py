@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests import records_support as rs
 from tests.api_client import Call, assert_error
 from tests.conftest import Clock
 
@@ -124,7 +125,11 @@ def test_a_serious_case_review_from_referral_to_closed_through_the_api(
     body["expected_version"] = _version(call, cid)
     assert_error(call("reviewer", "patch", f"/cases/{cid}", json=body), 422, "invalid_input")
 
-    _ok(_step(call, "lead", cid, "start_involvement"))
+    assert any(
+        "data.panel_told_of_review_at" in s
+        for s in _blocked(call, "lead", cid, "start_involvement")
+    )
+    _ok(_step(call, "lead", cid, "start_involvement", **rs.PANEL_TOLD_OF_REVIEW))
     assert _blocked(call, "lead", cid, "begin_findings") == [
         "Invite the practitioners of Police: no practitioner of theirs is recorded as invited "
         "(agency, role and the date invited).",

@@ -140,11 +140,59 @@ NOTIFY_BELOW_SCR = Step(
     blocked=criteria("seriously_harmed", only=NOTIFIABLE_ONLY),
     blocked_by=("meet none of the notifiable-incident criteria",),
 )
+# The child death review from the information gathered to the overview panel's review.
+CDR_TO_PANEL = (
+    Step(
+        "hold_review_meeting",
+        "chair",
+        {"information_complete": True},
+        blocked={},
+        blocked_by=("Confirm the information complete",),
+        wrong="police",
+    ),
+    Step(
+        "refer_to_panel",
+        "reviewer",
+        {},
+        blocked={"meeting_held_at": "2026-12-01"},
+        blocked_by=("meeting held at (data.meeting_held_at) is 2026-12-01",),
+    ),
+    Step(
+        "complete_panel_review",
+        "chair",
+        {
+            "panel_outcome": "Reviewed",
+            "death_category": "infection",
+            "modifiable_factors": "insufficient_information",
+        },
+        blocked={"modifiable_factors": "None"},
+        blocked_by=(
+            "Record the panel outcome",
+            "data.death_category as one of",
+            "sudden_unexplained (Sudden unexpected, unexplained death)",
+            "Record data.modifiable_factors as one of",
+            "it is 'None'",
+        ),
+        wrong="admin",
+    ),
+)
 SCR_DECISION_BLOCKERS = (
     "data.criteria.concern_about_working_together",
     "data.criteria.died_in_custody",
     "Record the decision rationale (data.decision_rationale).",
 )
+SIGNED_OFF = {"local_authority": True, "police": True, "health": True}
+SI_QUESTIONS = (
+    "abuse_or_neglect",
+    "child_died",
+    "seriously_harmed",
+    "in_area",
+    "outside_england_resident",
+    "looked_after_child",
+)
+# The national panel told that the review started and who leads it (asked of an SCR only; the
+# other reviews take the data as it comes).
+PANEL_TOLD_OF_REVIEW = {"panel_told_of_review_at": "2026-11-30", "panel_told_of_lead": "Lena Lead"}
 # The steps an SCR and a learning review share, from scoping to monitoring.
 REVIEW_STEPS = (
     Step(
@@ -159,7 +207,7 @@ REVIEW_STEPS = (
             "No lead reviewer is appointed: record the lead reviewer's appointment",
         ),
     ),
-    Step("start_involvement", "lead", {}, wrong="police"),
+    Step("start_involvement", "lead", PANEL_TOLD_OF_REVIEW, wrong="police"),
     Step(
         "begin_findings",
         "lead",
@@ -433,10 +481,49 @@ PATHS: dict[str, Path_] = {
         ),
         "closed",
     ),
+    # -- serious incident notification (2018+)
+    "si_rapid_review": Path_(
+        "serious_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            Step(
+                "notify",
+                "reviewer",
+                criteria("abuse_or_neglect", "child_died", "in_area", only=SI_QUESTIONS),
+                blocked=criteria("abuse_or_neglect", "child_died", only=SI_QUESTIONS),
+                blocked_by=("do not meet the serious incident criteria",),
+            ),
+            Step(
+                "start_rapid_review",
+                "reviewer",
+                AGENCIES,
+                blocked={},
+                blocked_by=("Record the agencies involved",),
+            ),
+        ),
+        "rapid_review_started",
+    ),
+    "si_not_notifiable": Path_(
+        "serious_incident",
+        {"aware_at": "2026-11-27"},
+        (
+            Step(
+                "not_notifiable",
+                "reviewer",
+                criteria("child_died", "looked_after_child", "in_area", only=SI_QUESTIONS)
+                | RATIONALE
+                | {"sos_ofsted_notified_at": "2026-11-30"},
+                blocked=criteria("child_died", "looked_after_child", "in_area", only=SI_QUESTIONS)
+                | RATIONALE,
+                blocked_by=("looked-after child", "data.sos_ofsted_notified_at"),
+            ),
+        ),
+        "not_notifiable",
+    ),
     # -- rapid review (2018+)
     "rr_lcspr": Path_(
         "rapid_review",
-        {"notification_sent_at": "2026-11-27"},
+        {"notified_at": "2026-11-27"},
         (
             Step(
                 "gather",
@@ -453,32 +540,63 @@ PATHS: dict[str, Path_] = {
                 blocked_by=("Confirm the facts gathered (data.facts_gathered = true).",),
             ),
             Step(
-                "recommend_lcspr",
+                "send_to_panel",
                 "chair",
-                RATIONALE | {"immediate_learning": "Share records with health visitors"},
+                {
+                    "immediate_learning": "Share records with health visitors",
+                    "recommendation": "local_practice_review",
+                },
+                blocked={"recommendation": "maybe"},
+                blocked_by=("Record the immediate learning", "data.recommendation as one of"),
+                wrong="admin",
+            ),
+            Step(
+                "record_panel_response",
+                "reviewer",
+                {"panel_response": "agrees"},
+                blocked={"panel_response": "yes"},
+                blocked_by=("agrees (The Panel agrees", "national_review", "it is 'yes'"),
+            ),
+            Step(
+                "commission_lcspr",
+                "chair",
+                RATIONALE,
                 blocked={},
-                blocked_by=("Record the decision rationale", "Record the immediate learning"),
+                blocked_by=("Record the decision rationale",),
                 wrong="reviewer",
             ),
         ),
-        "lcspr_recommended",
+        "lcspr_commissioned",
     ),
     "rr_no_lcspr": Path_(
         "rapid_review",
-        {"notification_sent_at": "2026-11-27"},
+        {"notified_at": "2026-11-27"},
         (
             Step("gather", "chair", AGENCIES),
             Step("hold_meeting", "reviewer", {"facts_gathered": True}),
             Step(
-                "no_lcspr",
+                "send_to_panel",
                 "chair",
-                RATIONALE | {"immediate_learning": "Already covered by a thematic review"},
+                {
+                    "immediate_learning": "Already covered by a thematic review",
+                    "recommendation": "no_local_practice_review",
+                },
                 blocked={"rapid_review_sent_at": "2026-11-26"},
-                blocked_by=("cannot be before the notification sent at",),
+                blocked_by=("cannot be before the notified at",),
+                wrong="admin",
+            ),
+            Step("record_panel_response", "chair", {"panel_response": "national_review"}),
+            Step(
+                "decide_no_lcspr",
+                "chair",
+                RATIONALE,
+                blocked={},
+                blocked_by=("Record the decision rationale",),
                 wrong="reviewer",
             ),
+            Step("tell_panel", "reviewer", {}),
         ),
-        "no_lcspr",
+        "closed_no_lcspr",
     ),
     # -- local child safeguarding practice review (2018+)
     "lpr_declined": Path_(
@@ -513,16 +631,22 @@ PATHS: dict[str, Path_] = {
                 "publish",
                 "chair",
                 {
-                    "report_sent_at": "2026-11-20",
+                    "report_sent_at": "2026-11-18",
                     "board_response": "Accepted in full",
                     "harm_check_confirmed": True,
                     "publication_url": "https://partnership.example/lcspr-a",
+                    "report_signed_off": SIGNED_OFF,
                 },
-                blocked={"report_sent_at": "2026-11-27", "harm_check_confirmed": False},
+                # 20 Nov is a week before 27 Nov, but only 6 working days before 30 Nov.
+                blocked={"report_sent_at": "2026-11-20", "harm_check_confirmed": False},
                 blocked_by=(
                     "Record the board response",
                     "Confirm the harm check confirmed",
-                    "At least 1 week must pass after the report sent at",
+                    "At least 7 working days must pass after the report sent at",
+                    "the Secretary of State",
+                    "data.report_signed_off.local_authority = true",
+                    "data.report_signed_off.police = true",
+                    "data.report_signed_off.health = true",
                 ),
                 wrong="reviewer",
             ),
@@ -550,9 +674,14 @@ PATHS: dict[str, Path_] = {
                 {
                     "not_published_reasons": "Would identify a surviving sibling",
                     "panel_told_at": "2026-11-30",
+                    "secretary_of_state_told_at": "2026-11-30",
                 },
                 blocked={},
-                blocked_by=("Record the not published reasons", "Record the panel told at"),
+                blocked_by=(
+                    "Record the not published reasons",
+                    "Record the panel told at",
+                    "Record the secretary of state told at",
+                ),
                 wrong="reviewer",
             ),
         ),
@@ -580,53 +709,119 @@ PATHS: dict[str, Path_] = {
             Step(
                 "notify",
                 "reviewer",
-                {"age_at_death": 2, "stillbirth": False, "planned_termination": False},
+                {
+                    "age_at_death": 2,
+                    "stillbirth": False,
+                    "planned_termination": False,
+                    "ncmd_notified_at": "2026-11-30",
+                },
                 blocked={"notified_at": "2026-11-27"},
                 blocked_by=(
                     "Record the child's age at death",
                     "a stillbirth (data.stillbirth",
                     "a planned termination (data.planned_termination",
                     "notified at (data.notified_at, 2026-11-27) cannot be before the date of death",
+                    "Record the ncmd notified at",
                 ),
             ),
             Step(
                 "gather_information",
                 "reviewer",
-                AGENCIES | {"expected_death": False},
-                blocked={},
-                blocked_by=("Record the expected death", "Record the agencies involved"),
+                AGENCIES | {"expected_death": True},
+                blocked={"expected_death": False},
+                blocked_by=("data.expected_death to be yes (it is no)", "Record the agencies"),
                 wrong="chair",
             ),
-            Step(
-                "hold_review_meeting",
-                "chair",
-                {"information_complete": True},
-                blocked={},
-                blocked_by=("Confirm the information complete",),
-                wrong="police",
-            ),
-            Step(
-                "refer_to_panel",
-                "reviewer",
-                {},
-                blocked={"meeting_held_at": "2026-12-01"},
-                blocked_by=("meeting held at (data.meeting_held_at) is 2026-12-01",),
-            ),
+            *CDR_TO_PANEL,
             Step(
                 "close",
                 "chair",
-                {
-                    "panel_outcome": "Reviewed",
-                    "modifiable_factors": "None",
-                    "national_database_submitted": True,
-                },
+                {"national_database_submitted": True},
                 blocked={},
                 blocked_by=(
-                    "Record the panel outcome",
-                    "Record the modifiable factors",
                     "Confirm the national database submitted",
+                    "a review cannot close on the day it opened",
                 ),
-                wrong="reviewer",
+                wrong="admin",
+                advance_to="2026-12-01T10:00:00+00:00",
+            ),
+        ),
+        "closed",
+    ),
+    "cdr_unexpected": Path_(
+        "child_death_review",
+        {"date_of_death": "2026-11-28"},
+        (
+            Step(
+                "notify",
+                "reviewer",
+                {
+                    "age_at_death": 0.5,
+                    "stillbirth": False,
+                    "planned_termination": False,
+                    "ncmd_notified_at": "2026-11-29",
+                },
+            ),
+            Step(
+                "start_joint_agency_response",
+                "reviewer",
+                AGENCIES | {"expected_death": False},
+                blocked={"expected_death": True},
+                blocked_by=("data.expected_death to be no (it is yes)", "Record the agencies"),
+            ),
+            Step(
+                "refer_serious_incident",
+                "reviewer",
+                {"abuse_or_neglect_suspected": True, "aware_at": "2026-11-29"},
+                blocked={},
+                blocked_by=("Confirm the abuse or neglect suspected", "Record the aware at"),
+            ),
+            Step(
+                "complete_joint_agency_response",
+                "chair",
+                {"jar_summary": "Joint visit held; police and paediatrician agree next steps."},
+                blocked={},
+                blocked_by=("Record the jar summary",),
+            ),
+            *CDR_TO_PANEL,
+            Step(
+                "close",
+                "reviewer",
+                {"national_database_submitted": True},
+                advance_to="2026-12-01T10:00:00+00:00",
+            ),
+        ),
+        "closed",
+    ),
+    "cdr_serious_incident": Path_(
+        "child_death_review",
+        {"date_of_death": "2026-11-28"},
+        (
+            Step(
+                "notify",
+                "chair",
+                {
+                    "age_at_death": 3,
+                    "stillbirth": False,
+                    "planned_termination": False,
+                    "ncmd_notified_at": "2026-11-29",
+                },
+            ),
+            Step(
+                "refer_serious_incident",
+                "reviewer",
+                AGENCIES | {"abuse_or_neglect_suspected": True, "aware_at": "2026-11-29"},
+                blocked={"abuse_or_neglect_suspected": False},
+                blocked_by=("Confirm the abuse or neglect suspected",),
+            ),
+            Step("start_joint_agency_response", "reviewer", {"expected_death": False}),
+            Step("complete_joint_agency_response", "reviewer", {"jar_summary": "Done."}),
+            *CDR_TO_PANEL,
+            Step(
+                "close",
+                "chair",
+                {"national_database_submitted": True},
+                advance_to="2026-12-01T10:00:00+00:00",
             ),
         ),
         "closed",

@@ -374,6 +374,9 @@ def test_a_late_sweep_raises_one_stall_reminder_not_a_burst(
 # -- timers that take a step --------------------------------------------------------------------
 
 SCR_DATA: dict[str, Any] = {
+    # The national panel told that the review started and who leads it.
+    "panel_told_of_review_at": "2026-10-01",
+    "panel_told_of_lead": "Lena Lead",
     "criteria": {
         "abuse_or_neglect": True,
         "child_died": True,

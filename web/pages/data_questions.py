@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.core.fields import FieldKind, FieldSpec
-from workflow.core.guards.criteria import QUESTIONS
 from workflow.core.guards.publication import recipient_name
 
 #: The kinds of data the pages ask (``workflow.core.fields``).
@@ -94,13 +93,10 @@ KNOWN: tuple[Group, ...] = (
         ),
     ),
     Group("dates", "Key dates"),  # filled per definition with the date keys it reads
+    # Filled per definition with the questions of its [criteria.<name>] tables.
     Group(
         "criteria",
         "Criteria",
-        tuple(
-            Spec(f"criteria.{q}", text[0].upper() + text[1:] + "?", YES_NO)
-            for q, text in QUESTIONS.items()
-        ),
         intro="Record the answers. The board's chair makes the final decision.",
     ),
     Group(

@@ -93,7 +93,7 @@ def guard_reads(refs: Iterable[GuardRef]) -> tuple[list[str], set[str]]:
         for p in guard.reads:
             paths.setdefault(_normal(p))
         for param in guard.params:
-            if param.kind not in ("field", "fields"):
+            if param.kind not in ("field", "fields", "choice_fields"):
                 continue
             value = ref.params.get(param.name)
             for v in value if isinstance(value, list) else [value]:
@@ -142,12 +142,38 @@ def definition_reads(d: Definition) -> tuple[list[str], set[str]]:
     return list(ordered), dates
 
 
-def _known_groups(read: set[str]) -> tuple[list[Group], set[str]]:
+def criteria_group(d: Definition) -> Group:
+    """The criteria questions of the definition's [criteria.<name>] tables, each asked once;
+    a [choices.<key>] table makes its key a choice."""
+    questions: dict[str, str] = {}
+    for c in d.criteria.values():
+        for q, text in c.questions.items():
+            questions.setdefault(q, text)
+    g = next(g for g in KNOWN if g.id == "criteria")
+    specs = tuple(
+        Spec(f"criteria.{q}", text[0].upper() + text[1:] + "?", Kind.YES_NO)
+        for q, text in questions.items()
+    )
+    return Group(g.id, g.title, specs, g.intro)
+
+
+def choice_specs(d: Definition) -> dict[str, Spec]:
+    """A question for each key with a [choices.<key>] table, its values as choices."""
+    return {
+        key: Spec(key, spec_for(key, False).label, Kind.CHOICE, choices=tuple(c.values.items()))
+        for key, c in d.choices.items()
+    }
+
+
+def _known_groups(d: Definition, read: set[str]) -> tuple[list[Group], set[str]]:
     """The known groups holding what the definition reads (the key dates' place kept), and the
     paths they cover."""
     groups: list[Group] = []
     covered: set[str] = set()
-    for g in KNOWN:
+    choices = choice_specs(d)
+    for known in KNOWN:
+        g = criteria_group(d) if known.id == "criteria" else known
+        g = Group(g.id, g.title, tuple(choices.get(f.path, f) for f in g.fields), g.intro)
         if g.id == "dates":
             groups.append(g)  # filled by the caller
             continue
@@ -159,7 +185,11 @@ def _known_groups(read: set[str]) -> tuple[list[Group], set[str]]:
 
 
 def _uncovered(
-    reads: list[str], dates: set[str], confirms: set[str], covered: set[str]
+    reads: list[str],
+    dates: set[str],
+    confirms: set[str],
+    covered: set[str],
+    choices: Mapping[str, Spec],
 ) -> tuple[list[Spec], list[Spec]]:
     """Keys no known group covers: the dates (for "Key dates") and the rest ("Other details")."""
     top_covered = {p.split(".", 1)[0] for p in covered}
@@ -176,7 +206,7 @@ def _uncovered(
             continue
         if "." in path and path.split(".", 1)[0] in covered:
             continue
-        spec = spec_for(path, path in dates, path in confirms)
+        spec = choices.get(path) or spec_for(path, path in dates, path in confirms)
         (date_specs if path in dates else other).append(spec)
         covered.add(path)
     return date_specs, other
@@ -197,8 +227,8 @@ def _paths(groups: Iterable[Group]) -> dict[str, str]:
 def layout(d: Definition) -> Layout:
     reads, dates = definition_reads(d)
     confirms = guard_confirms(_refs(d))
-    groups, covered = _known_groups(set(reads))
-    date_specs, other = _uncovered(reads, dates, confirms, covered)
+    groups, covered = _known_groups(d, set(reads))
+    date_specs, other = _uncovered(reads, dates, confirms, covered, choice_specs(d))
     final: list[Group] = []
     for g in groups:
         if g.id != "dates":

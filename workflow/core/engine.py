@@ -80,16 +80,37 @@ def merge_data(data: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
+def _opened_on(
+    milestones: Mapping[str, str], d: Definition, calendar: WorkingCalendar
+) -> date | None:
+    """The day the case opened: when it first entered its initial state (no shipped type
+    returns there)."""
+    at = milestones.get(f"entered:{d.initial}")
+    return calendar.local_date(datetime.fromisoformat(at)) if at else None
+
+
 def _context(
+    d: Definition,
     state: str,
     data: Mapping[str, Any],
     actor: Actor,
     now: datetime,
     calendar: WorkingCalendar,
     records: Records | None,
+    milestones: Mapping[str, str] | None = None,
 ) -> GuardContext:
     today = calendar.local_date(now)
-    return GuardContext(data, state, today, calendar, actor.role, records or NO_RECORDS)
+    return GuardContext(
+        data,
+        state,
+        today,
+        calendar,
+        actor.role,
+        records or NO_RECORDS,
+        criteria=d.criteria,
+        choices=d.choices,
+        opened_on=_opened_on(milestones, d, calendar) if milestones is not None else today,
+    )
 
 
 def evaluate(guards: Sequence[GuardRef], ctx: GuardContext) -> list[str]:
@@ -147,7 +168,7 @@ def open_case(
     ``milestones`` (``trigger:decide_scr``…) carried across, so its timers count from it."""
     start = _start_state(d, state)
     merged = merge_data({}, data)
-    ctx = _context(start, merged, actor, now, calendar, records)
+    ctx = _context(d, start, merged, actor, now, calendar, records)
     unmet = evaluate((*d.data_rules, *d.open_guards), ctx)
     if unmet:
         raise InvalidInput(
@@ -195,7 +216,7 @@ def change_data(
 ) -> Outcome:
     """Decide a change to the case's data (merged key by key); deadlines follow their anchors."""
     merged = merge_data(case.data, patch)
-    ctx = _context(case.state, merged, actor, now, calendar, case.records)
+    ctx = _context(d, case.state, merged, actor, now, calendar, case.records, case.milestones)
     unmet = evaluate(d.data_rules, ctx)
     if unmet:
         raise InvalidInput(
@@ -267,7 +288,7 @@ def fire(
         )
     today = calendar.local_date(now)
     merged = _stamp_dates(t, merge_data(case.data, patch), today)
-    ctx = _context(case.state, merged, actor, now, calendar, case.records)
+    ctx = _context(d, case.state, merged, actor, now, calendar, case.records, case.milestones)
     unmet = evaluate((*d.data_rules, *t.guards), ctx)
     if unmet:
         raise TransitionBlocked(
@@ -301,7 +322,7 @@ def options(
 ) -> list[TransitionOption]:
     """The steps from the current state open to the actor's role (to anyone with ``any_role``),
     with what blocks each."""
-    ctx = _context(case.state, case.data, actor, now, calendar, case.records)
+    ctx = _context(d, case.state, case.data, actor, now, calendar, case.records, case.milestones)
     out = []
     for t in d.transitions_from(case.state):
         if not any_role and actor.role not in t.roles:
@@ -328,7 +349,7 @@ def change_records(
         raise InvalidInput(
             f"The case is closed ({d.label_of(case.state)}); its records can no longer change."
         )
-    ctx = _context(case.state, case.data, actor, now, calendar, case.records)
+    ctx = _context(d, case.state, case.data, actor, now, calendar, case.records, case.milestones)
     unmet = evaluate(d.data_rules, ctx)
     if unmet:
         raise InvalidInput(

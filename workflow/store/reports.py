@@ -82,5 +82,17 @@ class ReportsReadModel:
             for c in self._session.exec(query)
         }
 
+    def data_of(
+        self, case_ids: Collection[int], keys: Collection[str]
+    ) -> dict[int, dict[str, object]]:
+        """The named top-level data keys of these cases, as written there."""
+        if not case_ids:
+            return {}
+        query = select(Case).where(col(Case.id).in_(case_ids))
+        return {
+            c.id or 0: {k: c.data.get(k) for k in keys if k in c.data}
+            for c in self._session.exec(query)
+        }
+
     def actions(self) -> list[Action]:
         return list(self._session.exec(select(Action)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflow.core.calendar import CalendarKind, Duration
+from workflow.core.criteria import Choices, Criteria
 
 SCHEMA_VERSION = 1
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
@@ -118,6 +119,8 @@ class Definition:
     #: Who hears of a slipped record deadline, by kind (``contribution``, ``action``), from
     #: ``[record_deadlines.<kind>] escalate_to``; a kind left out keeps the product's default.
     record_escalate_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    criteria: Mapping[str, Criteria] = field(default_factory=dict)
+    choices: Mapping[str, Choices] = field(default_factory=dict)
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from workflow.core.definition.model import (
     Transition,
 )
 from workflow.core.definition.source import locate
+from workflow.core.definition.tables import data_tables
 from workflow.core.errors import DefinitionError, Problem
 from workflow.core.guards import REGISTRY, GuardRegistry
 from workflow.core.roles import ASSIGNABLE_ROLES, Role
@@ -45,6 +46,8 @@ TOP_KEYS = (
     "data_rules",
     "open_roles",
     "record_deadlines",
+    "criteria",
+    "choices",
 )
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
@@ -106,6 +109,8 @@ class _Parser:
         # Every timer's references, kept even when its anchor or duration is broken, so the
         # cross-reference checks still report everything else wrong with it.
         self.timer_refs: dict[str, TimerRefs] = {}
+        # Guard parameters naming a criteria table or choice fields, checked once those are read.
+        self.data_refs: list[tuple[str, str, Any]] = []
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.file, key, message))
@@ -176,8 +181,15 @@ class _Parser:
                 continue
             for message in self.registry.check(name, params):
                 self.problem(at, message)
+            self.note_data_refs(at, name, params)
             refs.append(GuardRef(name, params))
         return tuple(refs)
+
+    def note_data_refs(self, at: str, name: str, params: Mapping[str, Any]) -> None:
+        guard = self.registry.guards.get(name)
+        for p in guard.params if guard else ():
+            if p.kind in ("criteria", "choice_fields") and p.name in params:
+                self.data_refs.append((at, p.kind, params[p.name]))
 
     # -- the parts -----------------------------------------------------------------------------
     def parse(self, raw: dict[str, Any]) -> Definition:
@@ -195,6 +207,11 @@ class _Parser:
         states = self.parse_states(raw.get("states"))
         transitions = self.parse_transitions(raw.get("transitions"))
         timers = self.parse_timers(raw.get("timers"))
+        open_guards = self.guards("open_guards", raw.get("open_guards"))
+        data_rules = self.guards("data_rules", raw.get("data_rules"))
+        criteria, choices, found = data_tables(raw, self.data_refs)
+        for where, message in found:
+            self.problem(where, message)
         definition = Definition(
             key=key,
             name=name,
@@ -202,13 +219,15 @@ class _Parser:
             states=states,
             transitions=transitions,
             timers=timers,
-            open_guards=self.guards("open_guards", raw.get("open_guards")),
-            data_rules=self.guards("data_rules", raw.get("data_rules")),
+            open_guards=open_guards,
+            data_rules=data_rules,
             open_roles=self.roles("open_roles", raw.get("open_roles", list(DEFAULT_OPEN_ROLES))),
             description=raw.get("description", "")
             if isinstance(raw.get("description"), str)
             else "",
             record_escalate_to=self.parse_record_deadlines(raw.get("record_deadlines")),
+            criteria=criteria,
+            choices=choices,
         )
         for key, message in graph_problems(definition, self.timer_refs):
             self.problem(key, message)

@@ -9,10 +9,11 @@ _TABLE = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*(#.*)?$")
 _ARRAY = re.compile(r"^\s*\[\[(?P<name>[^\[\]]+)\]\]\s*(#.*)?$")
 _ITEM = re.compile(r"^(?P<head>[A-Za-z0-9_]+)(\[(?P<index>\d+)\])?")
 _TOML_LINE = re.compile(r"at line (\d+)")
+_NAMED = re.compile(r"^unknown question '([^']+)'")
 
 
 def _assignment(lines: list[str], start: int, end: int, name: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*[=.]")
     for i in range(start, end):
         if pattern.match(lines[i]):
             return i
@@ -41,7 +42,7 @@ def locate(text: str, key: str, message: str = "") -> int | None:
     rest = parts[1:]
     if head.group("index") is not None:  # transitions[3] -> the fourth [[transitions]]
         section = _nth_array(lines, head.group("head"), int(head.group("index")))
-    elif head.group("head") in ("states", "timers") and rest:
+    elif head.group("head") in ("states", "timers", "criteria", "choices") and rest:
         section = _table(lines, f"{head.group('head')}.{rest[0]}")
         rest = rest[1:]
     else:  # a key at the top, before the first table
@@ -56,6 +57,10 @@ def locate(text: str, key: str, message: str = "") -> int | None:
     start, end = section
     field = _ITEM.match(rest[0]) if rest else None
     at = _assignment(lines, start + 1, end, field.group("head")) if field else None
+    named = _NAMED.search(message)
+    if at is not None and named:  # the line of the very name refused ("unknown question 'x'")
+        quoted = re.compile(rf"[\"']{re.escape(named.group(1))}[\"']")
+        at = next((i for i in range(at, end) if quoted.search(lines[i])), at)
     return at + 1 if at is not None else start + 1
 
 

@@ -1,4 +1,5 @@
-"""Guards on the statutory criteria: notifiable incidents and serious case reviews.
+"""Guards on a definition's criteria and choices (``workflow.core.criteria``): the questions and
+rule are data in the definition, so these guards are the same for the 2015 and the 2018 criteria.
 
 The product records the answers and the chair's judgement; it does not decide harm itself.
 Answers live in ``data.criteria`` as true/false values.
@@ -6,129 +7,122 @@ Answers live in ``data.criteria`` as true/false values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from workflow.core.criteria import Criteria
+from workflow.core.guards.registry import REGISTRY, GuardContext, Param
+from workflow.core.values import is_blank, lookup
 
-from workflow.core.guards.registry import REGISTRY, GuardContext
-
-QUESTIONS = {
-    "abuse_or_neglect": "is abuse or neglect known or suspected",
-    "child_died": "has the child died (including suspected suicide)",
-    "seriously_harmed": "has the child been seriously harmed",
-    "concern_about_working_together": (
-        "is there cause for concern about how the authority, its partners or others worked together"
-    ),
-    "looked_after_child": "was the child looked after",
-    "regulated_setting": "was the child in a regulated setting or service",
-    "died_in_custody": (
-        "did the child die in custody, on remand, in a young offender institution, secure training "
-        "centre or secure children's home, or while detained under mental-health law"
-    ),
-}
-NOTIFIABLE_QUESTIONS = (
-    "abuse_or_neglect",
-    "child_died",
-    "seriously_harmed",
-    "looked_after_child",
-    "regulated_setting",
-)
-SCR_QUESTIONS = (
-    "abuse_or_neglect",
-    "child_died",
-    "seriously_harmed",
-    "concern_about_working_together",
-    "died_in_custody",
-)
+CRITERIA = Param("criteria", "criteria", doc="the name of a [criteria.<name>] table")
+READS = ("criteria",)
 
 
-def _answers(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    value = data.get("criteria")
-    return value if isinstance(value, Mapping) else {}
+def _said(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
-def _unanswered(data: Mapping[str, Any], questions: tuple[str, ...]) -> list[str]:
-    answers = _answers(data)
-    return [
-        f"Answer yes or no (data.criteria.{q}): {QUESTIONS[q]}?"
-        for q in questions
-        if not isinstance(answers.get(q), bool)
-    ]
+def _criteria(ctx: GuardContext, name: str) -> Criteria:
+    # The definition's load checked that the table exists.
+    return ctx.criteria[name]
 
 
-def notifiable_criteria_met(data: Mapping[str, Any]) -> bool:
-    a = _answers(data)
-    abuse, died = a.get("abuse_or_neglect") is True, a.get("child_died") is True
-    return (abuse and (died or a.get("seriously_harmed") is True)) or (
-        died and (a.get("looked_after_child") is True or a.get("regulated_setting") is True)
-    )
+@REGISTRY.register("criteria_answered", params=(CRITERIA,), reads=READS)
+def criteria_answered(ctx: GuardContext, criteria: str) -> list[str]:
+    """Every question of the named criteria has a yes or no answer."""
+    return _criteria(ctx, criteria).unanswered(ctx.data)
 
 
-def scr_criteria_met(data: Mapping[str, Any]) -> bool:
-    """Regulation 5: abuse or neglect and (death, or serious harm with concern); or custody
-    death."""
-    a = _answers(data)
-    abuse = a.get("abuse_or_neglect") is True
-    harmed_with_concern = (
-        a.get("seriously_harmed") is True and a.get("concern_about_working_together") is True
-    )
-    return (abuse and (a.get("child_died") is True or harmed_with_concern)) or (
-        a.get("died_in_custody") is True
-    )
-
-
-READS = tuple(f"criteria.{q}" for q in NOTIFIABLE_QUESTIONS)
-
-
-@REGISTRY.register("notifiable_criteria_answered", reads=READS)
-def notifiable_answered(ctx: GuardContext) -> list[str]:
-    """Every question of the notifiable-incident criteria has a yes or no answer."""
-    return _unanswered(ctx.data, NOTIFIABLE_QUESTIONS)
-
-
-@REGISTRY.register("notifiable_criteria_met", reads=READS)
-def notifiable_met(ctx: GuardContext) -> list[str]:
-    """The answers meet one of the four notifiable-incident criteria."""
-    unanswered = _unanswered(ctx.data, NOTIFIABLE_QUESTIONS)
+@REGISTRY.register("criteria_met", params=(CRITERIA,), reads=READS)
+def criteria_met(ctx: GuardContext, criteria: str) -> list[str]:
+    """Every question is answered and the answers meet the criteria's rule."""
+    c = _criteria(ctx, criteria)
+    unanswered = c.unanswered(ctx.data)
     if unanswered:
         return unanswered
-    if notifiable_criteria_met(ctx.data):
+    if c.met(ctx.data):
         return []
-    return [
-        "The answers meet none of the notifiable-incident criteria (death or serious harm with "
-        "abuse or neglect known or suspected, or the death of a looked-after child or of a "
-        "child in a regulated setting); record it as not notifiable instead."
-    ]
+    return [c.when_not_met or f"The answers do not meet {c.label}."]
 
 
-@REGISTRY.register("notifiable_criteria_not_met", reads=READS)
-def notifiable_not_met(ctx: GuardContext) -> list[str]:
-    """The answers meet none of the notifiable-incident criteria."""
-    unanswered = _unanswered(ctx.data, NOTIFIABLE_QUESTIONS)
+@REGISTRY.register("criteria_not_met", params=(CRITERIA,), reads=READS)
+def criteria_not_met(ctx: GuardContext, criteria: str) -> list[str]:
+    """Every question is answered and the answers do not meet the criteria's rule (so a step
+    that is only open below the threshold is blocked when it is met)."""
+    c = _criteria(ctx, criteria)
+    unanswered = c.unanswered(ctx.data)
     if unanswered:
         return unanswered
-    if notifiable_criteria_met(ctx.data):
-        return ["The answers meet the notifiable-incident criteria, so it must be notified."]
+    if c.met(ctx.data):
+        return [c.when_met or f"The answers meet {c.label}; this step is not open."]
     return []
 
 
-SCR_READS = tuple(f"criteria.{q}" for q in SCR_QUESTIONS)
-
-
-@REGISTRY.register("scr_criteria_answered", reads=SCR_READS)
-def scr_answered(ctx: GuardContext) -> list[str]:
-    """Every question of the serious-case-review criteria has a yes or no answer."""
-    return _unanswered(ctx.data, SCR_QUESTIONS)
-
-
-@REGISTRY.register("scr_criteria_not_met", reads=SCR_READS)
-def scr_not_met(ctx: GuardContext) -> list[str]:
-    """Blocks any decision other than a serious case review when the SCR criteria are met."""
-    unanswered = _unanswered(ctx.data, SCR_QUESTIONS)
+@REGISTRY.register(
+    "required_when_met",
+    params=(
+        CRITERIA,
+        Param("fields", "fields", doc="data keys recorded when the criteria are met"),
+    ),
+    reads=READS,
+)
+def required_when_met(ctx: GuardContext, criteria: str, fields: list[str]) -> list[str]:
+    """When the answers meet the named criteria, each named data key must be recorded (the
+    questions must be answered to tell)."""
+    c = _criteria(ctx, criteria)
+    unanswered = c.unanswered(ctx.data)
     if unanswered:
         return unanswered
-    if scr_criteria_met(ctx.data):
+    if not c.met(ctx.data):
+        return []
+    return [
+        f"The answers show {c.label}: record data.{f}."
+        for f in fields
+        if is_blank(lookup(ctx.data, f))
+    ]
+
+
+@REGISTRY.register(
+    "chosen",
+    params=(Param("fields", "choice_fields", doc="data keys with a [choices.<key>] table"),),
+)
+def chosen(ctx: GuardContext, fields: list[str]) -> list[str]:
+    """Each named data key is recorded as one of the values its ``[choices.<key>]`` table
+    lists."""
+    unmet = []
+    for f in fields:
+        values = ctx.choices[f].values
+        value = lookup(ctx.data, f)
+        if isinstance(value, str) and value in values:
+            continue
+        listed = "; ".join(f"{k} ({label})" for k, label in values.items())
+        got = "not recorded" if is_blank(value) else _said(value)
+        unmet.append(f"Record data.{f} as one of: {listed}; it is {got}.")
+    return unmet
+
+
+@REGISTRY.register(
+    "equals",
+    params=(
+        Param("field", "field", doc="the data key"),
+        Param("value", "value", doc="the value it must have"),
+    ),
+)
+def equals(ctx: GuardContext, field: str, value: str | bool | int) -> list[str]:
+    """The named data key has the given value (a branch open only for some answers, such as a
+    joint agency response for an unexpected death)."""
+    current = lookup(ctx.data, field)
+    if current == value and type(current) is type(value):
+        return []
+    got = "not recorded" if is_blank(current) else _said(current)
+    return [f"This step needs data.{field} to be {_said(value)} (it is {got})."]
+
+
+@REGISTRY.register("not_on_opening_day")
+def not_on_opening_day(ctx: GuardContext) -> list[str]:
+    """The case did not open today: a review is never closed on the day it opened."""
+    if ctx.opened_on is not None and ctx.opened_on >= ctx.today:
         return [
-            "The answers meet the serious case review criteria (Regulation 5), so a serious "
-            "case review must be held; this decision is not open."
+            f"The case opened today ({ctx.today.isoformat()}): a review cannot close on the day "
+            "it opened; take this step from tomorrow."
         ]
     return []

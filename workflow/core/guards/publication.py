@@ -29,6 +29,7 @@ RECIPIENT_NAMES: dict[str, str] = {
     "national_panel": "the national panel",
     "ofsted": "Ofsted",
     "dfe": "DfE",
+    "secretary_of_state": "the Secretary of State",
 }
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from workflow.core.calendar import WorkingCalendar
+from workflow.core.criteria import Choices, Criteria
 
 #: The review's records as a guard sees them: each kind (``findings``, ``actions``…) is a tuple
 #: of read-only mappings, shaped for the case by the records service
@@ -32,6 +33,11 @@ class GuardContext:
     calendar: WorkingCalendar
     actor_role: str = ""
     records: Records = field(default_factory=lambda: NO_RECORDS)
+    # The definition's criteria and choices (``[criteria.<name>]``, ``[choices.<field>]``), and
+    # the day the case opened (None before it has).
+    criteria: Mapping[str, Criteria] = field(default_factory=dict)
+    choices: Mapping[str, Choices] = field(default_factory=dict)
+    opened_on: date | None = None
 
     def records_of(self, kind: str) -> Sequence[Mapping[str, Any]]:
         return self.records.get(kind, ())
@@ -43,7 +49,8 @@ GuardFunction = Callable[..., list[str]]
 @dataclass(frozen=True)
 class Param:
     name: str
-    #: "field", "fields", "keys" (inside a table, not data keys), "duration", "text", "number"
+    #: "field", "fields", "keys" (inside a table, not data keys), "duration", "text", "number",
+    #: "value", "criteria", "choice_fields"
     kind: str
     required: bool = True
     doc: str = ""
@@ -51,9 +58,11 @@ class Param:
     def problem_with(self, value: Any) -> str | None:
         from workflow.core.calendar import parse_duration
 
-        if self.kind in ("field", "text") and not (isinstance(value, str) and value):
+        if self.kind in ("field", "text", "criteria") and not (isinstance(value, str) and value):
             return f"parameter '{self.name}' must be a non-empty string"
-        if self.kind in ("fields", "keys") and not (
+        if self.kind == "value" and not isinstance(value, str | bool | int):
+            return f"parameter '{self.name}' must be text, a number, true or false"
+        if self.kind in ("fields", "keys", "choice_fields") and not (
             isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
         ):
             return f"parameter '{self.name}' must be a non-empty list of data keys"

@@ -88,15 +88,68 @@ AGREED = {
 }
 
 
+SEND = Step(
+    "send_to_panel",
+    "chair",
+    {**AGREED, "recommendation": "local_practice_review"},
+)
+RESPONSE = Step("record_panel_response", "reviewer", {"panel_response": "agrees"})
+RAPID_LINE = (
+    GATHER,
+    MEET,
+    SEND,
+    RESPONSE,
+    Step("decide_no_lcspr", "chair", rationale("The Panel will review it nationally.")),
+    Step("tell_panel", "reviewer"),
+)
+
+
 def rapid(today: date) -> list[Plan]:
     key = "rapid_review"
-    data = {"demo": True, "notification_sent_at": day(today, -6)}
+    data = {"demo": True, "notified_at": day(today, -6)}
     return [
-        Plan(key, "Infant A", data),
-        Plan(key, "Infant B", data, (GATHER,)),
-        Plan(key, "Infant C", data, (GATHER, MEET)),
-        Plan(key, "Infant D", data, (GATHER, MEET, Step("recommend_lcspr", "chair", AGREED))),
-        Plan(key, "Infant E", data, (GATHER, MEET, Step("no_lcspr", "chair", AGREED))),
+        *[
+            Plan(key, f"Infant {letter}", data, RAPID_LINE[:n])
+            for letter, n in zip("ABCDE", (0, 1, 2, 3, 4), strict=True)
+        ],
+        Plan(key, "Infant F", data, RAPID_LINE[:5]),
+        Plan(key, "Infant G", data, RAPID_LINE),
+        Plan(
+            key,
+            "Infant H",
+            data,
+            (*RAPID_LINE[:4], Step("commission_lcspr", "chair", rationale("The Panel agrees."))),
+        ),
+    ]
+
+
+SI_ANSWERS = {
+    "abuse_or_neglect": True,
+    "child_died": False,
+    "seriously_harmed": True,
+    "in_area": True,
+    "outside_england_resident": False,
+    "looked_after_child": False,
+}
+
+
+def serious_incidents(today: date) -> list[Plan]:
+    key = "serious_incident"
+    data = {"demo": True, "aware_at": day(today, -2), "agencies": [POLICE, SOCIAL_CARE]}
+    notify = Step("notify", "reviewer", {"criteria": SI_ANSWERS})
+    not_notifiable = Step(
+        "not_notifiable",
+        "reviewer",
+        {
+            "criteria": SI_ANSWERS | {"abuse_or_neglect": False},
+            **rationale("No abuse or neglect is known or suspected."),
+        },
+    )
+    return [
+        Plan(key, "Infant P", data),
+        Plan(key, "Infant Q", data, (notify,)),
+        Plan(key, "Infant R", data, (notify, Step("start_rapid_review", "reviewer"))),
+        Plan(key, "Infant S", data, (not_notifiable,)),
     ]
 
 
@@ -104,20 +157,29 @@ def rapid(today: date) -> list[Plan]:
 
 DEATH_LINE = (
     Step(
-        "notify", "reviewer", {"age_at_death": 1, "stillbirth": False, "planned_termination": False}
+        "notify",
+        "reviewer",
+        {"age_at_death": 1, "stillbirth": False, "planned_termination": False},
+        dated={"ncmd_notified_at": -9},
     ),
-    Step("gather_information", "reviewer", {"expected_death": False}),
+    Step("start_joint_agency_response", "reviewer", {"expected_death": False}),
+    Step(
+        "complete_joint_agency_response",
+        "reviewer",
+        {"jar_summary": "Joint home visit by the police and the paediatrician."},
+    ),
     Step("hold_review_meeting", "reviewer", {"information_complete": True}),
     Step("refer_to_panel", "reviewer"),
     Step(
-        "close",
+        "complete_panel_review",
         "chair",
         {
             "panel_outcome": "Death reviewed; learning shared on safe sleeping.",
-            "modifiable_factors": "Yes: unsafe sleeping arrangement.",
-            "national_database_submitted": True,
+            "death_category": "sudden_unexplained",
+            "modifiable_factors": "yes",
         },
     ),
+    Step("close", "chair", {"national_database_submitted": True}),
 )
 OUT_OF_SCOPE = Step(
     "out_of_scope",
@@ -134,6 +196,18 @@ def child_death(today: date) -> list[Plan]:
         Plan(key, "Young person B", data, (OUT_OF_SCOPE,)),
         *[
             Plan(key, f"Young person {letter}", data, DEATH_LINE[:n])
-            for letter, n in zip("CDEFG", range(1, 6), strict=True)
+            for letter, n in zip("CDEFGH", range(1, 7), strict=True)
         ],
+        # Opened the day before: a review never closes on the day it opened.
+        Plan(key, "Young person I", data, DEATH_LINE, opened_days_ago=1),
+        Plan(
+            key,
+            "Young person J",
+            data,
+            (
+                DEATH_LINE[0],
+                Step("gather_information", "reviewer", {"expected_death": True}),
+                *DEATH_LINE[3:-1],
+            ),
+        ),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import SecretStr
 
@@ -23,7 +23,7 @@ from workflow.services.cases import CaseView, Service
 from workflow.services.demo.people import BY_ROLE, DEMO_DOMAIN, REVIEWER, USERS
 from workflow.services.demo.plans import plans
 from workflow.services.demo.register import load_register
-from workflow.services.demo.steps import Plan, Step
+from workflow.services.demo.steps import Plan, Step, day
 from workflow.store.models.cases import Case
 
 
@@ -185,8 +185,12 @@ def _drive(
 ) -> tuple[CaseLine, int]:
     """Open the case (unless found) and take the steps it has not taken yet."""
     if found is None:
+        opener = service
+        if plan.opened_days_ago:
+            earlier = service.now() - timedelta(days=plan.opened_days_ago)
+            opener = Service(service.store, service.calendar, lambda: earlier, service.page_size)
         case = _Position.of(
-            service.open_case(REVIEWER.actor, plan.review_type, plan.title, dict(plan.data))
+            opener.open_case(REVIEWER.actor, plan.review_type, plan.title, dict(plan.data))
         )
     else:
         case = found
@@ -201,7 +205,7 @@ def _drive(
             step.trigger,
             case.version,
             step.note,
-            dict(step.data),
+            {**step.data, **{k: day(today, n) for k, n in step.dated.items()}},
         )
         case = _Position.of(taken)
     line = CaseLine(plan.review_type, plan.title, case.reference, case.state, found is None)

@@ -15,6 +15,7 @@ def plans(today: date) -> list[Plan]:
         *reviews.serious(today),
         *incidents.child_death(today),
         *reviews.learning(today),
+        *incidents.serious_incidents(today),
         *incidents.rapid(today),
         *reviews.local_practice(today),
         *non_statutory.non_statutory(today),

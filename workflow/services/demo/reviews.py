@@ -21,7 +21,12 @@ from workflow.services.demo.stages import (
 )
 from workflow.services.demo.steps import Plan, Step, criteria, day, lead_reviewer, rationale
 
-INVOLVE = Step("start_involvement", "lead_reviewer")
+INVOLVE = Step(
+    "start_involvement",
+    "lead_reviewer",
+    {"panel_told_of_lead": "Dr Jo Okafor"},
+    dated={"panel_told_of_review_at": 0},
+)
 FINDINGS = Step("begin_findings", "lead_reviewer", records=invite_people)
 AGREE = Step("agree_findings", "lead_reviewer", records=settle_and_find)
 SIGN_OFF = Step("sign_off_action_plan", "chair", records=plan_actions)
@@ -182,10 +187,11 @@ def local_practice(today: date) -> list[Plan]:
         "publish",
         "chair",
         {
-            "report_sent_at": day(today, -10),
+            "report_sent_at": day(today, -16),
             "board_response": "The partners accept every finding; progress is reported quarterly.",
             "harm_check_confirmed": True,
             "publication_url": "https://partnership.example/lcspr-infant",
+            "report_signed_off": {"local_authority": True, "police": True, "health": True},
         },
     )
     not_published = Step(
@@ -194,6 +200,7 @@ def local_practice(today: date) -> list[Plan]:
         {
             "not_published_reasons": "Publication would identify a surviving sibling.",
             "panel_told_at": day(today, -1),
+            "secretary_of_state_told_at": day(today, -1),
         },
     )
     return [

@@ -28,6 +28,7 @@ class Step:
     data: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
     records: Making | None = None  # the records the step's guards read, made just before it
+    dated: Mapping[str, int] = field(default_factory=dict)  # data keys set to today + N days
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Plan:
     steps: tuple[Step, ...] = ()
     # Steps taken on the case its last step opens (a conversion), e.g. into scoping.
     linked_steps: tuple[Step, ...] = ()
+    # Opened this many days before the board is loaded (a review never closes the day it opened).
+    opened_days_ago: int = 0
 
 
 def day(today: date, days: int) -> str:

@@ -8,6 +8,10 @@ from workflow.core.roles import Actor
 from workflow.services import access
 from workflow.services.publication.policy import Step
 from workflow.services.reports import timeliness
+from workflow.services.reports.annual.classifications import (
+    classification_rows,
+    classified_cases,
+)
 from workflow.services.reports.annual.figures import action_figures, learning_figures, year_themes
 from workflow.services.reports.annual.period import period_of
 from workflow.services.reports.annual.results import AnnualReport, ReportPeriod
@@ -44,6 +48,8 @@ def annual(
         actions = action_figures(u.reports.actions(), period, min(period.end, today))
         learned = learning_figures(u.learning.deliveries_in(period.start, period.end))
         themes = year_themes(u, calendar, period, defs)
+        recorded = classified_cases(trail)
+        values = u.reports.data_of(recorded, {k for ks in recorded.values() for k in ks})
     reviews, publications = review_rows(trail)
     return AnnualReport(
         period=ReportPeriod(
@@ -65,4 +71,5 @@ def annual(
         actions=actions,
         learning=learned,
         themes=themes,
+        classifications=classification_rows(trail, recorded, values),
     )

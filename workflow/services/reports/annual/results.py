@@ -143,6 +143,17 @@ class Themes(Result):
     rows: list[YearTheme]
 
 
+class ClassificationRow(Result):
+    """How many reviews of a type recorded one value of a choice in the year (the category of
+    a child's death, its modifiable factors…)."""
+
+    review_type: str
+    field: str = Field(description="The data key, e.g. death_category or modifiable_factors.")
+    value: str
+    label: str
+    count: int
+
+
 class AnnualReport(Result):
     """The board's annual report for one year."""
 
@@ -155,3 +166,8 @@ class AnnualReport(Result):
     actions: Actions
     learning: Learning
     themes: Themes
+    classifications: list[ClassificationRow] = Field(
+        default_factory=list,
+        description="Counts by the values of each review type's choices (e.g. child deaths by "
+        "category and by modifiable factors), counted on the step that recorded them.",
+    )
