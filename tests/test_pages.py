@@ -1133,7 +1133,9 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     # The lead reviewer now sees the case and takes it on.
     assert f"/cases/{case_id}" in lena.get("/")
     # The national panel is told the review started and who leads it.
-    assert "data.panel_told_of_review_at" in lena.blocked(case_id, "start_involvement")
+    blocked = lena.blocked(case_id, "start_involvement")
+    assert "Date the national panel was told the review started" in blocked
+    assert "Who the national panel was told leads the review" in blocked
     rita.record(case_id, "dates", {"panel_told_of_review_at": ["30", "11", "2026"]})
     rita.record(case_id, "other", {"panel_told_of_lead": "Lena Lead"})
     page = lena.step(case_id, "start_involvement")

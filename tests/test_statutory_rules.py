@@ -339,7 +339,7 @@ def test_the_framework_offers_its_review_types_for_new_cases_and_open_cases_keep
         partnership.open_case(reviewer, "serious_case_review", "Child B", {})
     assert "does not offer a serious case review for new cases" in refused.value.message
     opened = partnership.open_case(
-        reviewer, "rapid_review", "Child C", {"notification_sent_at": "2026-11-27"}
+        reviewer, "rapid_review", "Child C", {"notified_at": "2026-11-27"}
     )
     assert opened.review_type == "rapid_review"
     # The incident opened before keeps its type and its steps.

@@ -71,6 +71,7 @@ DATE_LABELS = {
     "aware_at": "Date the local authority became aware",
     "notified_at": "Date notified",
     "panel_told_at": "Date the national panel was told",
+    "panel_told_of_review_at": "Date the national panel was told the review started",
     "date_of_death": "Date of death",
     "meeting_held_at": "Date of the review meeting",
     "panel_held_at": "Date of the overview panel",
@@ -209,6 +210,7 @@ KNOWN: tuple[Group, ...] = (
     ),
 )
 KNOWN_BY_ID = {g.id: g for g in KNOWN}
+TEXT_LABELS = {"panel_told_of_lead": "Who the national panel was told leads the review"}
 
 
 def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
@@ -221,7 +223,7 @@ def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
         return Spec(path, DATE_LABELS.get(path, _label(path)), Kind.DATE)
     if is_confirm:
         return Spec(path, f"{_label(path)}: confirmed", Kind.CONFIRM)
-    return Spec(path, _label(path), Kind.LONG_TEXT)
+    return Spec(path, TEXT_LABELS.get(path, _label(path)), Kind.LONG_TEXT)
 
 
 __all__ = ["DATE_LABELS", "KNOWN", "KNOWN_BY_ID", "Group", "Kind", "Spec", "spec_for"]

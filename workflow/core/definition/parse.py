@@ -74,7 +74,6 @@ TIMER_KEYS = (
     "fire",
     "calendar",
 )
-ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
 
 def load(text: str, file: str = "<definition>", registry: GuardRegistry = REGISTRY) -> Definition:
@@ -393,11 +392,4 @@ class _Parser:
         return parts.calendar_kind(self, where, value)
 
     def parse_anchor(self, where: str, value: Any) -> Anchor | None:
-        if isinstance(value, str):
-            if value.startswith("data.") and len(value) > 5:
-                return Anchor("data", value[5:])
-            kind, _, name = value.partition(":")
-            if kind in ("entered", "trigger") and name:
-                return Anchor(kind, name)
-        self.problem(where, f"must be {ANCHOR_FORMS}; got {value!r}")
-        return None
+        return parts.anchor(self, where, value)

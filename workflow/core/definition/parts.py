@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from workflow.core.calendar import CalendarKind
+from workflow.core.definition.model import Anchor
 
 #: The kinds of record deadline a definition may say who hears of (``[record_deadlines.<kind>]``).
 RECORD_DEADLINE_KINDS = ("contribution", "action")
 RECORD_DEADLINE_KEYS = ("escalate_to",)
+
+
+ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
 
 def record_deadlines(self: Any, value: Any) -> dict[str, tuple[str, ...]]:
@@ -46,3 +50,15 @@ def calendar_kind(self: Any, where: str, value: Any) -> CalendarKind:
         kinds = ", ".join(repr(k.value) for k in CalendarKind)
         self.problem(where, f"must be one of {kinds}; got {value!r}")
         return CalendarKind.BANK_HOLIDAYS
+
+
+def anchor(self: Any, where: str, value: Any) -> Anchor | None:
+    """A timer's anchor: ``data.<key>``, ``entered:<state>`` or ``trigger:<step>``."""
+    if isinstance(value, str):
+        if value.startswith("data.") and len(value) > 5:
+            return Anchor("data", value[5:])
+        kind, _, name = value.partition(":")
+        if kind in ("entered", "trigger") and name:
+            return Anchor(kind, name)
+    self.problem(where, f"must be {ANCHOR_FORMS}; got {value!r}")
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from workflow.core.roles import Actor
@@ -13,12 +14,24 @@ from workflow.services.reports.annual.classifications import (
     classified_cases,
 )
 from workflow.services.reports.annual.figures import action_figures, learning_figures, year_themes
-from workflow.services.reports.annual.period import period_of
+from workflow.services.reports.annual.period import Period, period_of
 from workflow.services.reports.annual.results import AnnualReport, ReportPeriod
 from workflow.services.reports.annual.reviews import Trail, decision_rows, review_rows
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
+
+
+def _report_period(period: Period, now: datetime, today: date) -> ReportPeriod:
+    return ReportPeriod(
+        year=period.year,
+        start_month=period.start_month,
+        label=period.label,
+        start=period.start,
+        end=period.end,
+        as_of=now,
+        complete=today > period.end,
+    )
 
 
 def annual(
@@ -52,15 +65,7 @@ def annual(
         values = u.reports.data_of(recorded, {k for ks in recorded.values() for k in ks})
     reviews, publications = review_rows(trail)
     return AnnualReport(
-        period=ReportPeriod(
-            year=period.year,
-            start_month=period.start_month,
-            label=period.label,
-            start=period.start,
-            end=period.end,
-            as_of=now,
-            complete=today > period.end,
-        ),
+        period=_report_period(period, now, today),
         reviews=reviews,
         publications=publications,
         decisions=decision_rows(trail),
