@@ -7,13 +7,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy.engine import Engine
 
 from tests.test_cli import write_config
 from workflow.cli import cli
 
 
 @pytest.fixture
-def run(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def run(tmp_path: Path, db: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # ``db``: this test's own copy of the template (on PostgreSQL the worker's database is
+    # reused from test to test, so it must be made afresh).
+    del db
     for name in ("WORKFLOW_CONFIG", "WORKFLOW_DATABASE_URL", "WORKFLOW_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
     config = write_config(tmp_path / "site", db_url)
@@ -27,7 +31,8 @@ def run(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_add_change_list_retire_and_restore(run: Any) -> None:
-    assert run("agencies", "add", "Northshire County Council").exit_code == 0
+    added = run("agencies", "add", "Northshire County Council")
+    assert added.exit_code == 0, added.output
     added = run(
         "agencies",
         "add",

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Table, Update, bindparam, insert, update
+from sqlalchemy import Integer, Table, Update, bindparam, insert, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -31,7 +31,16 @@ DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 
 
 #: The columns of the case row a decision writes (besides its version and ``last_seq``).
-CASE_COLUMNS = ("state", "data", "milestones", "agencies", "lead_name", "updated_at")
+CASE_COLUMNS = (
+    "state",
+    "data",
+    "milestones",
+    "agencies",
+    "lead_name",
+    "updated_at",
+    "definition_id",  # a migration to another version of the review type moves these two
+    "definition_version",
+)
 # Built once: building a statement costs more than running it from SQLAlchemy's cache.
 _UPDATE_CASE = (
     update(CASES)
@@ -55,6 +64,12 @@ def update_case(session: Session, case: Case, values: Mapping[str, Any], events:
     # (a record added in this unit, say) goes first, and then the version is the one to check.
     for key, value in values.items():
         set_committed_value(case, key, value)
+    # Columns the caller set on the object itself (a migration's definition) are written by the
+    # one UPDATE below too: were the ORM to flush them, the version would rise twice.
+    changed = inspect(case).attrs
+    for key in CASE_COLUMNS:
+        if changed[key].history.has_changes():
+            set_committed_value(case, key, getattr(case, key))
     session.flush()
     params = {f"v_{c}": getattr(case, c) for c in CASE_COLUMNS}
     params |= {"b_id": case.id, "b_version": case.version, "b_events": events}
