@@ -1,8 +1,8 @@
 """The audit trail's hash chains in the database (``workflow.core.audit_chain`` says what they
 are): linking new entries before they are inserted, and reading the chains back to verify them.
 
-- Events: a chain per case. The next event links to the case's last one (``chain_tip``); two
-  writers of one case cannot fork it, since ``(case_id, seq)`` is unique.
+- Events: a chain per case. New events link to the case's event before them
+  (``hash_before``); two writers of one case cannot fork it, since ``(case_id, seq)`` is unique.
 - The access log: one chain. Its head (``audit_head``) is locked (``FOR UPDATE`` on PostgreSQL;
   SQLite writes one transaction at a time) while entries are linked, so they follow one
   another; ``seq`` is unique as well.
@@ -23,18 +23,6 @@ from workflow.store.models.cases import AccessLog, AuditHead, Event
 ACCESS_CHAIN = "access_log"
 #: Rows read at a time when verifying.
 BATCH = 1000
-
-
-def chain_tip(session: Session, case_id: int) -> tuple[int, str]:
-    """The seq and hash of the case's last event ((0, GENESIS) before the first)."""
-    query = (
-        select(Event.seq, Event.hash)
-        .where(col(Event.case_id) == case_id)
-        .order_by(col(Event.seq).desc())
-        .limit(1)
-    )
-    found = session.exec(query).first()
-    return (int(found[0]), str(found[1])) if found else (0, GENESIS)
 
 
 def hash_before(session: Session, case_id: int, seq: int) -> str:
@@ -123,7 +111,6 @@ __all__ = [
     "ACCESS_CHAIN",
     "AuditRepository",
     "append_access",
-    "chain_tip",
     "hash_before",
     "link_events",
 ]

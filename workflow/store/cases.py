@@ -161,13 +161,11 @@ class CaseRepository:
         calendar: WorkingCalendar,
         expected_version: int | None = None,
         deadlines: Sequence[Deadline] | None = None,
-        *,
-        touch: bool = False,
     ) -> list[Deadline]:
         """Write the engine's outcome for the case (a new case is added): the row, checked
         against ``expected_version``, its events and its deadline changes. ``deadlines``: its
-        current deadlines, when already read in this unit; ``touch``: raise the version even if
-        the row itself did not change. Returns the deadlines it opened, with their ids."""
+        current deadlines, when already read in this unit. Every save of an existing case raises
+        its version. Returns the deadlines it opened, with their ids."""
         return apply_outcome(
             self._session,
             case,
@@ -177,7 +175,6 @@ class CaseRepository:
             calendar,
             expected_version,
             deadlines,
-            touch=touch,
         )
 
     def append_events(

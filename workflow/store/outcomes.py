@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -33,7 +33,7 @@ from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
 from workflow.store import audit, rows
-from workflow.store.models.cases import Case, CaseAgency, Event
+from workflow.store.models.cases import Case, CaseAgency
 from workflow.store.models.time import Deadline, Escalation
 
 
@@ -86,13 +86,6 @@ def snapshot(
     )
 
 
-def next_seq(session: Session, case_id: int) -> int:
-    """The next seq of the case's audit trail as stored (for checks: writers number their
-    events from the case row's ``last_seq``)."""
-    top = session.exec(select(func.max(Event.seq)).where(Event.case_id == case_id)).one()
-    return int(top or 0) + 1
-
-
 def append_events(
     session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
 ) -> None:
@@ -132,16 +125,13 @@ def apply_outcome(
     calendar: WorkingCalendar,
     expected_version: int | None = None,
     deadlines: Sequence[Deadline] | None = None,
-    *,
-    touch: bool = False,
 ) -> list[Deadline]:
     """Write the outcome: the case row (version-checked), its events, its deadline changes;
     returns the deadlines it opened (with their ids).
 
     Pass ``deadlines`` when the caller already loaded the case's current deadlines in this
-    session (for the snapshot the engine decided on), to save reading them again. ``touch`` is
-    kept for callers: every save raises the version."""
-    del touch  # every save of an existing case raises its version (updated_at always changes)
+    session (for the snapshot the engine decided on), to save reading them again. Every save
+    of an existing case raises its version (``updated_at`` always changes)."""
     if expected_version is not None and case.version != expected_version:
         raise VersionConflict.stale(case.version, expected_version)
     data = dict(outcome.data)

@@ -115,7 +115,6 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
             service.calendar,
             command.expected_version,
             deadlines,
-            touch=True,
         )
         return case_view(u, case, d, actor, now, service.calendar, kept, [*every, *opened])
 

@@ -179,7 +179,7 @@ class Firing:
         records it, deadlines change in the same transaction."""
         # The case row must be written (and its version bumped) even when nothing in it
         # differs, e.g. a sweep at the very instant of the last change.
-        self.u.cases.save(self.case, outcome, SYSTEM_ACTOR, self.now, self.calendar, touch=True)
+        self.u.cases.save(self.case, outcome, SYSTEM_ACTOR, self.now, self.calendar)
 
     def fired(
         self,
