@@ -282,3 +282,39 @@ def test_a_definition_may_set_the_similarity_of_a_near_match() -> None:
     assert REGISTRY.evaluate("independence_kept", {}, ctx) == []  # 88 < 90
     near = REGISTRY.evaluate("independence_kept", {"similarity": 85}, ctx)
     assert "Southshire Police (a name like Northshire Police)" in near[0]
+
+
+# -- a user's agencies ------------------------------------------------------------------------
+
+
+def test_an_agency_users_agencies_are_chosen_from_the_register(board: Service) -> None:
+    """An agency user sees only their agencies' cases: a misspelt agency would show them nothing,
+    so it is refused (nothing written) with the closest entries; an alias is written as the
+    register's name."""
+    from pydantic import SecretStr
+
+    from workflow.services import accounts
+
+    typo = accounts.NewUser(name="pat", role="agency", agencies=("Northshire Polce",))
+    with pytest.raises(InvalidInput) as refused:
+        accounts.create_user(board.store, typo, board.now())
+    assert "Northshire Polce" in refused.value.problems[0]
+    assert "Did you mean Northshire Police" in refused.value.problems[0]
+    assert [u.name for u in accounts.list_users(board.store, board.now())] == []
+
+    alias = accounts.NewUser(
+        name="pat", role="agency", agencies=("NP", "Health"), password=SecretStr("")
+    )
+    made = accounts.create_user(board.store, alias, board.now())
+    assert made.agencies == ("Northshire Police", "Northshire Health Trust")
+
+
+def test_a_board_without_a_register_takes_the_agency_as_written(service: Service) -> None:
+    from workflow.services import accounts
+
+    made = accounts.create_user(
+        service.store,
+        accounts.NewUser(name="pat", role="agency", agencies=(" Any Agency ",)),
+        service.now(),
+    )
+    assert made.agencies == ("Any Agency",)

@@ -18,6 +18,7 @@ from workflow.core.errors import AlreadyExists, InvalidInput, NotFound
 from workflow.core.roles import ASSIGNABLE_ROLES, Actor, Role
 from workflow.services.accounts.events import credentials_changed
 from workflow.services.accounts.policy import password_problems
+from workflow.services.agencies.checking import chosen, register_of
 from workflow.services.passwords import hash_password
 from workflow.services.results import Command, Instant, Result
 from workflow.store.models.accounts import User
@@ -94,12 +95,13 @@ def add_user(u: Unit, user: NewUser, now: datetime) -> User:
     check_new_user(user)
     if u.accounts.named(user.name) is not None:
         raise AlreadyExists(f"A user named '{user.name}' exists already; choose another name.")
+    agencies = registered_agencies(u, user, "The user was not created.")
     password = user.password.get_secret_value()
     return u.accounts.add(
         User(
             name=user.name,
             role=user.role,
-            agencies=[a.strip() for a in user.agencies if a.strip()],
+            agencies=agencies,
             email=user.email,
             password_hash=hash_password(password) if password else "",
             created_at=now,
@@ -124,13 +126,29 @@ def check_new_user(user: NewUser) -> None:
         raise InvalidInput("The user was not created.", problems)
 
 
+def registered_agencies(u: Unit, user: NewUser, refused: str) -> list[str]:
+    """The user's agencies as the board's register names them. An agency user sees the cases of
+    their agencies only, so a misspelt one ("Northshire Polce") would show them nothing: a name
+    not in the register is refused, with the closest entries (a board keeping no register yet is
+    not checked)."""
+    names = [a.strip() for a in user.agencies if a.strip()]
+    register = register_of(u)
+    if not register.kept:
+        return list(dict.fromkeys(names))
+    agencies, problems = chosen(register, names, "agency")
+    if problems:
+        raise InvalidInput(refused, problems)
+    return agencies
+
+
 def reset_user(u: Unit, row: User, user: NewUser) -> User:
     """Give an existing user the role, agencies and password of ``user``, and enable them."""
     check_new_user(user)
+    agencies = registered_agencies(u, user, "The user was not changed.")
     password = user.password.get_secret_value()
     row.password_hash = hash_password(password) if password else ""
     row.role = user.role
-    row.agencies = list(user.agencies)
+    row.agencies = agencies
     row.active = True
     credentials_changed()
     return u.accounts.add(row)
