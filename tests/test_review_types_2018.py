@@ -3,6 +3,7 @@ child safeguarding practice review) and the child death review, driven through t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -310,3 +311,34 @@ def test_the_annual_report_counts_child_deaths_by_category_and_modifiable_factor
     assert counts[("modifiable_factors", "no")] == 1
     assert counts[("modifiable_factors", "yes")] == 0
     assert "Child F" not in report.model_dump_json()
+    _the_counts_are_in_the_csv_and_the_printed_report(report)
+
+
+def _the_counts_are_in_the_csv_and_the_printed_report(report: Any) -> None:
+    """The same counts reach the CSV export and the printable HTML, not only the JSON."""
+    import csv
+    import io
+
+    from web.presentation.annual import render_document
+    from workflow.services.reports.annual import to_csv
+
+    rows = [
+        r for r in csv.DictReader(io.StringIO(to_csv(report))) if r["section"] == "classifications"
+    ]
+    cdr = {
+        (r["measure"], r["item"]): r["value"]
+        for r in rows
+        if r["review_type"] == "child_death_review"
+    }
+    assert cdr[("death_category", "Infection")] == "1"
+    assert cdr[("death_category", "Malignancy")] == "0"
+    assert cdr[("modifiable_factors", "No")] == "1"
+    assert len([k for k in cdr if k[0] == "death_category"]) == 10
+
+    html = render_document(report, {"child_death_review": "Child death review"})
+    section = html[html.index('id="classifications"') :]
+    assert "Child death review: death category" in section
+    assert re.search(r"Infection</td>\s*<td[^>]*>1</td>", section)
+    assert re.search(r"Malignancy</td>\s*<td[^>]*>0</td>", section)
+    assert "Child death review: modifiable factors" in section
+    assert re.search(r"Insufficient information</td>\s*<td[^>]*>0</td>", section)

@@ -18,6 +18,7 @@ from web.presentation.charts import bar_chart
 from workflow.core.guards.publication import PublishedAs
 from workflow.services import learning
 from workflow.services.reports.annual import REVIEW_MEASURES, AnnualReport
+from workflow.services.reports.annual.results import ClassificationRow
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -98,7 +99,18 @@ def context(report: AnnualReport, names: Mapping[str, str]) -> dict[str, Any]:
         "limit_label": limit_label,
         "kind_labels": learning.KIND_LABELS,
         "published_as": PUBLISHED_AS_WORDS,
+        "classification_tables": classification_tables(report),
     }
+
+
+def classification_tables(
+    report: AnnualReport,
+) -> list[tuple[str, str, list[ClassificationRow]]]:
+    """The classification counts as one table per review type and choice, in report order."""
+    tables: dict[tuple[str, str], list[ClassificationRow]] = {}
+    for row in report.classifications:
+        tables.setdefault((row.review_type, row.field), []).append(row)
+    return [(review_type, field, rows) for (review_type, field), rows in tables.items()]
 
 
 def render_document(report: AnnualReport, names: Mapping[str, str]) -> str:

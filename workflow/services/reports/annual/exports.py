@@ -1,6 +1,6 @@
 """The annual report as files: its JSON (as the API answers it) and its CSV, long rows of
-section, review type, item, measure and value, so a spreadsheet can pivot them (a text a
-spreadsheet would run as a formula is written as text)."""
+section, review type, item, measure and value (every section of the JSON has its rows), so a
+spreadsheet can pivot them (a text a spreadsheet would run as a formula is written as text)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def csv_rows(report: AnnualReport) -> list[Row]:
         *_actions(report),
         *_learning(report),
         *_themes(report),
+        *_classifications(report),
     ]
 
 
@@ -93,6 +94,13 @@ def _themes(report: AnnualReport) -> Iterator[Row]:
             yield ("themes", "", r.theme, m, getattr(r, m))
         yield ("themes", "", r.theme, "recurring", "yes" if r.recurring else "no")
         yield ("themes", "", r.theme, "seen_before", "yes" if r.seen_before else "no")
+
+
+def _classifications(report: AnnualReport) -> Iterator[Row]:
+    """Each value of each choice (a death's category, its modifiable factors…): the item is the
+    value's label, the measure the choice's key, so a pivot gives a column per choice."""
+    for c in report.classifications:
+        yield ("classifications", c.review_type, c.label, c.field, c.count)
 
 
 def to_csv(report: AnnualReport) -> str:
