@@ -803,6 +803,66 @@ def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
     assert _deadline(service, name).met_date is not None
 
 
+@pytest.mark.usefixtures("people")
+def test_an_action_still_overdue_is_reminded_every_five_working_days_until_done(
+    service: Service, clock: Clock, reviewer: Actor, scr: dict[str, Any]
+) -> None:
+    """``remind_every`` of the definition's ``[record_deadlines.action]``: while a missed action
+    stays not done, those told are told again each period — once a period however often the
+    sweep runs — and doing it ends the reminders and resolves every escalation about it. The
+    reminders are not time limits: the case and the timeliness report show only the action's."""
+    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
+    a = rs.add(
+        service,
+        reviewer,
+        scr.id,
+        "actions",
+        finding=1,
+        description="Triage",
+        owner_agency="Health",
+        due_date="2027-01-15",  # a Friday
+    )
+    name, reminder = f"action:{a['id']}", f"reminder:action:{a['id']}"
+    clock.set("2027-01-16T08:00:00+00:00")
+    (first,) = [f for f in sweep(service, clock.now) if "action:" in f.deadline]
+    assert (first.deadline, first.outcome) == (name, "escalated")
+    # The next reminder: 5 working days after the day it fell due.
+    assert (_deadline(service, reminder).status, str(_deadline(service, reminder).due_date)) == (
+        "pending",
+        "2027-01-22",
+    )
+    clock.set("2027-01-22T23:00:00+00:00")  # the last day of the period is not over
+    assert [f for f in sweep(service, clock.now) if "action:" in f.deadline] == []
+    clock.set("2027-01-23T00:00:01+00:00")
+    (again,) = [f for f in sweep(service, clock.now) if "action:" in f.deadline]
+    assert (again.deadline, again.outcome, again.to_roles) == (
+        reminder,
+        "reminded",
+        ("agency", "chair"),
+    )
+    assert [f for f in sweep(service, clock.now) if "action:" in f.deadline] == []  # once
+    assert _notices(service, reminder) == ["carl", "hal"]  # Health's user, not Police's
+    with Session(service.db) as s:
+        told = s.exec(select(Escalation).where(Escalation.deadline_name == reminder)).one()
+    assert told.reason.startswith("Reminder: Action 1 (Health) on case ")
+    assert "still overdue: it was due by the end of Friday 15 January 2027" in told.reason
+    assert "reminded every 5 working days until it is" in told.reason
+    assert str(_deadline(service, reminder).due_date) == "2027-01-29"  # and the next one set
+    shown = service.get_case(reviewer, scr.id)
+    assert [x.name for x in shown.deadlines if "action:" in x.name] == [name]
+
+    rs.change(service, HEALTH, scr.id, "actions", a["id"], status="done")
+    assert _deadline(service, name).status == "met"
+    assert _deadline(service, reminder).status == "cancelled"
+    with Session(service.db) as s:
+        about = s.exec(
+            select(Escalation).where(col(Escalation.deadline_name).in_([name, reminder]))
+        ).all()
+    assert len(about) == 2 and all(e.acknowledged_by == "system (deadline met)" for e in about)
+    clock.advance(days=30)
+    assert [f for f in sweep(service, clock.now) if "action:" in f.deadline] == []
+
+
 def test_removing_a_record_cancels_its_deadline_and_closing_the_case_too(
     service: Service, reviewer: Actor, chair: Actor
 ) -> None:

@@ -394,6 +394,39 @@ def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
     ]
 
 
+def test_how_often_an_overdue_action_is_reminded_is_a_value_of_the_definition(
+    service: Service, clock: Clock, people: Actors, admin: Actor
+) -> None:
+    """Left out, those told hear once; a definition's ``remind_every`` that is not a duration
+    is refused with where it is and what a duration looks like."""
+    source = (DEFINITIONS / "good_practice_review.toml").read_text(encoding="utf-8")
+    every = 'remind_every = "5 working days"'
+    assert source.count(every) == 2
+    with pytest.raises(DefinitionError) as refused:
+        load(source.replace(every, 'remind_every = "weekly"'))
+    assert "record_deadlines.action.remind_every" in str(refused.value)
+    assert "record_deadlines.contribution.remind_every" in str(refused.value)
+    service.publish(admin, source.replace(every, ""))
+    case = service.open_case(people["reviewer"], "good_practice_review", "Child G", {})
+    rs.add(
+        service,
+        people["reviewer"],
+        case.id,
+        "findings",
+        what_happened="Late referral",
+        why="Unclear pathway",
+        kind="problem",
+    )
+    rs.plan(service, people["reviewer"], case.id)  # due 2027-03-31
+    fired = [
+        (f.deadline, f.outcome)
+        for at in ("2027-04-01T00:30:00+00:00", "2027-05-01T00:30:00+00:00")
+        for f in sweep(service, utc(at))
+        if "action:" in f.deadline
+    ]
+    assert fired == [("action:1", "escalated")]  # once, and no reminder after
+
+
 # -- the definition keys these rules added -----------------------------------------------------
 
 TINY = """schema = 1

@@ -3,7 +3,13 @@
 
 A requested contribution is due on its due date and an action that is not done on its own.
 Settling the record meets its deadline (late, if it was missed); changing the due date moves
-it; removing the record cancels it. A closed case keeps no record deadline open. Pure.
+it; removing the record cancels it. A closed case keeps no record deadline open.
+
+While a missed one stays unsettled, a definition may have those told reminded
+(``[record_deadlines.<kind>] remind_every``): each reminder is a deadline of its own,
+``reminder:<record deadline>``, that the scheduler fires like any other; settling, removing or
+closing cancels it. Reminders are not time limits: reports and the case page leave them out,
+as they leave out the stall clock. Pure.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from workflow.core.deadlines import (
     OUTSTANDING,
+    STALL,
     DeadlineChange,
     DeadlineOp,
     DeadlineSnapshot,
@@ -36,6 +43,26 @@ _RECORDS_OF = {CONTRIBUTION: "contributions", ACTION: "actions"}
 CONTRIBUTION_ESCALATE_TO = ("agency", "reviewer")
 ACTION_ESCALATE_TO = ("agency", "chair")
 CONTRIBUTION_KINDS = {"chronology": "Chronology", "agency_report": "Agency report"}
+
+
+#: The prefix of a reminder's deadline name: ``reminder:action:7``.
+REMINDER_PREFIX = "reminder:"
+
+
+def reminder_of(name: str) -> str:
+    """The name of the reminder deadline of the record deadline ``name``."""
+    return f"{REMINDER_PREFIX}{name}"
+
+
+def reminded(name: str) -> str | None:
+    """The record deadline a reminder deadline is about; None when ``name`` is no reminder."""
+    rest = name.removeprefix(REMINDER_PREFIX)
+    return rest if rest != name and is_record_deadline(rest) else None
+
+
+def is_time_limit(name: str) -> bool:
+    """A deadline that is a time limit: not a stall clock nor a reminder, which only escalate."""
+    return name != STALL and not name.startswith(REMINDER_PREFIX)
 
 
 def record_deadline(kind: str, record_id: Any) -> str:
@@ -143,4 +170,22 @@ def plan_record_deadlines(
     for name, row in rows.items():
         changes += _follow(name, row, wanted.get(name), settled, today)
     changes += [_open(name, want) for name, want in wanted.items() if name not in rows]
-    return changes
+    return changes + _end_reminders(current, loaded, wanted)
+
+
+def _end_reminders(
+    current: Sequence[DeadlineSnapshot], loaded: set[str], wanted: Mapping[str, _Wanted]
+) -> list[DeadlineChange]:
+    """A pending reminder ends (cancelled) once its record is settled, removed or closed."""
+    out = []
+    for r in current:
+        about = reminded(r.name)
+        if (
+            about is not None
+            and r.current
+            and r.status == DeadlineStatus.PENDING
+            and about.partition(":")[0] in loaded
+            and about not in wanted
+        ):
+            out.append(DeadlineChange(DeadlineOp.CANCEL, r.name, r.id))
+    return out

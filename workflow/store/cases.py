@@ -17,14 +17,14 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.deadlines import STALL, DeadlineStatus
+from workflow.core.deadlines import DeadlineStatus
 from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.events import NewEvent
 from workflow.core.roles import Actor
 from workflow.store import audit
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import LeadAppointment
-from workflow.store.models.time import Deadline
+from workflow.store.models.time import Deadline, a_time_limit
 from workflow.store.outcomes import (
     append_events,
     apply_outcome,
@@ -124,7 +124,7 @@ class CaseRepository:
             return out
         query = (
             select(Deadline)
-            .where(col(Deadline.case_id).in_(case_ids), col(Deadline.name) != STALL)
+            .where(col(Deadline.case_id).in_(case_ids), a_time_limit())
             .order_by(col(Deadline.id))
         )
         for row in self._session.exec(query):
@@ -215,7 +215,7 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
     return exists().where(
         col(Deadline.case_id) == col(Case.id),
         col(Deadline.current).is_(True),
-        col(Deadline.name) != STALL,
+        a_time_limit(),
         or_(
             col(Deadline.status) == DeadlineStatus.MISSED,
             and_(col(Deadline.status) == DeadlineStatus.PENDING, col(Deadline.due_at) <= now),

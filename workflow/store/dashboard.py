@@ -25,11 +25,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select
 from sqlmodel import Session, col
 
-from workflow.core.deadlines import STALL, DeadlineStatus
+from workflow.core.deadlines import DeadlineStatus
 from workflow.core.roles import Actor, Role
 from workflow.store.models.accounts import User
 from workflow.store.models.cases import Case
-from workflow.store.models.time import Deadline, Escalation
+from workflow.store.models.time import Deadline, Escalation, a_time_limit
 from workflow.store.visibility import case_filter, own_records_only
 
 #: A query of any columns, narrowed and walked without changing what it selects.
@@ -242,7 +242,7 @@ class DashboardRepository:
         base = (
             select(*_DEADLINE_COLUMNS)
             .join(Case, col(Case.id) == col(Deadline.case_id))
-            .where(col(Deadline.current) == True, col(Deadline.name) != STALL)  # noqa: E712
+            .where(col(Deadline.current) == True, a_time_limit())  # noqa: E712
         )
         base = _own_records(base, col(Deadline.name), where.reader)
         if where.ids is not None:

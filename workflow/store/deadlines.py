@@ -15,13 +15,13 @@ from sqlalchemy import Table, func, select, update
 from sqlmodel import Session, col
 from sqlmodel import select as select_rows
 
-from workflow.core.deadlines import STALL, DeadlineStatus
+from workflow.core.deadlines import DeadlineStatus
 from workflow.core.record_deadlines import CONTRIBUTION
 from workflow.core.roles import Role
 from workflow.store.claims import Claimable, claim_batch, earliest
 from workflow.store.models.cases import Case, Event
 from workflow.store.models.records import Action, Contribution, Finding
-from workflow.store.models.time import Deadline
+from workflow.store.models.time import Deadline, a_time_limit
 
 DEADLINES = Claimable(
     cast(Table, Deadline.__table__),  # type: ignore[attr-defined]
@@ -121,9 +121,7 @@ class DeadlineRepository:
         due from ``start`` to ``end`` (either may be open), of one review type or all, leaving
         out stall reminders and cancelled deadlines."""
         query = select_rows(Deadline, Case.review_type).join(Case, col(Case.id) == Deadline.case_id)
-        query = query.where(
-            col(Deadline.name) != STALL, col(Deadline.status) != DeadlineStatus.CANCELLED
-        )
+        query = query.where(a_time_limit(), col(Deadline.status) != DeadlineStatus.CANCELLED)
         if review_type:
             query = query.where(Case.review_type == review_type)
         if start:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import ColumnElement, and_, delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,6 +29,7 @@ from workflow.core.deadlines import (
 from workflow.core.engine import CaseSnapshot, Outcome
 from workflow.core.errors import VersionConflict
 from workflow.core.events import EventKind, NewEvent
+from workflow.core.record_deadlines import is_record_deadline, reminder_of
 from workflow.core.record_kinds import freeze
 from workflow.core.roles import Actor
 from workflow.core.values import as_list
@@ -302,10 +303,18 @@ RESOLVED_BY = "system (deadline met)"
 def _resolve_escalations(session: Session, row: Deadline, now: datetime) -> list[int]:
     if row.id is None:
         return []
-    open_ones = session.exec(
-        select(Escalation).where(
-            Escalation.deadline_id == row.id, col(Escalation.acknowledged_at).is_(None)
+    of_deadline: ColumnElement[bool] = col(Escalation.deadline_id) == row.id
+    if is_record_deadline(row.name):
+        # The reminders that the record was still overdue are resolved with it.
+        of_deadline = or_(
+            of_deadline,
+            and_(
+                col(Escalation.case_id) == row.case_id,
+                col(Escalation.deadline_name) == reminder_of(row.name),
+            ),
         )
+    open_ones = session.exec(
+        select(Escalation).where(of_deadline, col(Escalation.acknowledged_at).is_(None))
     ).all()
     for escalation in open_ones:
         escalation.acknowledged_at = now

@@ -119,6 +119,9 @@ class Definition:
     #: Who hears of a slipped record deadline, by kind (``contribution``, ``action``), from
     #: ``[record_deadlines.<kind>] escalate_to``; a kind left out keeps the product's default.
     record_escalate_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: How often those told are reminded while a record deadline stays missed, by kind, from
+    #: ``[record_deadlines.<kind>] remind_every``; a kind left out is escalated once.
+    record_remind_every: Mapping[str, Duration] = field(default_factory=dict)
     criteria: Mapping[str, Criteria] = field(default_factory=dict)
     choices: Mapping[str, Choices] = field(default_factory=dict)
 

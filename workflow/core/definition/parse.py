@@ -209,6 +209,7 @@ class _Parser:
         open_guards = self.guards("open_guards", raw.get("open_guards"))
         data_rules = self.guards("data_rules", raw.get("data_rules"))
         criteria, choices, found = data_tables(raw, self.data_refs)
+        record_told, record_remind = self.parse_record_deadlines(raw.get("record_deadlines"))
         for where, message in found:
             self.problem(where, message)
         definition = Definition(
@@ -224,7 +225,8 @@ class _Parser:
             description=raw.get("description", "")
             if isinstance(raw.get("description"), str)
             else "",
-            record_escalate_to=self.parse_record_deadlines(raw.get("record_deadlines")),
+            record_escalate_to=record_told,
+            record_remind_every=record_remind,
             criteria=criteria,
             choices=choices,
         )
@@ -385,7 +387,7 @@ class _Parser:
             )
         return timers
 
-    def parse_record_deadlines(self, value: Any) -> dict[str, tuple[str, ...]]:
+    def parse_record_deadlines(self, value: Any) -> parts.RecordDeadlines:
         return parts.record_deadlines(self, value)
 
     def calendar_kind(self, where: str, value: Any) -> CalendarKind:

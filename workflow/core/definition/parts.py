@@ -1,44 +1,54 @@
 """Parts of a definition the parser reads with its helpers: who hears of slipped record
-deadlines (``[record_deadlines.<kind>]``) and which calendar a timer counts in. Pure."""
+deadlines and how often they are reminded (``[record_deadlines.<kind>]``) and which calendar a
+timer counts in. Pure."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from workflow.core.calendar import CalendarKind
+from workflow.core.calendar import CalendarKind, Duration
 from workflow.core.definition.model import Anchor
 
 #: The kinds of record deadline a definition may say who hears of (``[record_deadlines.<kind>]``).
 RECORD_DEADLINE_KINDS = ("contribution", "action")
-RECORD_DEADLINE_KEYS = ("escalate_to",)
+RECORD_DEADLINE_KEYS = ("escalate_to", "remind_every")
 
 
 ANCHOR_FORMS = "'data.<key>', 'entered:<state>' or 'trigger:<trigger>'"
 
 
-def record_deadlines(self: Any, value: Any) -> dict[str, tuple[str, ...]]:
+RecordDeadlines = tuple[dict[str, tuple[str, ...]], dict[str, Duration]]
+
+
+def record_deadlines(self: Any, value: Any) -> RecordDeadlines:
     """``[record_deadlines.<kind>] escalate_to = [roles]``: who hears of a slipped
-    contribution or action (``agency``: only that agency's own users)."""
+    contribution or action (``agency``: only that agency's own users); ``remind_every``
+    (optional, a duration): how often they are reminded while it stays overdue."""
+    told: dict[str, tuple[str, ...]] = {}
+    remind: dict[str, Duration] = {}
     if value is None:
-        return {}
+        return told, remind
     if not isinstance(value, dict):
         self.problem("record_deadlines", "must be tables [record_deadlines.<kind>]")
-        return {}
-    out: dict[str, tuple[str, ...]] = {}
+        return told, remind
     for kind, table in value.items():
         where = f"record_deadlines.{kind}"
         if kind not in RECORD_DEADLINE_KINDS:
             self.problem(where, f"unknown kind '{kind}'; known: {', '.join(RECORD_DEADLINE_KINDS)}")
             continue
         if not isinstance(table, dict):
-            self.problem(where, "must be a table with escalate_to")
+            self.problem(where, "must be a table with escalate_to (and remind_every)")
             continue
         self.unknown_keys(where, table, RECORD_DEADLINE_KEYS)
         roles = self.roles(f"{where}.escalate_to", table.get("escalate_to"))
         if not roles:
             self.problem(f"{where}.escalate_to", "must name at least one role")
-        out[kind] = roles
-    return out
+        told[kind] = roles
+        if "remind_every" in table:
+            every = self.duration(f"{where}.remind_every", table["remind_every"])
+            if every is not None:
+                remind[kind] = every
+    return told, remind
 
 
 def calendar_kind(self: Any, where: str, value: Any) -> CalendarKind:

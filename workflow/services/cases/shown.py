@@ -10,8 +10,8 @@ from typing import Any
 
 from workflow.core import engine
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.deadlines import STALL
 from workflow.core.definition import Definition
+from workflow.core.record_deadlines import is_time_limit
 from workflow.core.roles import Actor, Role
 from workflow.services import records
 from workflow.services.cases import lead
@@ -41,7 +41,7 @@ def case_view(
     if every is None:
         held = u.cases.shown_deadlines([case_id]).get(case_id, [])
     else:
-        held = sorted((x for x in every if x.name != STALL), key=lambda x: x.id or 0)
+        held = sorted((x for x in every if is_time_limit(x.name)), key=lambda x: x.id or 0)
     deadlines = records.visible_deadlines(u, actor, held)
     if kept is None:
         kept = records.plain_records(u, case_id)

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 from pydantic import ConfigDict, Field
 
 from workflow.core.calendar import WorkingCalendar
-from workflow.core.deadlines import STALL, DeadlineStatus
+from workflow.core.deadlines import DeadlineStatus
 from workflow.core.errors import InvalidInput, NotFound
-from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline
+from workflow.core.record_deadlines import ACTION, CONTRIBUTION, is_record_deadline, is_time_limit
 from workflow.core.roles import Actor, Role
 from workflow.services import access, catalog
 from workflow.services.results import Command, Instant, Result
@@ -136,7 +136,7 @@ def tally(
     today = calendar.local_date(now)
     out: dict[tuple[str, str], _Tally] = {}
     for row, review_type in rows:
-        if row.name == STALL or row.status == DeadlineStatus.CANCELLED:
+        if not is_time_limit(row.name) or row.status == DeadlineStatus.CANCELLED:
             continue
         # A record's deadline (contribution:<id>, action:<id>) is counted in its kind.
         name = row.name.partition(":")[0] if is_record_deadline(row.name) else row.name

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from workflow.core.definition import Definition
 from workflow.core.errors import NotFound, PermissionDenied
 from workflow.core.events import EventKind, NewEvent
-from workflow.core.record_deadlines import is_record_deadline
+from workflow.core.record_deadlines import is_record_deadline, reminded
 from workflow.core.record_kinds import owns
 from workflow.core.roles import Actor, Role, a_role
 from workflow.services import access
@@ -59,8 +59,9 @@ def escalation_roles(d: Definition, row: Deadline) -> tuple[str, ...]:
 
 def record_agency(u: Unit, name: str) -> str | None:
     """The agency that owns the record a record deadline (``contribution:<id>``,
-    ``action:<id>``) belongs to (empty when that record is gone); None for any other
-    deadline."""
+    ``action:<id>``) or its reminder belongs to (empty when that record is gone); None for any
+    other deadline."""
+    name = reminded(name) or name
     if not is_record_deadline(name):
         return None
     return u.deadlines.owner_agency(name) or ""

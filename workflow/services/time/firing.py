@@ -24,7 +24,12 @@ from workflow.core.errors import (
     TransitionNotAllowed,
 )
 from workflow.core.events import EventKind, NewEvent
-from workflow.core.record_deadlines import CONTRIBUTION, is_record_deadline
+from workflow.core.record_deadlines import (
+    CONTRIBUTION,
+    is_record_deadline,
+    reminded,
+    reminder_of,
+)
 from workflow.core.roles import SYSTEM_ACTOR
 from workflow.services.cases.conversions import open_linked
 from workflow.services.records import snapshot_of
@@ -57,6 +62,8 @@ class Firing:
         row.lateness_seconds = max(0, int((self.now - row.due_at).total_seconds()))
         if row.name == STALL:
             return self.stall()
+        if reminded(row.name) is not None:
+            return self.remind()
         timer = self.d.timers.get(row.name)
         if timer is not None and timer.fire:
             return self.take_step(timer)
@@ -124,9 +131,55 @@ class Firing:
                 detail={"deadline": row.name, "escalation": escalation.id, "to_roles": list(roles)},
             ),
         )
-        self.write(self.unchanged(events))
+        self.write(self.unchanged(events, self.next_reminder(row.name, row.label, roles)))
         log.info("case %s: %s missed; escalated to %s", case.reference, row.name, ", ".join(roles))
         return self.fired(outcome, trigger, escalation.id, roles)
+
+    def next_reminder(
+        self, about: str, label: str, roles: Sequence[str]
+    ) -> tuple[DeadlineChange, ...]:
+        """The next reminder of a missed record deadline (``about``), when its definition has
+        them reminded (``remind_every``): due that long after this one fell due, or after now
+        when the sweep ran late, so catching up never raises a burst of reminders."""
+        every = self.d.record_remind_every.get(about.partition(":")[0])
+        if every is None or not is_record_deadline(about):
+            return ()
+        given = self.calendar.local_date(self.now - timedelta(seconds=1))
+        due = self.calendar.last_day(max(self.row.due_date, given), every)
+        return (
+            DeadlineChange(DeadlineOp.OPEN, reminder_of(about), None, due, label, tuple(roles)),
+        )
+
+    def remind(self) -> Fired:
+        """A missed contribution or action is still not settled: tell those told again, and set
+        the next reminder (settling, removing or closing cancels it)."""
+        case, row = self.case, self.row
+        about = reminded(row.name) or ""
+        row.status = DeadlineStatus.MISSED
+        row.current = False  # the next reminder is the current one
+        self.u.deadlines.save(row)
+        roles = escalation_roles(self.d, row)
+        kind = about.partition(":")[0]
+        record = (
+            self.u.deadlines.contribution_of(about)
+            if kind == CONTRIBUTION
+            else getattr(self.u.deadlines.action_of(about), "action", None)
+        )
+        every = self.d.record_remind_every.get(kind, "")
+        reason = words.reminder_reason(case, row, getattr(record, "due_date", None), every)
+        escalation = raise_escalation(self.u, case, row, reason, roles, self.now)
+        detail = {
+            "deadline": row.name,
+            "reminder_of": about,
+            "escalation": escalation.id,
+            "to_roles": list(roles),
+            "due_date": row.due_date.isoformat(),
+            "lateness_seconds": row.lateness_seconds,
+        }
+        event = NewEvent(EventKind.ESCALATED, note=reason, detail=detail)
+        self.write(self.unchanged((event,), self.next_reminder(about, row.label, roles)))
+        log.info("case %s: %s still overdue; reminded %s", case.reference, about, ", ".join(roles))
+        return self.fired(FireOutcome.REMINDED, None, escalation.id, roles)
 
     def stall(self) -> Fired:
         """No progress: escalate, and start the next reminder at the rule's repeat interval."""

@@ -20,6 +20,7 @@ class FireOutcome(StrEnum):
     FIRED = "fired"  # the timer's step was taken by the scheduler
     REFUSED = "fire_refused"  # the timer's step was not allowed: escalated instead
     STALLED = "stall_escalated"  # no progress in the state: a reminder, and the next one set
+    REMINDED = "reminded"  # a missed contribution or action still unsettled: told again
 
 
 class Fired(Result):

@@ -102,6 +102,16 @@ def action_missed_reason(case: Case, row: Deadline, found: ActionOfDeadline | No
     )
 
 
+def reminder_reason(case: Case, row: Deadline, due: date | None, every: object) -> str:
+    """Why a missed contribution or action is escalated again: it is still not settled."""
+    what = row.label or row.name
+    since = f": it was due by the end of {long_date(due)}" if due is not None else ""
+    return (
+        f"Reminder: {what} on case {case.reference} is still overdue{since}, and is not yet "
+        f"settled. Those told are reminded every {every} until it is."
+    )
+
+
 def refused_reason(
     d: Definition, case: Case, row: Deadline, timer: Timer, exc: WorkflowError
 ) -> str:

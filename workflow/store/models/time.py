@@ -6,10 +6,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, Text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, ColumnElement, Index, Integer, Text, and_
+from sqlmodel import Field, SQLModel, col
 
-from workflow.core.deadlines import DeadlineStatus
+from workflow.core.deadlines import STALL, DeadlineStatus
+from workflow.core.record_deadlines import REMINDER_PREFIX
 from workflow.store.db import UTCDateTime
 
 
@@ -87,3 +88,10 @@ class Notice(SQLModel, table=True):
     lease_expires_at: datetime | None = _utc(default=None, nullable=True)
     delivered_at: datetime | None = _utc(default=None, nullable=True)
     last_error: str = Field(default="", sa_type=Text)
+
+
+def a_time_limit() -> ColumnElement[bool]:
+    """The deadline is a time limit: not a state's stall clock nor a reminder that a missed
+    contribution or action is still unsettled (``reminder:…``), which only escalate."""
+    name = col(Deadline.name)
+    return and_(name != STALL, ~name.startswith(REMINDER_PREFIX, autoescape=True))
