@@ -808,3 +808,68 @@ def test_a_chair_takes_a_review_from_referral_to_closed(
     final = take("chair", "close")
     assert (final["state"], final["final"]) == ("closed", True)
     assert service.get_case(chair, case_id).data["board_response"]["findings_accepted"] == [1]
+
+
+# -- the names publication works with are the definition's -------------------------------------
+
+
+def _renamed_scr() -> str:
+    """The shipped serious case review with its publication steps and delay state renamed, and
+    a ``[publication]`` table that names them."""
+    from tests.test_shipped import DEFINITIONS
+
+    source = (DEFINITIONS / "serious_case_review.toml").read_text(encoding="utf-8")
+    for old, new in (
+        ('"publish"', '"publish_report"'),
+        ('"delay_publication"', '"hold_publication"'),
+        ('"resume_publication"', '"release_publication"'),
+        ('"publication_delayed"', '"on_hold"'),
+        ("[states.publication_delayed]", "[states.on_hold]"),
+    ):
+        assert old in source, old
+        source = source.replace(old, new)
+    return source + (
+        '\n[publication]\npublish = "publish_report"\ndelay = "hold_publication"\n'
+        'resume = "release_publication"\ndelayed_state = "on_hold"\n'
+    )
+
+
+def test_a_review_type_that_names_its_publication_steps_otherwise_publishes_through_the_api(
+    service: Service, clock: Clock, call: Call, admin: Actor, chair: Actor
+) -> None:
+    from workflow.services.reports.annual.report import annual
+
+    service.publish(admin, _renamed_scr())
+    reviewer = Actor("rita", "reviewer")
+    case_id = ready_to_publish(service, clock, reviewer, chair)
+    base = f"/cases/{case_id}/publication"
+    v = call("chair", "get", base).json["version"]
+    body = {"expected_version": v, "reason": "Trial", "review_date": "2027-01-15"}
+    r = call("chair", "post", f"{base}/delay", json=body)
+    assert (r.status_code, r.json["state"]) == (200, "on_hold"), r.json
+    status = call("chair", "get", base).json
+    assert [x["name"] for x in status["deadlines"]] == ["delay_review"]
+    r = call("chair", "post", f"{base}/resume", json={"expected_version": r.json["version"]})
+    assert (r.status_code, r.json["state"]) == (200, "publication"), r.json
+    status = call("chair", "get", base).json
+    assert (status["can_publish"], status["blocked_by"]) == (True, [])
+    body = {"expected_version": status["version"], "url": URL}
+    r = call("chair", "post", f"{base}/publish", json=body)
+    assert (r.status_code, r.json["state"]) == (200, "published"), r.json
+    report = annual(service, chair, 2026)
+    (scr,) = [x for x in report.reviews if x.review_type == "serious_case_review"]
+    assert (scr.published, scr.delayed) == (1, 1)
+    assert [p.review_type for p in report.publications] == ["serious_case_review"]
+
+
+def test_a_publication_name_the_definition_does_not_have_is_refused() -> None:
+    from workflow.core.definition import load
+    from workflow.core.errors import DefinitionError
+
+    source = _renamed_scr().replace('publish = "publish_report"', 'publish = "publish_it"')
+    with pytest.raises(DefinitionError) as refused:
+        load(source + 'website_timer = "web"\nshout = "x"\n')
+    text = str(refused.value)
+    assert "publication.publish: 'publish_it' is not a step of this definition" in text
+    assert "publication.website_timer: 'web' is not a timer of this definition" in text
+    assert "publication.shout: unknown key 'shout'" in text

@@ -11,6 +11,7 @@ from typing import Any
 
 from workflow.core.calendar import CalendarKind, Duration
 from workflow.core.criteria import Choices, Criteria
+from workflow.core.definition.publication import Publication
 
 SCHEMA_VERSION = 1
 DEFAULT_OPEN_ROLES = ("reviewer", "chair")
@@ -124,6 +125,8 @@ class Definition:
     record_remind_every: Mapping[str, Duration] = field(default_factory=dict)
     criteria: Mapping[str, Criteria] = field(default_factory=dict)
     choices: Mapping[str, Choices] = field(default_factory=dict)
+    #: The names publication works with (``[publication]``; the shipped names when left out).
+    publication: Publication = field(default_factory=Publication)
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from workflow.core.definition.model import (
     Timer,
     Transition,
 )
+from workflow.core.definition.publication import parse_publication
 from workflow.core.definition.source import locate
 from workflow.core.definition.tables import data_tables
 from workflow.core.errors import DefinitionError, Problem
@@ -48,6 +49,7 @@ TOP_KEYS = (
     "record_deadlines",
     "criteria",
     "choices",
+    "publication",
 )
 STATE_KEYS = ("label", "description", "final", "stall")
 STALL_KEYS = ("after", "repeat", "escalate_to")
@@ -209,8 +211,10 @@ class _Parser:
         open_guards = self.guards("open_guards", raw.get("open_guards"))
         data_rules = self.guards("data_rules", raw.get("data_rules"))
         criteria, choices, found = data_tables(raw, self.data_refs)
-        record_told, record_remind = self.parse_record_deadlines(raw.get("record_deadlines"))
-        for where, message in found:
+        record_told, record_remind = parts.record_deadlines(self, raw.get("record_deadlines"))
+        triggers = {t.trigger for t in transitions}
+        publication, more = parse_publication(raw.get("publication"), triggers, states, timers)
+        for where, message in [*found, *more]:
             self.problem(where, message)
         definition = Definition(
             key=key,
@@ -227,6 +231,7 @@ class _Parser:
             else "",
             record_escalate_to=record_told,
             record_remind_every=record_remind,
+            publication=publication,
             criteria=criteria,
             choices=choices,
         )
@@ -386,9 +391,6 @@ class _Parser:
                 calendar=self.calendar_kind(f"{where}.calendar", table.get("calendar")),
             )
         return timers
-
-    def parse_record_deadlines(self, value: Any) -> parts.RecordDeadlines:
-        return parts.record_deadlines(self, value)
 
     def calendar_kind(self, where: str, value: Any) -> CalendarKind:
         return parts.calendar_kind(self, where, value)

@@ -27,7 +27,7 @@ from workflow.services.publication.outcomes import (
     resume,
     review_delay,
 )
-from workflow.services.publication.policy import AdvancePolicy, Step, advance_policy, publish_step
+from workflow.services.publication.policy import AdvancePolicy, advance_policy, publish_step
 from workflow.services.publication.preparing import (
     confirm_harm_check,
     record_response,
@@ -49,7 +49,6 @@ __all__ = [
     "ResumePublication",
     "ReviewDelay",
     "SendAdvanceCopies",
-    "Step",
     "advance_policy",
     "confirm_harm_check",
     "decide_not_to_publish",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from workflow.core.deadlines import DeadlineStatus
+from workflow.core.definition.publication import Publication
 from workflow.core.errors import InvalidInput
 from workflow.core.guards.publication import PublishedAs
 from workflow.core.roles import Actor
@@ -24,7 +25,7 @@ from workflow.services.publication.commands import (
     ResumePublication,
     ReviewDelay,
 )
-from workflow.services.publication.policy import HARM_CHECK_ROLES, State, Step, Timer
+from workflow.services.publication.policy import HARM_CHECK_ROLES
 
 if TYPE_CHECKING:
     from workflow.services.cases import CaseView, Service
@@ -47,9 +48,8 @@ def publish(service: Service, actor: Actor, case_id: int, command: Publish) -> C
         data["published_at"] = command.published_on.isoformat()
     if command.published_as != PublishedAs.FULL_REPORT:
         data["withheld_reasons"] = command.withheld_reasons.strip() or None
-    return service.transition(
-        actor, case_id, Step.PUBLISH, command.expected_version, command.note, data
-    )
+    step = _names(service, actor, case_id).publish
+    return service.transition(actor, case_id, step, command.expected_version, command.note, data)
 
 
 def decide_not_to_publish(
@@ -60,9 +60,8 @@ def decide_not_to_publish(
         "not_published_reasons": command.reasons.strip() or None,
         "panel_told_at": command.panel_told_on.isoformat(),
     }
-    return service.transition(
-        actor, case_id, Step.DECIDE_NOT_TO_PUBLISH, command.expected_version, command.note, data
-    )
+    step = _names(service, actor, case_id).decide_not_to_publish
+    return service.transition(actor, case_id, step, command.expected_version, command.note, data)
 
 
 def delay(service: Service, actor: Actor, case_id: int, command: DelayPublication) -> CaseView:
@@ -73,9 +72,8 @@ def delay(service: Service, actor: Actor, case_id: int, command: DelayPublicatio
         "delay_reason": command.reason.strip() or None,
         "delay_review_date": command.review_date.isoformat(),
     }
-    return service.transition(
-        actor, case_id, Step.DELAY, command.expected_version, command.note, data
-    )
+    step = _names(service, actor, case_id).delay
+    return service.transition(actor, case_id, step, command.expected_version, command.note, data)
 
 
 def review_delay(service: Service, actor: Actor, case_id: int, command: ReviewDelay) -> CaseView:
@@ -83,14 +81,15 @@ def review_delay(service: Service, actor: Actor, case_id: int, command: ReviewDe
     access.require_role(actor, HARM_CHECK_ROLES, "review a delay to publication")
     _require_after_today(service, command.review_date)
     case = service.get_case(actor, case_id)
-    if case.state != State.DELAYED:
+    names = service.definition(case.review_type, case.definition_version).publication
+    if case.state != names.delayed_state:
         raise InvalidInput(
             f"Case {case.reference} is not delayed ({case.state_label}); there is no delay "
             "to review."
         )
     next_review = command.review_date.isoformat()
     words = command.note or f"Delay reviewed; next review on {next_review}."
-    review = next((x for x in case.deadlines if x.name == Timer.DELAY_REVIEW), None)
+    review = next((x for x in case.deadlines if x.name == names.delay_review_timer), None)
     if review is None or review.status == DeadlineStatus.PENDING:
         # The pending review deadline follows its anchor, the review date.
         return service.update_data(
@@ -101,16 +100,23 @@ def review_delay(service: Service, actor: Actor, case_id: int, command: ReviewDe
     resumed = service.transition(
         actor,
         case_id,
-        Step.RESUME,
+        names.resume,
         command.expected_version,
         f"Delay reviewed after its review date ({review.due_date}); delayed again at once.",
     )
     data = {"delay_review_date": next_review}
-    return service.transition(actor, case_id, Step.DELAY, resumed.version, words, data)
+    return service.transition(actor, case_id, names.delay, resumed.version, words, data)
 
 
 def resume(service: Service, actor: Actor, case_id: int, command: ResumePublication) -> CaseView:
-    return service.transition(actor, case_id, Step.RESUME, command.expected_version, command.note)
+    step = _names(service, actor, case_id).resume
+    return service.transition(actor, case_id, step, command.expected_version, command.note)
+
+
+def _names(service: Service, actor: Actor, case_id: int) -> Publication:
+    """The publication names of the definition version the case runs on."""
+    case = service.get_case(actor, case_id)  # access-checked
+    return service.definition(case.review_type, case.definition_version).publication
 
 
 def _require_after_today(service: Service, review_date: date) -> None:

@@ -1,40 +1,17 @@
-"""The publication policy as the review type declares it, and the names publication works with.
+"""The publication policy as the review type declares it.
 
-Who must have the report and how long before publication is read from the review type's
-definition (the ``advance_copies_sent`` guard of its ``publish`` step), never set here.
+The names publication works with (its steps, states and timers) are the definition's
+``[publication]`` (``Definition.publication``); who must have the report and how long before
+publication is read from the ``advance_copies_sent`` guard of its publish step. Neither is set
+here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from workflow.core.definition import Definition, Transition
 from workflow.core.roles import Role
-
-
-class Step(StrEnum):
-    """The steps of publication, as the shipped review types name them."""
-
-    PUBLISH = "publish"
-    DECIDE_NOT_TO_PUBLISH = "decide_not_to_publish"
-    DELAY = "delay_publication"
-    RESUME = "resume_publication"
-
-
-class State(StrEnum):
-    """The states of publication that its use cases look for."""
-
-    DELAYED = "publication_delayed"
-    NOT_PUBLISHED = "not_published"
-
-
-class Timer(StrEnum):
-    """The timers of publication: the report's time on the website, a delay's review date."""
-
-    WEBSITE = "website"
-    DELAY_REVIEW = "delay_review"
-
 
 #: Who records the board's response and the advance copies (the business support and the chair).
 RECORD_ROLES = {Role.REVIEWER.value, Role.CHAIR.value}
@@ -51,7 +28,7 @@ class AdvancePolicy:
 
 
 def publish_step(d: Definition) -> Transition | None:
-    return next((t for t in d.transitions if t.trigger == Step.PUBLISH), None)
+    return next((t for t in d.transitions if t.trigger == d.publication.publish), None)
 
 
 def advance_policy(d: Definition) -> AdvancePolicy | None:

@@ -16,9 +16,6 @@ from workflow.core.values import BadValue, as_date, is_blank, lookup
 from workflow.services import records
 from workflow.services.publication.policy import (
     AdvancePolicy,
-    State,
-    Step,
-    Timer,
     advance_policy,
     publish_step,
 )
@@ -65,14 +62,16 @@ def status(service: Service, actor: Actor, case_id: int) -> PublicationStatus:
         not_published=NotPublished(
             reasons=data.get("not_published_reasons"), panel_told_on=data.get("panel_told_at")
         )
-        if case.state == State.NOT_PUBLISHED
+        if case.state == d.publication.not_published_state
         else None,
         delay=Delay(reason=data.get("delay_reason"), review_date=data.get("delay_review_date"))
         if data.get("delay_reason")
         else None,
         can_publish=can_publish,
         blocked_by=blocked,
-        deadlines=[x.model_dump(mode="json") for x in case.deadlines if x.name in tuple(Timer)],
+        deadlines=[
+            x.model_dump(mode="json") for x in case.deadlines if x.name in d.publication.timers
+        ],
     )
 
 
@@ -124,7 +123,7 @@ def _publish_option(
         found = records.guard_records(u, case_id)
     snap = engine.CaseSnapshot(state, {**data, **given}, records=found)
     for option in engine.options(d, snap, actor, service.now(), service.calendar, True):
-        if option.trigger == Step.PUBLISH:
+        if option.trigger == d.publication.publish:
             return list(option.blocked_by), option.allowed
     return [], False
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from workflow.core.roles import Actor
 from workflow.services import access
-from workflow.services.publication.policy import Step
 from workflow.services.reports import timeliness
 from workflow.services.reports.annual.classifications import (
     classification_rows,
@@ -16,7 +15,7 @@ from workflow.services.reports.annual.classifications import (
 from workflow.services.reports.annual.figures import action_figures, learning_figures, year_themes
 from workflow.services.reports.annual.period import Period, period_of
 from workflow.services.reports.annual.results import AnnualReport, ReportPeriod
-from workflow.services.reports.annual.reviews import Trail, decision_rows, review_rows
+from workflow.services.reports.annual.reviews import Trail, decision_rows, publishes, review_rows
 
 if TYPE_CHECKING:
     from workflow.services.cases import Service
@@ -49,10 +48,11 @@ def annual(
     with service.store.read() as u:
         defs = {row.key: d for row, d in service.definitions.latest(u)}
         steps = u.reports.steps()
-        published = {s.case_id for s in steps if s.trigger == Step.PUBLISH}
+        cases = {c.id: c for c in u.reports.cases()}
+        published = {s.case_id for s in steps if publishes(defs, cases, s)}
         trail = Trail(
             defs,
-            {c.id: c for c in u.reports.cases()},
+            cases,
             steps,
             u.reports.publications(published),
             period,

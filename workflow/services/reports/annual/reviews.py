@@ -12,10 +12,10 @@ from typing import Any
 
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.definition import Definition
+from workflow.core.definition.publication import Publication
 from workflow.core.guards.publication import PUBLISHED_AS, PublishedAs
 from workflow.core.roles import Role
 from workflow.core.values import BadValue, as_date
-from workflow.services.publication.policy import Step
 from workflow.services.reports.annual.period import Period
 from workflow.services.reports.annual.results import (
     DecisionRow,
@@ -113,7 +113,8 @@ def _outcomes(trail: Trail, counts: dict[str, Counter[str]]) -> list[Publication
         if case is None:
             continue
         rtype = case.review_type
-        if step.trigger == Step.PUBLISH:
+        names = trail.defs[rtype].publication if rtype in trail.defs else Publication()
+        if step.trigger == names.publish:
             recorded = trail.publications.get(step.case_id)
             day = _day(recorded.published_at if recorded else None)
             on = day or trail.calendar.local_date(step.at)
@@ -130,11 +131,20 @@ def _outcomes(trail: Trail, counts: dict[str, Counter[str]]) -> list[Publication
                         else PublishedAs.FULL_REPORT.value,
                     )
                 )
-        elif step.trigger == Step.DECIDE_NOT_TO_PUBLISH and trail.in_period(step):
+        elif step.trigger == names.decide_not_to_publish and trail.in_period(step):
             counts[rtype][ReviewMeasure.NOT_PUBLISHED] += 1
-        elif step.trigger == Step.DELAY and trail.in_period(step):
+        elif step.trigger == names.delay and trail.in_period(step):
             counts[rtype][ReviewMeasure.DELAYED] += 1
     return published
+
+
+def publishes(
+    defs: Mapping[str, Definition], cases: Mapping[int, CaseOpened], step: StepTaken
+) -> bool:
+    """Whether ``step`` is the publish step of its case's review type (``[publication]``)."""
+    case = cases.get(step.case_id)
+    d = defs.get(case.review_type) if case is not None else None
+    return step.trigger == (d.publication if d is not None else Publication()).publish
 
 
 def _day(value: Any) -> date | None:
