@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -299,19 +299,24 @@ def _meet_deadline(
 RESOLVED_BY = "system (deadline met)"
 
 
+#: One statement resolves them and says which (no read first, no unit of work), built once.
+_RESOLVE = (
+    update(Escalation)
+    .where(
+        col(Escalation.deadline_id) == bindparam("of_deadline"),
+        col(Escalation.acknowledged_at).is_(None),
+    )
+    .values(acknowledged_at=bindparam("now"), acknowledged_by=RESOLVED_BY)
+    .returning(col(Escalation.id))
+    .execution_options(synchronize_session="fetch")  # loaded ones stay true
+)
+
+
 def _resolve_escalations(session: Session, row: Deadline, now: datetime) -> list[int]:
     if row.id is None:
         return []
-    open_ones = session.exec(
-        select(Escalation).where(
-            Escalation.deadline_id == row.id, col(Escalation.acknowledged_at).is_(None)
-        )
-    ).all()
-    for escalation in open_ones:
-        escalation.acknowledged_at = now
-        escalation.acknowledged_by = RESOLVED_BY
-        session.add(escalation)
-    return [e.id or 0 for e in open_ones]
+    found = session.execute(_RESOLVE, {"of_deadline": row.id, "now": now}).scalars()
+    return sorted(int(i) for i in found)
 
 
 def _cancel_deadline(plan: _Plan, row: Deadline, change: DeadlineChange) -> NewEvent | None:
