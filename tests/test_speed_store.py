@@ -63,8 +63,8 @@ def test_a_warm_step_sends_the_fewest_statements(
     # Read the case and its deadlines; resolve the open escalations of the one it meets in one
     # UPDATE … RETURNING (meeting a deadline resolves them; no read first); write the case, the
     # deadlines changed and those opened; read the hash of the event the new ones chain onto;
-    # write the events (one statement each); read the linked cases for the answer. Nothing else: no record (notify's guards read none), no
-    # max(seq), no second read of the deadlines.
+    # write the events (one statement each); read the linked cases for the answer. Nothing
+    # else: no record (notify's guards read none), no max(seq), no second read of the deadlines.
     tables = [" ".join(s.split()[:4]).upper() for s in sent]
     expected = [
         ("SELECT", '"CASE".ID'),
