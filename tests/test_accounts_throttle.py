@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from tests.accounts_support import add_people, browser, pages_app, signs_in
 from tests.conftest import Clock
-from tests.test_pages import PASSWORD
+from tests.test_pages import PASSWORD, sign_in
 from workflow.core.calendar import WorkingCalendar
 from workflow.services import accounts
 from workflow.services.accounts import SessionRules, SignInLimits, sessions
@@ -43,6 +43,22 @@ def test_the_wait_ends_after_the_window(app: Any, clock: Clock) -> None:
     assert signs_in(attacker, "rita") == 429
     clock.advance(minutes=14, seconds=59)
     assert signs_in(attacker, "rita") == 429  # refused attempts do not lengthen the wait
+    clock.advance(seconds=1)
+    assert signs_in(attacker, "rita") == 302
+
+
+def test_a_refusal_says_when_to_retry(app: Any, clock: Clock) -> None:
+    attacker = browser(app, "203.0.113.9")
+    for _ in range(3):
+        signs_in(attacker, "rita", "guess one more")
+        clock.advance(minutes=1)  # failures at 0, 1 and 2 minutes: the first ages out at 15
+    clock.advance(minutes=2)  # now 5 minutes after the first
+    refused = sign_in(attacker, "rita")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == str(10 * 60)
+    assert "Wait 10 minutes" in refused.get_data(as_text=True)
+    clock.advance(minutes=9, seconds=59, microseconds=500000)
+    assert sign_in(attacker, "rita").headers["Retry-After"] == "1"  # rounded up, never 0
     clock.advance(seconds=1)
     assert signs_in(attacker, "rita") == 302
 

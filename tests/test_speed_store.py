@@ -60,16 +60,16 @@ def test_a_warm_step_sends_the_fewest_statements(
     _notify(service, reviewer, first)  # warms the definition the store remembers
     with counted(db) as sent:
         view = _notify(service, reviewer, second)
-    # Read the case, its deadlines and the open escalations of the one it meets (meeting a
-    # deadline resolves them); write the case, the deadlines changed and those opened; read the
-    # hash of the event the new ones chain onto; write the events (one statement each); read the
-    # linked cases for the answer. Nothing else: no record (notify's guards read none), no
-    # max(seq), no second read of the deadlines.
+    # Read the case and its deadlines; resolve the open escalations of the one it meets in one
+    # UPDATE … RETURNING (meeting a deadline resolves them; no read first); write the case, the
+    # deadlines changed and those opened; read the hash of the event the new ones chain onto;
+    # write the events (one statement each); read the linked cases for the answer. Nothing
+    # else: no record (notify's guards read none), no max(seq), no second read of the deadlines.
     tables = [" ".join(s.split()[:4]).upper() for s in sent]
     expected = [
         ("SELECT", '"CASE".ID'),
         ("SELECT", "DEADLINE.ID"),
-        ("SELECT", "ESCALATION.ID"),
+        ("UPDATE", "ESCALATION"),
         ("UPDATE", '"CASE"'),
         ("UPDATE", "DEADLINE"),
         ("INSERT", "DEADLINE"),

@@ -10,6 +10,8 @@ address (``workflow.services.accounts.throttle``), so every process and every re
 from __future__ import annotations
 
 import logging
+import math
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -94,6 +96,7 @@ def sign_in() -> Any:
     form = SignInForm()
     problem = ""
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         name = form.name.data.strip()
         outcome = _attempt(name, form.password.data)
@@ -104,13 +107,21 @@ def sign_in() -> Any:
             log.info("%s signed in", outcome.account.name)
             return redirect(target or url_for("pages.dashboard.index"))
         problem, status = _refusal(name, outcome)
+        if outcome.retry_at is not None:
+            headers["Retry-After"] = str(_seconds_until(outcome.retry_at))
         form.password.data = ""
     elif form.errors:
         status = 400
     return (
         render_template("pages/sign_in.html", form=form, problem=problem),
         status,
+        headers,
     )
+
+
+def _seconds_until(instant: datetime) -> int:
+    """Whole seconds from now until ``instant`` (at least 1): a ``Retry-After`` value."""
+    return max(1, math.ceil((instant - helpers.service().now()).total_seconds()))
 
 
 def _attempt(name: str, password: str) -> accounts.SignInOutcome:
@@ -128,6 +139,8 @@ def _refusal(name: str, outcome: accounts.SignInOutcome) -> tuple[str, int]:
             "sign-in refused for %r from %s: too many failed attempts", name, request.remote_addr
         )
         minutes = helpers.settings().accounts.failed_login_window_minutes
+        if outcome.retry_at is not None:
+            minutes = max(1, math.ceil(_seconds_until(outcome.retry_at) / 60))
         return (
             "There have been too many failed attempts to sign in from here. Wait "
             f"{minutes} minutes and try again, or ask an administrator to check your account.",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import tuple_
+from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
 
 from workflow.core.audit_chain import ACCESS_FIELDS, EVENT_FIELDS, GENESIS, link
@@ -25,15 +25,18 @@ ACCESS_CHAIN = "access_log"
 BATCH = 1000
 
 
+#: Built once (every step runs it): building the expression cost more than running it.
+_HASH_BEFORE = (
+    select(Event.hash)
+    .where(col(Event.case_id) == bindparam("case_id"), col(Event.seq) < bindparam("seq"))
+    .order_by(col(Event.seq).desc())
+    .limit(1)
+)
+
+
 def hash_before(session: Session, case_id: int, seq: int) -> str:
     """The hash of the case's last event before ``seq`` (GENESIS before the first)."""
-    query = (
-        select(Event.hash)
-        .where(col(Event.case_id) == case_id, col(Event.seq) < seq)
-        .order_by(col(Event.seq).desc())
-        .limit(1)
-    )
-    found = session.exec(query).first()
+    found = session.execute(_HASH_BEFORE, {"case_id": case_id, "seq": seq}).scalar()
     return str(found) if found is not None else GENESIS
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_
 from sqlmodel import Session, col, select
 
 from workflow.core.calendar import WorkingCalendar
@@ -47,6 +47,13 @@ class CaseFilter:
     overdue_at: datetime | None = None
 
 
+#: Built once: the step and the sweep run them on every change.
+_ALL_DEADLINES = (
+    select(Deadline).where(col(Deadline.case_id) == bindparam("case_id")).order_by(col(Deadline.id))
+)
+_FOR_CHANGE = select(Case).where(col(Case.id) == bindparam("case_id")).with_for_update()
+
+
 class CaseRepository:
     """Cases (``case``) and what hangs on them: deadlines, events, reads, lead appointments."""
 
@@ -61,8 +68,7 @@ class CaseRepository:
     def for_change(self, case_id: int) -> Case | None:
         """The case, locked for this transaction (PostgreSQL; SQLite locks the database): a
         change locks its case row before its deadlines, so every writer takes them in one order."""
-        query = select(Case).where(col(Case.id) == case_id).with_for_update()
-        return self._session.exec(query).first()
+        return self._session.scalars(_FOR_CHANGE, {"case_id": case_id}).first()
 
     def by_reference(self, reference: str) -> Case | None:
         return self._session.exec(select(Case).where(col(Case.reference) == reference)).first()
@@ -114,8 +120,7 @@ class CaseRepository:
     def all_deadlines(self, case_id: int) -> list[Deadline]:
         """Every deadline of the case, current or not, oldest first (one read serves the
         engine's decision, which takes the current ones, and the answer, which shows them)."""
-        query = select(Deadline).where(col(Deadline.case_id) == case_id)
-        return list(self._session.exec(query.order_by(col(Deadline.id))))
+        return list(self._session.scalars(_ALL_DEADLINES, {"case_id": case_id}))
 
     def shown_deadlines(self, case_ids: Sequence[int]) -> dict[int, list[Deadline]]:
         """Every deadline of each case but its stall clock, oldest first, by case id."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, or_
+from sqlalchemy import and_, bindparam, delete, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -300,27 +300,45 @@ def _meet_deadline(
 RESOLVED_BY = "system (deadline met)"
 
 
+#: One statement resolves them and says which (no read first, no unit of work), built once.
+_RESOLVE = (
+    update(Escalation)
+    .where(
+        col(Escalation.deadline_id) == bindparam("of_deadline"),
+        col(Escalation.acknowledged_at).is_(None),
+    )
+    .values(acknowledged_at=bindparam("now"), acknowledged_by=RESOLVED_BY)
+    .returning(col(Escalation.id))
+    .execution_options(synchronize_session="fetch")  # loaded ones stay true
+)
+_RESOLVE_WITH_REMINDERS = (
+    update(Escalation)
+    .where(
+        or_(
+            col(Escalation.deadline_id) == bindparam("of_deadline"),
+            and_(
+                col(Escalation.case_id) == bindparam("case"),
+                col(Escalation.deadline_name) == bindparam("reminder"),
+            ),
+        ),
+        col(Escalation.acknowledged_at).is_(None),
+    )
+    .values(acknowledged_at=bindparam("now"), acknowledged_by=RESOLVED_BY)
+    .returning(col(Escalation.id))
+    .execution_options(synchronize_session="fetch")
+)
+
+
 def _resolve_escalations(session: Session, row: Deadline, now: datetime) -> list[int]:
     if row.id is None:
         return []
-    of_deadline: ColumnElement[bool] = col(Escalation.deadline_id) == row.id
-    if is_record_deadline(row.name):
+    if not is_record_deadline(row.name):
+        found = session.execute(_RESOLVE, {"of_deadline": row.id, "now": now}).scalars()
+    else:
         # The reminders that the record was still overdue are resolved with it.
-        of_deadline = or_(
-            of_deadline,
-            and_(
-                col(Escalation.case_id) == row.case_id,
-                col(Escalation.deadline_name) == reminder_of(row.name),
-            ),
-        )
-    open_ones = session.exec(
-        select(Escalation).where(of_deadline, col(Escalation.acknowledged_at).is_(None))
-    ).all()
-    for escalation in open_ones:
-        escalation.acknowledged_at = now
-        escalation.acknowledged_by = RESOLVED_BY
-        session.add(escalation)
-    return [e.id or 0 for e in open_ones]
+        params = {"of_deadline": row.id, "case": row.case_id, "reminder": reminder_of(row.name)}
+        found = session.execute(_RESOLVE_WITH_REMINDERS, params | {"now": now}).scalars()
+    return sorted(int(i) for i in found)
 
 
 def _cancel_deadline(plan: _Plan, row: Deadline, change: DeadlineChange) -> NewEvent | None:

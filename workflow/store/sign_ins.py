@@ -48,6 +48,21 @@ class SignInRepository:
         row = self._session.execute(query).one()
         return AttemptCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]) > 0)
 
+    def failures(
+        self, name_key: str, address: str, since: datetime
+    ) -> list[tuple[datetime, bool, bool]]:
+        """The failures since ``since`` for this name or from this address, oldest first: when
+        each was, whether it was for the name, whether from the address (the throttle works out
+        from them when its wait ends)."""
+        a = SignInAttempt
+        same_name, same_address = col(a.name_key) == name_key, col(a.address) == address
+        query = (
+            sa_select(col(a.at), same_name, same_address)
+            .where(col(a.succeeded).is_(False), col(a.at) > since, or_(same_name, same_address))
+            .order_by(col(a.at))
+        )
+        return [(at, bool(n), bool(ad)) for at, n, ad in self._session.execute(query).all()]
+
     def record(self, attempt: SignInAttempt) -> None:
         self._session.add(attempt)
 

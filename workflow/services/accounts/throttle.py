@@ -52,11 +52,33 @@ class SignInLimits:
         )
 
     def refuses(self, counts: AttemptCounts) -> bool:
-        return (
-            counts.name_and_address >= self.per_name_and_address
-            or counts.address >= self.per_address
-            or (counts.name >= self.per_name and not counts.known_address)
-        )
+        return bool(self._exceeded(counts))
+
+    def _exceeded(self, counts: AttemptCounts) -> list[tuple[int, int]]:
+        """Which limits refuse (by index: name and address, address, name), with the limit."""
+        limits = [
+            (counts.name_and_address, self.per_name_and_address),
+            (counts.address, self.per_address),
+            (counts.name if not counts.known_address else 0, self.per_name),
+        ]
+        return [(i, limit) for i, (n, limit) in enumerate(limits) if n >= limit]
+
+    def ends_at(
+        self, counts: AttemptCounts, failures: list[tuple[datetime, bool, bool]]
+    ) -> datetime:
+        """When a refusal ends: every limit it broke has fewer failures in the window, i.e.
+        the failure that keeps each at its limit has aged out (refused attempts are not
+        counted, so nothing lengthens the wait)."""
+        kinds = [
+            [at for at, n, ad in failures if n and ad],
+            [at for at, _n, ad in failures if ad],
+            [at for at, n, _ad in failures if n],
+        ]
+        ends = []
+        for i, limit in self._exceeded(counts):
+            times = kinds[i]
+            ends.append(times[len(times) - limit] + self.window)
+        return max(ends)
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,7 @@ class SignInOutcome:
     account: Account | None = None
     session: str = ""
     throttled: bool = False
+    retry_at: datetime | None = None  # when throttled: the instant the wait ends
 
 
 def name_key(name: str) -> str:
@@ -86,8 +109,9 @@ def attempt_sign_in(
     key, address = name_key(name), address[:MAX_ADDRESS]
     with store.read() as u:
         counts = u.sign_ins.counts(key, address, now - limits.window, now - KNOWN_FOR)
-    if limits.refuses(counts):
-        return SignInOutcome(throttled=True)
+        if limits.refuses(counts):
+            failures = u.sign_ins.failures(key, address, now - limits.window)
+            return SignInOutcome(throttled=True, retry_at=limits.ends_at(counts, failures))
     account = sign_in(store, name, password)
     with store.write() as u:
         u.sign_ins.prune(now - limits.window, now - KNOWN_FOR)

@@ -13,12 +13,15 @@ two steps:
    firing does is ``workflow.services.time.firing``'s.
 
 A sweep after downtime catches up on everything due, oldest first, and records when it fired
-each deadline and how late that was. ``now`` is always an argument.
+each deadline and how late that was. ``now`` is always an argument; given a ``clock``, a sweep
+that takes more than one batch reads it again between batches, so a deadline that falls due
+while a long sweep runs is claimed in its next batch, not after the whole backlog (issue 11).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -69,16 +72,23 @@ class Sweeper:
         owner: str | None = None,
         lease_seconds: int = DEFAULT_LEASE_SECONDS,
         batch: int = DEFAULT_BATCH,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.service = service
         self.owner = owner or default_owner()
         self.lease_seconds = lease_seconds
         self.batch = batch
+        self.clock = clock
 
     def sweep(self, now: datetime) -> list[Fired]:
-        """Claim and fire everything due at ``now``, batch after batch, oldest first."""
+        """Claim and fire everything due at ``now``, batch after batch, oldest first; with a
+        clock, each batch after the first claims what is due at the clock's instant."""
         fired: list[Fired] = []
+        first = True
         while True:
+            if not first and self.clock is not None:
+                now = max(now, self.clock())
+            first = False
             claimed = claim_due(self.service, now, self.owner, self.lease_seconds, self.batch)
             for deadline_id, case_id in claimed:
                 result = self.fire_claimed(deadline_id, case_id, now)

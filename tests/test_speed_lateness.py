@@ -1,0 +1,127 @@
+"""A deadline fires on time however long the sweep before it takes (issue 11): the sweep reads
+the clock again between its batches, and sweeps once more after delivering notices, so what
+falls due while a long backlog is fired (or a slow mail server answers) is fired in the same
+wake-up, not after it. The clock is injected and moves as the sweep works; nothing is timed."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import Engine
+
+from tests.conftest import DEFINITIONS, Clock
+from workflow import scheduler as sched
+from workflow.core.roles import Actor
+from workflow.services.cases import Service
+from workflow.services.time.senders import LogSender, Sender
+from workflow.settings import Settings
+from workflow.store.models.time import Deadline, Notice
+from workflow.store.notices import Outgoing
+from workflow.store.rows import insert_deadlines
+from workflow.store.unit import unit_of_work
+
+FAR = datetime(2030, 1, 1, tzinfo=UTC)
+STEP = timedelta(seconds=20)  # how far the clock moves each time the sweep reads it
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        root=tmp_path,
+        database_url=db_url,
+        secret_key=secrets.token_hex(16),
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path,
+        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": 2},
+    )
+
+
+class Moving:
+    """The injected clock, moved on by ``STEP`` each time it is read: the sweep takes time."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def __call__(self) -> datetime:
+        self.clock.advance(seconds=STEP.total_seconds())
+        return self.clock.now
+
+
+def _deadlines(db: Engine, case_id: int, dues: list[datetime]) -> list[int]:
+    new = [
+        Deadline(
+            case_id=case_id,
+            name="notification",
+            due_date=date(2026, 11, 30),
+            due_at=due,
+            opened_at=due - timedelta(days=1),
+            escalate_to=[],
+        )
+        for due in dues
+    ]
+    with unit_of_work(db) as s:
+        insert_deadlines(s, new)
+    return [d.id for d in new if d.id is not None]
+
+
+@pytest.fixture
+def case_id(service: Service, reviewer: Actor) -> Iterator[int]:
+    yield service.open_case(reviewer, "learning_review", "Late", {"agencies": []}).id
+
+
+def _waker(service: Service, settings: Settings, clock: Moving, sender: Sender) -> sched.Waker:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    return sched.configure(scheduler, service, settings, sender, clock, first_run=FAR)
+
+
+def test_a_deadline_due_during_a_long_sweep_fires_in_its_next_batch(
+    service: Service, settings: Settings, clock: Clock, db: Engine, case_id: int
+) -> None:
+    start = clock.now
+    backlog = _deadlines(db, case_id, [start - timedelta(hours=1)] * 3)  # two batches
+    soon = _deadlines(db, case_id, [start + timedelta(seconds=30)])  # due as batch one ends
+    waker = _waker(service, settings, Moving(clock), LogSender())
+    fired = {f.deadline_id: f for f in waker()}
+    assert set(backlog) <= set(fired)
+    assert soon[0] in fired, "the deadline that fell due mid-sweep waited for the next wake-up"
+    assert fired[soon[0]].lateness_seconds <= STEP.total_seconds()
+
+
+class SlowSender(LogSender):
+    """A mail server that takes a minute to answer each notice."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.sent = 0
+
+    def send(self, notice: Outgoing) -> None:
+        self.clock.advance(minutes=1)
+        self.sent += 1
+        super().send(notice)
+
+
+def test_a_deadline_due_while_notices_are_sent_fires_in_the_same_wake_up(
+    service: Service, settings: Settings, clock: Clock, db: Engine, case_id: int
+) -> None:
+    start = clock.now
+    with unit_of_work(db) as s:  # a notice waiting in the outbox
+        s.add(
+            Notice(
+                recipient="rita",
+                address="rita@example.org",
+                subject="s",
+                body="b",
+                next_attempt_at=start - timedelta(minutes=1),
+            )
+        )
+    soon = _deadlines(db, case_id, [start + timedelta(seconds=50)])  # after the sweep's read
+    sender = SlowSender(clock)
+    fired = {f.deadline_id for f in _waker(service, settings, Moving(clock), sender)()}
+    assert sender.sent == 1
+    assert soon[0] in fired, "the deadline that fell due while mail was sent waited"
