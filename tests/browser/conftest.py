@@ -37,7 +37,13 @@ FLAGS = [
 ]
 ARTIFACTS = REPO / "test-artifacts"
 PASSWORD = "correct horse battery staple"
-PEOPLE = {"rita": ("reviewer", ()), "carl": ("chair", ()), "ada": ("admin", ())}
+PEOPLE = {
+    "rita": ("reviewer", ()),
+    "carl": ("chair", ()),
+    "ada": ("admin", ()),
+    "Lena Lead": ("lead_reviewer", ()),
+    "pat": ("agency", ("Northshire Police",)),
+}
 NO_CHROMIUM = "Debian's chromium is not installed at /usr/bin/chromium (run .ci/browser-setup.sh)"
 
 

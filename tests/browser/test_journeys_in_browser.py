@@ -8,99 +8,21 @@ Screenshots: ``test-artifacts/journey-<type>-<n>.png``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, shoot
+from tests.browser.journeys import JOURNEYS, NO, WHO, YES, Answers, Record, Step
 from tests.browser.test_incident_in_browser import sign_in
+from tests.conftest import Clock
 from workflow.services.cases import Service
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
 ]
-
-WHO = {"reviewer": "rita", "chair": "carl"}
-Answers = Mapping[str, str | date]
-
-
-@dataclass(frozen=True)
-class Step:
-    """A step by the role that takes it, after recording ``fills`` (group id -> label -> value)
-    on the data forms; ``dates`` are the dates the step itself records."""
-
-    role: str
-    trigger: str
-    fills: Mapping[str, Answers] = field(default_factory=dict)
-    dates: Answers = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Journey:
-    review_type: str
-    title: str
-    opening: Answers
-    steps: tuple[Step, ...]
-    opener: str = "reviewer"
-
-
-NO = "No"
-YES = "Yes"
-CRITERIA_NOT_SCR = {
-    "Is abuse or neglect known or suspected?": YES,
-    "Has the child died (including suspected suicide)?": NO,
-    "Has the child been seriously harmed?": YES,
-    "Is there cause for concern about how the authority, its partners or others worked "
-    "together?": NO,
-    "Was the child looked after?": NO,
-    "Was the child in a regulated setting or service?": NO,
-    "Did the child die in custody, on remand, in a young offender institution, secure training "
-    "centre or secure children's home, or while detained under mental-health law?": NO,
-}
-
-JOURNEYS = {
-    "notifiable_incident": Journey(
-        "notifiable_incident",
-        "Child J",
-        {
-            "Date the local authority became aware": date(2026, 11, 26),
-            "Agencies involved": "Northshire Police",
-        },
-        (
-            Step("reviewer", "notify", {"criteria": CRITERIA_NOT_SCR}),
-            Step(
-                "chair",
-                "decide_no_review",
-                {
-                    "decision": {
-                        "Decision and rationale": "Below the threshold; learnt in supervision."
-                    }
-                },
-            ),
-            Step(
-                "reviewer",
-                "tell_national_panel",
-                dates={"Date the national panel was told": date(2026, 11, 30)},
-            ),
-        ),
-    ),
-    "learning_review": Journey(
-        "learning_review",
-        "Family K",
-        {"Agencies involved": "Northshire Police"},
-        (
-            Step(
-                "chair",
-                "decline",
-                {"decision": {"Decision and rationale": "No further learning beyond the audit."}},
-            ),
-        ),
-    ),
-}
 
 
 def _fill(page: Any, answers: Answers) -> None:
@@ -110,10 +32,63 @@ def _fill(page: Any, answers: Answers) -> None:
             group.get_by_label("Day").fill(str(value.day))
             group.get_by_label("Month").fill(str(value.month))
             group.get_by_label("Year").fill(str(value.year))
-        elif value in (YES, NO):
+        elif isinstance(value, bool):
+            box = page.get_by_label(label, exact=True)
+            box.check() if value else box.uncheck()
+        elif isinstance(value, tuple):
+            group = page.get_by_role("group", name=label)
+            for name in value:
+                group.get_by_label(re.compile(f"^{re.escape(name)}")).check()
+        elif value in (YES, NO) or page.get_by_label(label, exact=True).count() == 0:
             page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
         else:
-            page.get_by_label(label, exact=True).fill(value)
+            _type_or_choose(page.get_by_label(label, exact=True), value)
+
+
+def _type_or_choose(box: Any, value: str) -> None:
+    if box.evaluate("e => e.tagName") != "SELECT":
+        box.fill(value)
+        return
+    options = box.locator("option").all_inner_texts()
+    chosen = next(o for o in options if o.strip().startswith(value))
+    box.select_option(label=chosen)
+
+
+def _open_form(page: Any, case_url: str, trigger: str, address: str) -> None:
+    """Go to the form from the link beside the blocked step when it has one, else directly."""
+    page.goto(case_url)
+    link = page.locator(f"#step-{trigger} a[href*='{address}']")
+    if link.count():
+        link.first.click()
+    else:
+        page.goto(case_url + address)
+
+
+def _saved(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+
+
+def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
+    _open_form(page, case_url, trigger, f"/records/{record.slug}")
+    card = page.get_by_test_id("record").nth(record.n - 1)
+    if record.upload:
+        card.locator("input[type=file]").set_input_files(
+            {"name": record.upload, "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}
+        )
+        card.get_by_role("button", name="Upload").click()
+        _saved(page)
+        card = page.get_by_test_id("record").nth(record.n - 1)
+    if not record.answers:
+        return
+    if record.n:
+        card.get_by_role("link", name=re.compile("^Change")).first.click()
+    form = page.locator("#record-form")
+    _fill(form, record.answers)
+    form.get_by_role("button", name="Save", exact=True).click()
+    _saved(page)
 
 
 def _state(page: Any) -> str:
@@ -122,7 +97,7 @@ def _state(page: Any) -> str:
 
 @pytest.mark.parametrize("key", sorted(JOURNEYS))
 def test_the_whole_journey_of_a_review_type_through_the_pages(
-    browser: Any, live_server: str, service: Service, key: str
+    browser: Any, live_server: str, service: Service, clock: Clock, key: str
 ) -> None:
     from playwright.sync_api import expect
 
@@ -149,27 +124,39 @@ def test_the_whole_journey_of_a_review_type_through_the_pages(
         case_url = page.url
         state = d.initial
         for n, step in enumerate(journey.steps, 1):
-            page = as_role(step.role)
-            for group, answers in step.fills.items():
-                page.goto(f"{case_url}/record/{group}")
-                _fill(page, answers)
-                page.get_by_role("button", name="Save", exact=True).click()
-                banner = page.locator(".govuk-notification-banner--success")
-                expect(banner).to_contain_text("Saved:")
-            page.goto(case_url)
-            t = d.find(step.trigger, state)
-            assert t is not None, (key, step.trigger, state)
-            box = page.locator(f"#step-{step.trigger}")
-            _fill(box, step.dates)
-            box.get_by_role("button", name=t.label).click()
-            expect(page.get_by_test_id("state")).to_have_text(d.label_of(t.dest))
-            shoot(page, f"journey-{key}-{n}")
-            state = t.dest
+            state = _take(as_role, d, case_url, state, step, clock)
+            shoot(as_role(step.role), f"journey-{key}-{n}")
         assert d.states[state].final, f"{key} ended at {state}, not a final stage"
+        page = as_role(journey.steps[-1].role)
         expect(page.get_by_text("This case is closed: there are no more steps.")).to_be_visible()
     finally:
         for p in people.values():
             p.context.close()
+
+
+def _take(as_role: Any, d: Any, case_url: str, state: str, step: Step, clock: Clock) -> str:
+    from playwright.sync_api import expect
+
+    if step.at:
+        clock.set(step.at)
+    recorder = step.by or step.role
+    for group, answers in step.fills.items():
+        page = as_role(recorder)
+        _open_form(page, case_url, step.trigger, f"/record/{group}")
+        _fill(page, answers)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Saved:")
+    for record in step.records:
+        _make(as_role(record.by or recorder), case_url, step.trigger, record)
+    page = as_role(step.role)
+    page.goto(case_url)
+    t = d.find(step.trigger, state)
+    assert t is not None, (d.key, step.trigger, state)
+    box = page.locator(f"#step-{step.trigger}")
+    _fill(box, step.dates)
+    box.get_by_role("button", name=t.label).click()
+    expect(page.get_by_test_id("state")).to_have_text(d.label_of(t.dest))
+    return str(t.dest)
 
 
 def test_every_journey_reaches_a_final_stage_of_its_type(service: Service) -> None:
