@@ -270,3 +270,26 @@ def test_advance_copy_recipients_are_named_as_written() -> None:
         "Date the final report went to DfE"
     )
     assert "Ofsted" in spec_for("advance_copies.ofsted", True, False).label
+
+
+def test_every_question_of_the_shipped_review_types_has_words_a_person_reads() -> None:
+    """No form of a shipped review type asks with its key's words ("Lcspr decided at", "Jar
+    summary", "Facts gathered: confirmed"): each data key the definitions read is known by a
+    question's label, a date's or a confirmation's words, its criteria or its choices."""
+    from tests.conftest import DEFINITIONS
+    from web.pages.data_questions import KNOWN, _label
+    from web.pages.datagroups import layout
+    from workflow.core.definition import load
+    from workflow.services.catalog import definition_files
+
+    asked = {s.path for g in KNOWN for s in g.fields}
+    raw = []
+    for path in definition_files(DEFINITIONS):
+        d = load(path.read_text(encoding="utf-8"))
+        for group in layout(d).groups:
+            for spec in group.fields:
+                fallback = _label(spec.path)
+                if spec.path not in asked and spec.label in (fallback, f"{fallback}: confirmed"):
+                    raw.append(f"{d.key}: {spec.path} asked as '{spec.label}'")
+    # The advance copies are worded from their recipient ("Date the final report went to DfE").
+    assert [r for r in raw if ": advance_copies." not in r and "date_of_death" not in r] == []

@@ -77,6 +77,17 @@ DATE_LABELS = {
     "panel_held_at": "Date of the overview panel",
     "report_sent_at": "Date the final report was sent to the national panel",
     "published_at": "Date published",
+    "decided_at": "Date of the chair's decision",
+    "delay_review_date": "Date the delay is next reviewed",
+    "ncmd_notified_at": "Date the National Child Mortality Database was notified",
+    "jar_completed_at": "Date the joint agency response was completed",
+    "analysis_submitted_at": "Date the analysis return was submitted",
+    "lcspr_decided_at": "Date of the decision on a local child safeguarding practice review",
+    "secretary_of_state_told_at": "Date the Secretary of State was told",
+    "rapid_review_sent_at": "Date the rapid review was sent to the national panel",
+    "panel_response_at": "Date of the national panel's response",
+    "sos_ofsted_notified_at": "Date the Secretary of State and Ofsted were told (a looked-after "
+    "child's death)",
 }
 
 KNOWN: tuple[Group, ...] = (
@@ -210,7 +221,25 @@ KNOWN: tuple[Group, ...] = (
     ),
 )
 KNOWN_BY_ID = {g.id: g for g in KNOWN}
-TEXT_LABELS = {"panel_told_of_lead": "Who the national panel was told leads the review"}
+TEXT_LABELS = {
+    "panel_told_of_lead": "Who the national panel was told leads the review",
+    "jar_summary": "Summary of the joint agency response",
+    "death_category": "Category of death",
+    "published_as": "What was published",
+    "withheld_reasons": "Why the full report is withheld",
+    "audit_theme": "Theme of the audit",
+    "immediate_learning": "Immediate learning identified",
+    "recommendation": "The rapid review's recommendation",
+    "panel_response": "The national panel's response",
+}
+#: What a person confirms, for the keys no group asks.
+CONFIRM_LABELS = {
+    "abuse_or_neglect_suspected": "Abuse or neglect is known or suspected",
+    "report_signed_off.local_authority": "The local authority has signed off the final report",
+    "report_signed_off.police": "The chief officer of police has signed off the final report",
+    "report_signed_off.health": "The integrated care board has signed off the final report",
+    "facts_gathered": "The facts of the case have been gathered",
+}
 
 
 def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
@@ -222,7 +251,7 @@ def spec_for(path: str, is_date: bool, is_confirm: bool = False) -> Spec:
     if is_date:
         return Spec(path, DATE_LABELS.get(path, _label(path)), Kind.DATE)
     if is_confirm:
-        return Spec(path, f"{_label(path)}: confirmed", Kind.CONFIRM)
+        return Spec(path, CONFIRM_LABELS.get(path, f"{_label(path)}: confirmed"), Kind.CONFIRM)
     return Spec(path, TEXT_LABELS.get(path, _label(path)), Kind.LONG_TEXT)
 
 
