@@ -152,7 +152,7 @@ def action(finding_no: int, agency: str, change: str, due: date) -> Record:
     return Record(
         "actions",
         {
-            "Which finding it answers": f"Finding {finding_no}",
+            "Which finding it answers": str(finding_no),
             "What will change": change,
             "Owner agency": agency,
             "Due date": due,

@@ -39,10 +39,17 @@ def _fill(page: Any, answers: Answers) -> None:
             group = page.get_by_role("group", name=label)
             for name in value:
                 group.get_by_label(re.compile(f"^{re.escape(name)}")).check()
-        elif value in (YES, NO) or page.get_by_label(label, exact=True).count() == 0:
+        elif value in (YES, NO) or not _has_box(page, label):
             page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
         else:
             _type_or_choose(page.get_by_label(label, exact=True), value)
+
+
+def _has_box(page: Any, label: str) -> bool:
+    """Whether ``label`` names a box of its own (else a group of choices); waits for either."""
+    box = page.get_by_label(label, exact=True)
+    box.or_(page.get_by_role("group", name=label)).first.wait_for()
+    return bool(box.count())
 
 
 def _type_or_choose(box: Any, value: str) -> None:
@@ -78,12 +85,13 @@ def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
         card.locator("input[type=file]").set_input_files(
             {"name": record.upload, "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}
         )
-        card.get_by_role("button", name="Upload").click()
+        card.get_by_role("button", name="Upload", exact=True).click()
         _saved(page)
         card = page.get_by_test_id("record").nth(record.n - 1)
     if not record.answers:
         return
-    if record.n:
+    if record.n and not page.locator("#record-form").count():
+        # Not on its form yet (a blocked step's link may lead straight to it): open it.
         card.get_by_role("link", name=re.compile("^Change")).first.click()
     form = page.locator("#record-form")
     _fill(form, record.answers)
