@@ -863,6 +863,45 @@ def test_an_action_still_overdue_is_reminded_every_five_working_days_until_done(
     assert [f for f in sweep(service, clock.now) if "action:" in f.deadline] == []
 
 
+@pytest.mark.usefixtures("people")
+def test_a_reminder_whose_action_is_done_tells_no_one(
+    service: Service, clock: Clock, reviewer: Actor, scr: dict[str, Any]
+) -> None:
+    """The safety net behind the cancelling: a reminder that falls due when its action is done
+    (written by a change that did not read the actions) ends without telling anyone."""
+    from workflow.store.models.records import Action
+
+    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
+    a = rs.add(
+        service,
+        reviewer,
+        scr.id,
+        "actions",
+        finding=1,
+        description="Triage",
+        owner_agency="Health",
+        due_date="2027-01-15",
+    )
+    clock.set("2027-01-16T08:00:00+00:00")
+    sweep(service, clock.now)
+    with Session(service.db) as s:
+        row = s.get(Action, a["id"])
+        assert row is not None
+        row.status = "done"
+        s.add(row)
+        s.commit()
+    clock.set("2027-01-23T00:00:01+00:00")
+    reminder = f"reminder:action:{a['id']}"
+    (ended,) = [f for f in sweep(service, clock.now) if "action:" in f.deadline]
+    assert (ended.deadline, ended.outcome, ended.escalation_id) == (
+        reminder,
+        "reminder_ended",
+        None,
+    )
+    assert _deadline(service, reminder).status == "cancelled"
+    assert _notices(service, reminder) == []
+
+
 def test_removing_a_record_cancels_its_deadline_and_closing_the_case_too(
     service: Service, reviewer: Actor, chair: Actor
 ) -> None:

@@ -165,6 +165,12 @@ class Firing:
             if kind == CONTRIBUTION
             else getattr(self.u.deadlines.action_of(about), "action", None)
         )
+        if record is None or _settled(record) or case.state in self.d.final_states:
+            # Settling cancels the reminder in the same change; this is the safety net for a
+            # change that did not read the record (nobody is told again, nothing else moves).
+            row.status = DeadlineStatus.CANCELLED
+            self.u.deadlines.save(row)
+            return self.fired(FireOutcome.REMINDER_ENDED)
         every = self.d.record_remind_every.get(kind, "")
         reason = words.reminder_reason(case, row, getattr(record, "due_date", None), every)
         escalation = raise_escalation(self.u, case, row, reason, roles, self.now)
@@ -256,6 +262,11 @@ class Firing:
             escalation_id=escalation_id,
             to_roles=tuple(roles),
         )
+
+
+def _settled(record: object) -> bool:
+    """A contribution received or waived, an action done."""
+    return getattr(record, "status", None) in ("received", "waived", "done")
 
 
 def _met_by_step(outcome: Outcome, row: Deadline) -> Outcome:

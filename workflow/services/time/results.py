@@ -21,6 +21,7 @@ class FireOutcome(StrEnum):
     REFUSED = "fire_refused"  # the timer's step was not allowed: escalated instead
     STALLED = "stall_escalated"  # no progress in the state: a reminder, and the next one set
     REMINDED = "reminded"  # a missed contribution or action still unsettled: told again
+    REMINDER_ENDED = "reminder_ended"  # its record was settled, removed or its case closed
 
 
 class Fired(Result):
