@@ -5,6 +5,7 @@ the usual people."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from sqlmodel import SQLModel
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
+from workflow.settings import Settings
 from workflow.store.db import make_engine
 from workflow.store.schema import upgrade
 from workflow.store.unit import Store
@@ -183,3 +185,16 @@ def police() -> Actor:
 
 
 __all__ = ["DEFINITIONS", "PG_URL", "REPO", "Clock", "SQLModel"]
+
+
+def scheduler_settings(db_url: str, tmp_path: Path, batch: int = 50) -> Settings:
+    """Settings for a scheduler under test: an hour between its own wake-ups (the tests wake
+    it), a two-minute lease, ``batch`` deadlines claimed at a time."""
+    return Settings(
+        root=tmp_path,
+        database_url=db_url,
+        secret_key=secrets.token_hex(16),
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path,
+        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": batch},
+    )

@@ -764,21 +764,26 @@ def test_a_slipped_contribution_chases_its_agency_and_the_reviewer(
     assert [f for f in sweep(service, clock.now) if ":" in f.deadline] == []
 
 
-@pytest.mark.usefixtures("people")
-def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
-    service: Service, clock: Clock, reviewer: Actor, scr: dict[str, Any]
-) -> None:
-    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
-    a = rs.add(
+def _health_action(service: Service, reviewer: Actor, case_id: int) -> dict[str, Any]:
+    """A problem finding and its action for Health, due Friday 15 January 2027."""
+    rs.add(service, reviewer, case_id, "findings", what_happened="A", kind="problem")
+    return rs.add(
         service,
         reviewer,
-        scr.id,
+        case_id,
         "actions",
         finding=1,
         description="Triage",
         owner_agency="Health",
         due_date="2027-01-15",
     )
+
+
+@pytest.mark.usefixtures("people")
+def test_an_overdue_action_escalates_to_its_agency_and_the_chair_T8(
+    service: Service, clock: Clock, reviewer: Actor, scr: dict[str, Any]
+) -> None:
+    a = _health_action(service, reviewer, scr.id)
     name = f"action:{a['id']}"
     moved = rs.change(service, reviewer, scr.id, "actions", a["id"], due_date="2027-01-29")
     assert moved["due_date"] == "2027-01-29"
@@ -811,17 +816,7 @@ def test_an_action_still_overdue_is_reminded_every_five_working_days_until_done(
     stays not done, those told are told again each period — once a period however often the
     sweep runs — and doing it ends the reminders and resolves every escalation about it. The
     reminders are not time limits: the case and the timeliness report show only the action's."""
-    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
-    a = rs.add(
-        service,
-        reviewer,
-        scr.id,
-        "actions",
-        finding=1,
-        description="Triage",
-        owner_agency="Health",
-        due_date="2027-01-15",  # a Friday
-    )
+    a = _health_action(service, reviewer, scr.id)
     name, reminder = f"action:{a['id']}", f"reminder:action:{a['id']}"
     clock.set("2027-01-16T08:00:00+00:00")
     (first,) = [f for f in sweep(service, clock.now) if "action:" in f.deadline]
@@ -871,17 +866,7 @@ def test_a_reminder_whose_action_is_done_tells_no_one(
     (written by a change that did not read the actions) ends without telling anyone."""
     from workflow.store.models.records import Action
 
-    rs.add(service, reviewer, scr.id, "findings", what_happened="A", kind="problem")
-    a = rs.add(
-        service,
-        reviewer,
-        scr.id,
-        "actions",
-        finding=1,
-        description="Triage",
-        owner_agency="Health",
-        due_date="2027-01-15",
-    )
+    a = _health_action(service, reviewer, scr.id)
     clock.set("2027-01-16T08:00:00+00:00")
     sweep(service, clock.now)
     with Session(service.db) as s:

@@ -4,7 +4,6 @@ inspected, and the job's function is called with an injected clock, as the field
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
-from tests.conftest import DEFINITIONS, Clock
+from tests.conftest import Clock, scheduler_settings
 from workflow import scheduler as sched
 from workflow.core.roles import Actor
 from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
@@ -34,14 +33,7 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        root=tmp_path,
-        database_url=db_url,
-        secret_key=secrets.token_hex(16),
-        definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path,
-        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": 50},
-    )
+    return scheduler_settings(db_url, tmp_path)
 
 
 # -- the job --------------------------------------------------------------------------------

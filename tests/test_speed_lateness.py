@@ -5,7 +5,6 @@ wake-up, not after it. The clock is injected and moves as the sweep works; nothi
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
-from tests.conftest import DEFINITIONS, Clock
+from tests.conftest import Clock, scheduler_settings
 from workflow import scheduler as sched
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
@@ -31,14 +30,7 @@ STEP = timedelta(seconds=20)  # how far the clock moves each time the sweep read
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        root=tmp_path,
-        database_url=db_url,
-        secret_key=secrets.token_hex(16),
-        definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path,
-        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": 2},
-    )
+    return scheduler_settings(db_url, tmp_path, batch=2)
 
 
 class Moving:

@@ -5,7 +5,6 @@ Nothing here is timed and no live scheduler thread runs: the job is inspected.""
 
 from __future__ import annotations
 
-import secrets
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
-from tests.conftest import DEFINITIONS, Clock
+from tests.conftest import Clock, scheduler_settings
 from workflow import scheduler as sched
 from workflow.core.roles import Actor
 from workflow.scheduler import JOB_ID
@@ -32,14 +31,7 @@ FAR = datetime(2030, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        root=tmp_path,
-        database_url=db_url,
-        secret_key=secrets.token_hex(16),
-        definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path,
-        scheduler={"interval_seconds": 3600, "lease_seconds": 120, "batch": 50},
-    )
+    return scheduler_settings(db_url, tmp_path)
 
 
 def _waker(service: Service, settings: Settings, clock: Clock) -> sched.Waker:

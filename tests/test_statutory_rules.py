@@ -370,13 +370,8 @@ def test_unknown_framework_and_report_keys_are_refused(
 # -- 9. who hears of a slipped action is the definition's to say -------------------------------
 
 
-def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
-    service: Service, clock: Clock, people: Actors, admin: Actor
-) -> None:
-    source = (DEFINITIONS / "good_practice_review.toml").read_text(encoding="utf-8")
-    told = 'escalate_to = ["agency", "chair"]'
-    assert source.count(told) == 1
-    service.publish(admin, source.replace(told, 'escalate_to = ["reviewer"]'))
+def _planned_good_practice_review(service: Service, people: Actors) -> None:
+    """A good-practice review with a problem finding and its action, due 2027-03-31."""
     case = service.open_case(people["reviewer"], "good_practice_review", "Child G", {})
     rs.add(
         service,
@@ -387,7 +382,17 @@ def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
         why="Unclear pathway",
         kind="problem",
     )
-    rs.plan(service, people["reviewer"], case.id)  # due 2027-03-31
+    rs.plan(service, people["reviewer"], case.id)
+
+
+def test_who_hears_of_an_overdue_action_is_a_value_of_the_definition(
+    service: Service, clock: Clock, people: Actors, admin: Actor
+) -> None:
+    source = (DEFINITIONS / "good_practice_review.toml").read_text(encoding="utf-8")
+    told = 'escalate_to = ["agency", "chair"]'
+    assert source.count(told) == 1
+    service.publish(admin, source.replace(told, 'escalate_to = ["reviewer"]'))
+    _planned_good_practice_review(service, people)
     fired = sweep(service, utc("2027-04-01T00:30:00+00:00"))
     assert [(f.deadline, f.to_roles) for f in fired if f.deadline.startswith("action:")] == [
         ("action:1", ("reviewer",))
@@ -407,17 +412,7 @@ def test_how_often_an_overdue_action_is_reminded_is_a_value_of_the_definition(
     assert "record_deadlines.action.remind_every" in str(refused.value)
     assert "record_deadlines.contribution.remind_every" in str(refused.value)
     service.publish(admin, source.replace(every, ""))
-    case = service.open_case(people["reviewer"], "good_practice_review", "Child G", {})
-    rs.add(
-        service,
-        people["reviewer"],
-        case.id,
-        "findings",
-        what_happened="Late referral",
-        why="Unclear pathway",
-        kind="problem",
-    )
-    rs.plan(service, people["reviewer"], case.id)  # due 2027-03-31
+    _planned_good_practice_review(service, people)
     fired = [
         (f.deadline, f.outcome)
         for at in ("2027-04-01T00:30:00+00:00", "2027-05-01T00:30:00+00:00")

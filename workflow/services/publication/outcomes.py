@@ -114,9 +114,11 @@ def resume(service: Service, actor: Actor, case_id: int, command: ResumePublicat
 
 
 def _names(service: Service, actor: Actor, case_id: int) -> Publication:
-    """The publication names of the definition version the case runs on."""
-    case = service.get_case(actor, case_id)  # access-checked
-    return service.definition(case.review_type, case.definition_version).publication
+    """The publication names of the definition version the case runs on (the step itself
+    checks access again and logs the change; this is no read of the case's content)."""
+    with service.store.read() as u:
+        case = access.require_visible(actor, u.records.case(case_id), case_id)
+        return service.definitions.of_version(u, case.definition_id).publication
 
 
 def _require_after_today(service: Service, review_date: date) -> None:

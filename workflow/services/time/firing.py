@@ -30,6 +30,7 @@ from workflow.core.record_deadlines import (
     reminded,
     reminder_of,
 )
+from workflow.core.record_kinds import ActionStatus, ContributionStatus
 from workflow.core.roles import SYSTEM_ACTOR
 from workflow.services.cases.conversions import open_linked
 from workflow.services.records import snapshot_of
@@ -264,9 +265,12 @@ class Firing:
         )
 
 
+#: A contribution received or waived, an action done: nothing left to remind anyone of.
+SETTLED = (ContributionStatus.RECEIVED, ContributionStatus.WAIVED, ActionStatus.DONE)
+
+
 def _settled(record: object) -> bool:
-    """A contribution received or waived, an action done."""
-    return getattr(record, "status", None) in ("received", "waived", "done")
+    return getattr(record, "status", None) in SETTLED
 
 
 def _met_by_step(outcome: Outcome, row: Deadline) -> Outcome:
