@@ -4,13 +4,16 @@ stage of a review needs for its guards to pass."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from sqlmodel import Session
 
+from tests.api_client import Call
 from workflow.core.roles import Actor
 from workflow.services import records
 from workflow.services.cases import Service
+from workflow.services.publication import final_report
 from workflow.store.models.cases import Case
 
 # The national panel told that a serious case review started and who leads it.
@@ -184,3 +187,69 @@ __all__ = [
     "settle_and_find",
     "version",
 ]
+
+
+#: A final report as an upload would send it (a PDF).
+REPORT_PDF = b"%PDF-1.7\n% the final report of the review\n"
+
+
+def upload_final_report(
+    service: Service, actor: Actor, case_id: int, content: bytes = REPORT_PDF
+) -> Any:
+    """The final report uploaded by ``actor`` (reviewer, chair or lead) at the current version."""
+    command = final_report.UploadFinalReport(
+        case_id=case_id,
+        filename="final-report.pdf",
+        declared_type="application/pdf",
+        content=content,
+        expected_version=version(service, case_id),
+    )
+    return final_report.upload(service, actor, command)
+
+
+def sign_off_final_report(service: Service, chair: Actor, case_id: int) -> Any:
+    command = final_report.SignOffFinalReport(
+        expected_version=version(service, case_id), minute="Board meeting, item 6"
+    )
+    return final_report.sign_off(service, chair, case_id, command)
+
+
+def final_report_signed_off(service: Service, actors: dict[str, Actor], case_id: int) -> None:
+    """What a serious case review's publish (or not) needs: the report kept, the chair's
+    sign-off for the board."""
+    upload_final_report(service, actors["reviewer"], case_id)
+    sign_off_final_report(service, actors["chair"], case_id)
+
+
+def api_upload(
+    call: Call,
+    who: str,
+    case_id: int,
+    version: int,
+    content: bytes = REPORT_PDF,
+    name: str = "final-report.pdf",
+    ctype: str = "application/pdf",
+) -> Any:
+    form = {"file": (io.BytesIO(content), name, ctype), "expected_version": str(version)}
+    return call(
+        who,
+        "post",
+        f"/cases/{case_id}/publication/final-report",
+        data=form,
+        content_type="multipart/form-data",
+    )
+
+
+def api_final_report_signed_off(call: Call, case_id: int) -> int:
+    """Upload (the reviewer) and sign off (the chair) through the API; the case's new version."""
+    version = call("reviewer", "get", f"/cases/{case_id}").json["version"]
+    r = api_upload(call, "reviewer", case_id, version)
+    assert r.status_code == 201, r.json
+    r = call(
+        "chair",
+        "post",
+        f"/cases/{case_id}/publication/final-report/sign-off",
+        json={"expected_version": r.json["case_version"]},
+    )
+    assert r.status_code == 200, r.json
+    return int(r.json["case_version"])

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, col, select
 
+from tests import records_support as rs
 from tests.api_client import Call, assert_error
 from tests.conftest import DEFINITIONS, Clock
 from tests.test_learning import signed_in
@@ -103,11 +104,18 @@ def publish(service: Service, clock: Clock, case_id: int, sent: str, day: str) -
     publication.confirm_harm_check(
         service, CHAIR, case_id, ConfirmHarmCheck(expected_version=v(service, case_id))
     )
+    signed_off(service, case_id)
     at(clock, day)
     url = f"https://board.example/reviews/{SENTINEL.lower().replace(' ', '-')}"
     publication.publish(
         service, CHAIR, case_id, Publish(expected_version=v(service, case_id), url=url)
     )
+
+
+def signed_off(service: Service, case_id: int) -> None:
+    """A serious case review's final report, uploaded and signed off for the board."""
+    if service.get_case(CHAIR, case_id).review_type == "serious_case_review":
+        rs.final_report_signed_off(service, {"reviewer": REVIEWER, "chair": CHAIR}, case_id)
 
 
 def finding(service: Service, case_id: int, kind: str, themes: list[str]) -> None:
@@ -213,6 +221,7 @@ def seed_year(service: Service, clock: Clock) -> dict[str, int]:
     )
     publish(service, clock, ids["scr1"], "2026-06-01", "2026-06-10")
     at(clock, "2026-07-01")
+    signed_off(service, ids["scr2"])
     publication.decide_not_to_publish(
         service,
         CHAIR,

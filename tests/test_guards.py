@@ -358,6 +358,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], list[str]
         {"published_as": "learning_brief"},
         ["Only a learning brief is to be published", "(data.withheld_reasons)"],
     ),
+    (
+        "final_report_signed_off",
+        {},
+        {
+            "final_report": {"document": 3, "sha256": "b" * 64},
+            "final_report_signed_off": {"by": "carl", "on": "2026-12-01", "sha256": "b" * 64},
+        },
+        {
+            "final_report": {"document": 4, "sha256": "c" * 64},
+            "final_report_signed_off": {"by": "carl", "on": "2026-12-01", "sha256": "b" * 64},
+        },
+        ["replaced after the board signed it off on 2026-12-01", "signs off the report now"],
+    ),
 ]
 
 

@@ -1254,7 +1254,37 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
             "publication_url": "https://board.example/reports/child-d",
         },
     )
-    assert "the earliest day is 4 December 2026" in carl.blocked(case_id, "publish")
+    blocked = carl.blocked(case_id, "publish")
+    assert "the earliest day is 4 December 2026" in blocked
+    # The final report: a document the lead uploads, signed off by the chair for the board.
+    assert "Upload the final report as a document; the chair then signs it off" in blocked
+    assert f'href="/cases/{case_id}/final-report"' in carl.get(f"/cases/{case_id}")
+    page = lena.get(f"/cases/{case_id}/final-report")
+    assert "No final report has been uploaded yet." in page and 'id="sign-off"' not in page
+    response = lena.client.post(
+        f"/cases/{case_id}/final-report",
+        data={
+            **dict(find_form(page, "upload-final-report")["fields"]),
+            "file": (io.BytesIO(b"%PDF-1.7 the report"), "child-d-report.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = carl.get(f"/cases/{case_id}/final-report")
+    assert "child-d-report.pdf" in page and "Not yet" in text_of(page)
+    # The box must be ticked: the page says so and nothing is signed off.
+    response = submit(carl.client, page, "sign-off", {"minute": "Board, 1 December 2026"})
+    page = carl.get(response.headers["Location"])
+    assert "Tick the box to confirm that the board has agreed this final report" in page
+    response = submit(
+        carl.client, page, "sign-off", {"confirmed": "yes", "minute": "Board, item 6"}
+    )
+    page = carl.get(response.headers["Location"])
+    assert "by carl on 30 November 2026. Board, item 6" in text_of(page)
+    assert 'id="sign-off"' not in page
+    blocked = carl.blocked(case_id, "publish")
+    assert "Upload the final report" not in blocked
+    assert "signs off the final report" not in blocked
     clock.set("2026-12-04T10:00:00+00:00")
     page = carl.step(case_id, "publish")
     assert state_of(page) == "Published"

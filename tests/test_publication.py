@@ -110,9 +110,13 @@ def ready_to_publish(
     chair: Actor,
     review_type: str = "serious_case_review",
 ) -> int:
-    """Response recorded, copies sent on 30 November 2026, harm check confirmed; the clock is
-    moved to 7 December 2026, the first day the copies allow publication."""
+    """Response recorded, copies sent on 30 November 2026, harm check confirmed (and, for a
+    serious case review, the final report uploaded and signed off); the clock is moved to
+    7 December 2026, the first day the copies allow publication."""
     case_id = put_in_publication(service, reviewer, review_type)
+    if review_type == "serious_case_review":
+        rs.upload_final_report(service, reviewer, case_id)
+        rs.sign_off_final_report(service, chair, case_id)
     respond(service, reviewer, case_id)
     send_copies(service, reviewer, case_id)
     confirm_harm_check(service, chair, case_id)
@@ -134,6 +138,7 @@ def test_publication_is_refused_with_every_reason_until_each_is_met(
         return caught.value.details
 
     reasons = " ".join(refusal())
+    assert "Upload the final report (data.final_report) as a document" in reasons
     assert "Record the board response (data.board_response)" in reasons
     assert "Confirm the harm check confirmed (data.harm_check_confirmed = true)." in reasons
     assert "Send the final report to the national panel, Ofsted and DfE at least 1 week" in reasons
@@ -151,6 +156,9 @@ def test_publication_is_refused_with_every_reason_until_each_is_met(
 
     confirm_harm_check(service, chair, case_id)
     assert [r for r in refusal() if "harm check" in r] == []
+    rs.upload_final_report(service, reviewer, case_id)
+    assert "The chair signs off the final report for the board" in " ".join(refusal())
+    rs.sign_off_final_report(service, chair, case_id)
     assert all("earliest day is 2026-12-04" in r for r in refusal())
 
     clock.set("2026-12-04T09:00:00+00:00")  # a week after the copies went
@@ -414,7 +422,13 @@ def test_not_published_needs_reasons_sent_to_the_national_panel(
             version(service, chair, case_id),
             data={"not_published_reasons": "Risk to siblings", "panel_told_at": None},
         )
-    assert caught.value.details == ["Record the panel told at (data.panel_told_at)."]
+    assert caught.value.details == [
+        "Upload the final report (data.final_report) as a document; the chair then signs it "
+        "off for the board.",
+        "Record the panel told at (data.panel_told_at).",
+    ]
+    rs.upload_final_report(service, reviewer, case_id)
+    rs.sign_off_final_report(service, chair, case_id)
     command = DecideNotToPublish(
         expected_version=version(service, chair, case_id),
         reasons="Publication would put the surviving siblings at risk.",
@@ -632,13 +646,9 @@ def test_publication_through_the_api(
     )
     r = call("chair", "post", f"{base}/harm-check", json={"expected_version": r.json["version"]})
     assert r.status_code == 200
+    v = rs.api_final_report_signed_off(call, case_id)
     error = assert_error(
-        call(
-            "chair",
-            "post",
-            f"{base}/publish",
-            json={"expected_version": r.json["version"], "url": URL},
-        ),
+        call("chair", "post", f"{base}/publish", json={"expected_version": v, "url": URL}),
         422,
         "blocked",
     )
@@ -692,12 +702,13 @@ def test_delay_and_not_published_through_the_api(service: Service, call: Call) -
     assert r.status_code == 200, r.json
     r = call("chair", "post", f"{base}/resume", json={"expected_version": r.json["version"]})
     assert r.json["state"] == "publication"
+    v = rs.api_final_report_signed_off(call, case_id)
     r = call(
         "chair",
         "post",
         f"{base}/not-published",
         json={
-            "expected_version": r.json["version"],
+            "expected_version": v,
             "reasons": "Siblings at risk",
             "panel_told_on": "2026-11-30",
         },
@@ -789,6 +800,7 @@ def test_a_chair_takes_a_review_from_referral_to_closed(
         "version"
     ]
     v = call("chair", "post", f"{base}/harm-check", json={"expected_version": v}).json["version"]
+    v = rs.api_final_report_signed_off(call, case_id)
     refused = assert_error(
         call("chair", "post", f"{base}/publish", json={"expected_version": v, "url": URL}),
         422,

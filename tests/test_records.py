@@ -458,6 +458,7 @@ def test_sign_off_and_completion_name_the_findings_and_actions(
     service.transition(chair, case_id, "sign_off_action_plan", rs.version(service, case_id))
     # Publication does not wait for the actions (here: not published, reasons sent)…
     service.transition(chair, case_id, "prepare_publication", rs.version(service, case_id))
+    rs.final_report_signed_off(service, {"reviewer": reviewer, "chair": chair}, case_id)
     service.transition(
         chair,
         case_id,

@@ -215,6 +215,7 @@ def test_a_serious_case_review_from_referral_to_closed_through_the_api(
     _ok(_step(call, "chair", cid, "sign_off_action_plan"))
     # Publication does not wait for the actions; closing the review does.
     _ok(_step(call, "chair", cid, "prepare_publication", report_sent_at="2026-11-20"))
+    rs.api_final_report_signed_off(call, cid)
     published = _step(
         call,
         "chair",

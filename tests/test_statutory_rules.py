@@ -96,6 +96,7 @@ def test_advance_copies_are_judged_against_the_publication_date(
     respond(service, reviewer, case_id)
     send_copies(service, reviewer, case_id, sent_on=date(2026, 11, 23))
     confirm_harm_check(service, chair, case_id)
+    rs.final_report_signed_off(service, {"reviewer": reviewer, "chair": chair}, case_id)
     clock.set("2026-12-01T10:00:00+00:00")
     with pytest.raises(TransitionBlocked) as refused:
         publish(service, chair, case_id, published_on=date(2026, 11, 24))
@@ -134,6 +135,8 @@ def scr_in_monitoring(service: Service, people: Actors) -> CaseView:
 
 
 def publish_now(service: Service, people: Actors, case: CaseView) -> CaseView:
+    rs.final_report_signed_off(service, dict(people), case.id)
+    case = service.get_case(people["chair"], case.id)
     data = {
         "report_sent_at": "2026-11-20",
         "board_response": "Accepted in full",

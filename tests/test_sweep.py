@@ -419,6 +419,9 @@ def published_scr(service: Service, chair: Actor, reviewer: Actor) -> dict[str, 
                 kind="good_practice",
             )
             case = service.get_case(reviewer, case.id)
+        if trigger == "publish":
+            rs.final_report_signed_off(service, {"reviewer": reviewer, "chair": chair}, case.id)
+            case = service.get_case(reviewer, case.id)
         case = service.transition(actor, case.id, trigger, case.version)
     assert case.state == "published"
     return case

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIBlueprint
+from apiflask import APIBlueprint, HTTPError
+from apiflask.fields import UploadFile
+from flask import current_app, request
+from pydantic import BaseModel, Field
 
 from web.api.auth import current_actor, current_service
+from web.api.root import takes_form
+from workflow.services import documents
 from workflow.services import publication as use
 from workflow.services.cases import CaseView
 from workflow.services.publication import (
@@ -26,6 +31,7 @@ from workflow.services.publication import (
     ResumePublication,
     ReviewDelay,
     SendAdvanceCopies,
+    final_report,
 )
 
 TAG = "Publication"
@@ -159,3 +165,91 @@ def delay_review(id: int, body: ReviewDelay) -> CaseView:
 @bp.doc(**_case_change("Resume publication", "The proceedings are over. Chair."))
 def resume(id: int, body: ResumePublication) -> CaseView:
     return use.resume(current_service(), current_actor(), id, body)
+
+
+# -- the final report ---------------------------------------------------------------------------
+
+UPLOAD_ENDPOINT = "api.publication.upload_final_report"
+FINAL_REPORT_DOC = (
+    "Review types whose publish step asks for it (the serious case review) keep their final "
+    "report as a document, signed off by the chair for the board before `publish` and "
+    "`decide_not_to_publish`. A new version withdraws an earlier sign-off."
+)
+
+
+class FinalReportUpload(BaseModel):
+    file: UploadFile = Field(
+        description="The final report: "
+        + ", ".join(sorted(documents.FILE_TYPES))
+        + "; at most the configured max_document_bytes."
+    )
+    expected_version: int = Field(description="The case version you read (409 when stale).")
+
+
+def _documents_limit() -> int:
+    settings = current_app.extensions.get("workflow.settings")
+    return int(getattr(settings, "max_document_bytes", documents.DEFAULT_MAX_DOCUMENT_BYTES))
+
+
+@bp.before_request
+def allow_final_report() -> None:
+    """The report may be larger than other bodies: up to the document limit (plus the form)."""
+    if request.endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = _documents_limit() + 64 * 1024
+
+
+@bp.get("/cases/<int:id>/publication/final-report")
+@bp.output(final_report.FinalReport, description="The final report now, and its sign-off")
+@bp.doc(
+    summary="The final report",
+    description=FINAL_REPORT_DOC + " 404 for a review type that keeps none.",
+    tags=[TAG],
+    responses={**AUTH, 404: "No such case, or not one you may see, or no final report kept"},
+)
+def final_report_now(id: int) -> final_report.FinalReport:
+    return final_report.report_of(current_service(), current_actor(), id)
+
+
+@bp.post("/cases/<int:id>/publication/final-report")
+@takes_form
+@bp.input(FinalReportUpload, location="form_and_files", arg_name="form")
+@bp.output(final_report.FinalReport, status_code=201, description="The report as kept")
+@bp.doc(
+    **_case_change(
+        "Upload the final report",
+        FINAL_REPORT_DOC + " multipart/form-data with `file` and `expected_version`; checked "
+        "as every document is (type, content, size: 413 `too_large`) and kept with its "
+        "SHA-256. Reviewer, chair or lead reviewer.",
+    )
+)
+def upload_final_report(id: int, form: FinalReportUpload) -> Any:
+    sent = form.file
+    command = final_report.UploadFinalReport(
+        case_id=id,
+        filename=sent.filename or "",
+        declared_type=sent.mimetype or "",
+        content=sent.read(),
+        expected_version=form.expected_version,
+        max_bytes=_documents_limit(),
+    )
+    try:
+        answer = final_report.upload(current_service(), current_actor(), command)
+    except documents.DocumentTooLarge as exc:
+        raise HTTPError(
+            413, exc.message, detail=list(exc.details), extra_data={"code": "too_large"}
+        ) from exc
+    return answer, 201
+
+
+@bp.post("/cases/<int:id>/publication/final-report/sign-off")
+@bp.input(final_report.SignOffFinalReport, location="json", arg_name="body")
+@bp.output(final_report.FinalReport, description="The report, signed off")
+@bp.doc(
+    **_case_change(
+        "Sign off the final report for the board",
+        "The chair signs off the version now uploaded (the one the case version you send "
+        "shows), with where the board agreed it. Chair.",
+    )
+)
+def sign_off_final_report(id: int, body: final_report.SignOffFinalReport) -> Any:
+    return final_report.sign_off(current_service(), current_actor(), id, body)

@@ -39,6 +39,7 @@ from web.pages import (
     cases,
     dashboard,
     error_pages,
+    final_report,
     helpers,
     records,
     reports,
@@ -53,7 +54,18 @@ PARENT = "pages"
 API_PREFIX = "/api/"
 
 #: The page modules, in the order their blueprints are hung under the parent.
-CHILDREN = (auth, dashboard, cases, records, admin, users, agencies, reports, calendar)
+CHILDREN = (
+    auth,
+    dashboard,
+    cases,
+    records,
+    final_report,
+    admin,
+    users,
+    agencies,
+    reports,
+    calendar,
+)
 #: Children whose views anyone may use, signed in or not.
 SIGNED_OUT = frozenset({f"{PARENT}.auth", f"{PARENT}.{calendar.FEED_CHILD}"})
 

@@ -17,12 +17,14 @@ from web.pages import records as record_pages
 from web.pages import stages as stage_panel
 from web.pages.datagroups import (
     DATA_FOR_RECORDS,
+    OWN_PAGES,
     Group,
     Kind,
     Layout,
     groups_needed,
     layout,
     lookup,
+    own_pages,
     record_kinds,
     shown,
 )
@@ -188,6 +190,9 @@ def _label_of(lay: Layout, path: str) -> str | None:
 def _reason(lay: Layout, sentence: str, case_id: int, kinds: Sequence[str]) -> Reason:
     text = readable(sentence, lambda p: _label_of(lay, p))
     for path in helpers.data_paths(sentence):
+        own = helpers.record_page(OWN_PAGES[path], case_id) if path in OWN_PAGES else None
+        if own:
+            return Reason(text, None, own, OWN_PAGES[path].replace("_", " ").capitalize())
         group = lay.group_for(path)
         if group is not None:
             spec = lay.spec(path)
@@ -227,6 +232,10 @@ def _step(
             RecordLink(kind.replace("_", " "), helpers.record_page(kind, int(case["id"])))
             for kind in kinds
             if kind not in DATA_FOR_RECORDS
+        ]
+        + [
+            RecordLink(page.replace("_", " "), helpers.record_page(page, int(case["id"])))
+            for page in own_pages(t.guards)
         ],
         form=form,
     )

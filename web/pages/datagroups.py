@@ -19,12 +19,16 @@ from web.pages.data_questions import DATE_LABELS, KNOWN, Group, Kind, Spec, spec
 from workflow.core.definition import Definition, GuardRef
 from workflow.core.fields import shown as shown_value
 from workflow.core.guards import REGISTRY
+from workflow.core.guards.publication import FINAL_REPORT, FINAL_REPORT_SIGNED_OFF
 
 # The review's records (``records.findings[].why``...) are rows of their own, written on their
 # own pages, not keys of ``data``; a lead appointment is also recorded through the contract's
 # ``data.lead_reviewer``, which the lead reviewer group asks for.
 RECORDS = "records."
 DATA_FOR_RECORDS = {"lead_appointments": "lead_reviewer"}
+#: Data written on a page of its own (the final report and its sign-off), never a data form:
+#: the key -> the page (``helpers.record_page``) that writes it.
+OWN_PAGES = {FINAL_REPORT: FINAL_REPORT, FINAL_REPORT_SIGNED_OFF: FINAL_REPORT}
 
 # Guards whose field parameters name dates, and those whose fields must be confirmed (true).
 DATE_GUARDS = frozenset({"not_in_future", "not_before", "elapsed_since"})
@@ -82,6 +86,17 @@ def record_kinds(refs: Iterable[GuardRef]) -> list[str]:
     return list(kinds)
 
 
+def own_pages(refs: Iterable[GuardRef]) -> list[str]:
+    """The pages of their own (``OWN_PAGES``) holding what these guards read, in order."""
+    pages: dict[str, None] = {}
+    for ref in refs:
+        guard = REGISTRY.guards.get(ref.name)
+        for p in guard.reads if guard else ():
+            if p in OWN_PAGES:
+                pages.setdefault(OWN_PAGES[p])
+    return list(pages)
+
+
 def guard_reads(refs: Iterable[GuardRef]) -> tuple[list[str], set[str]]:
     """The data paths the guards read, in order, and which of them are dates."""
     paths: dict[str, None] = {}
@@ -91,7 +106,8 @@ def guard_reads(refs: Iterable[GuardRef]) -> tuple[list[str], set[str]]:
         if guard is None:
             continue
         for p in guard.reads:
-            paths.setdefault(_normal(p))
+            if p not in OWN_PAGES:
+                paths.setdefault(_normal(p))
         for param in guard.params:
             if param.kind not in ("field", "fields", "choice_fields"):
                 continue
@@ -301,6 +317,7 @@ def nested_patch(
 __all__ = [
     "DATA_FOR_RECORDS",
     "DATE_LABELS",
+    "OWN_PAGES",
     "Group",
     "Kind",
     "Layout",
@@ -312,6 +329,7 @@ __all__ = [
     "looks_like_date",
     "lookup",
     "nested_patch",
+    "own_pages",
     "record_kinds",
     "shown",
     "spec_for",

@@ -290,6 +290,12 @@ def remove(
         document = u.documents.get(document_id)
         if document is None or document.case_id != case.id:
             raise NotFound(f"There is no document {document_id} on case {case_id}.")
+        report = (case.data or {}).get("final_report")
+        if isinstance(report, dict) and report.get("document") == document_id:
+            raise InvalidInput(
+                f"Document {document_id} is the case's final report: upload the right version "
+                "in its place (the chair then signs it off); it cannot be removed."
+            )
         u.documents.remove(document)
         detail = {"record": "document", "id": document_id, "label": f"Document {document_id}"}
         answer = lambda version: Removed(removed=document_id, case_version=version)  # noqa: E731

@@ -60,7 +60,7 @@ class DocumentInfo:
     """A document's details, never its content."""
 
     id: int
-    contribution_id: int
+    contribution_id: int | None
     agency: str
     filename: str
     content_type: str
@@ -80,6 +80,11 @@ class CaseRecords:
     themes: Mapping[int, Sequence[str]] = field(default_factory=dict)
     sources: Mapping[int, Sequence[int]] = field(default_factory=dict)
     documents: Mapping[int, Sequence[DocumentInfo]] | None = None
+
+
+def _document_infos() -> Any:
+    """SELECT of a document's details (``DocumentInfo``), never its content."""
+    return select(*(getattr(Document, n) for n in DocumentInfo.__dataclass_fields__))
 
 
 class RecordRepository:
@@ -177,13 +182,15 @@ class RecordRepository:
 
     def documents_of(self, case_id: int) -> dict[int, list[DocumentInfo]]:
         """The case's documents by contribution: their details, never their content."""
-        names = [n for n in DocumentInfo.__dataclass_fields__]
-        columns = [getattr(Document, n) for n in names]
-        query = select(*columns).where(col(Document.case_id) == case_id).order_by(col(Document.id))
+        query = (
+            _document_infos()
+            .where(col(Document.case_id) == case_id, col(Document.contribution_id).is_not(None))
+            .order_by(col(Document.id))
+        )
         out: dict[int, list[DocumentInfo]] = {}
         for row in self._session.execute(query):
-            info = DocumentInfo(**dict(zip(names, row, strict=True)))
-            out.setdefault(info.contribution_id, []).append(info)
+            info = DocumentInfo(**row._mapping)
+            out.setdefault(info.contribution_id or 0, []).append(info)
         return out
 
     def get(self, kind: str, record_id: int) -> Any:
@@ -327,6 +334,13 @@ class DocumentRepository:
 
     def contribution(self, contribution_id: int) -> Contribution | None:
         return self._session.get(Contribution, contribution_id)
+
+    def details(self, document_id: int) -> DocumentInfo | None:
+        """A document's details without its content."""
+        row = self._session.execute(
+            _document_infos().where(col(Document.id) == document_id)
+        ).first()
+        return DocumentInfo(**row._mapping) if row else None
 
     def save(self, row: Document | Contribution) -> None:
         self._session.add(row)

@@ -188,3 +188,32 @@ def published_as_explained(ctx: GuardContext) -> list[str]:
             "(data.withheld_reasons)."
         ]
     return []
+
+
+#: The data keys the final report's own use cases write (never a data form or a PATCH).
+FINAL_REPORT = "final_report"
+FINAL_REPORT_SIGNED_OFF = "final_report_signed_off"
+
+
+@REGISTRY.register("final_report_signed_off", reads=(FINAL_REPORT, FINAL_REPORT_SIGNED_OFF))
+def final_report_signed_off(ctx: GuardContext) -> list[str]:
+    """The final report is uploaded as a document (``final_report``: the document and its
+    SHA-256) and the chair signed that very version off for the board
+    (``final_report_signed_off``); a report replaced after the sign-off is signed off again."""
+    report = ctx.data.get(FINAL_REPORT)
+    if not isinstance(report, Mapping) or is_blank(report.get("sha256")):
+        return [
+            "Upload the final report (data.final_report) as a document; the chair then signs "
+            "it off for the board."
+        ]
+    signed = ctx.data.get(FINAL_REPORT_SIGNED_OFF)
+    if not isinstance(signed, Mapping) or is_blank(signed.get("sha256")):
+        return [
+            "The chair signs off the final report for the board (data.final_report_signed_off)."
+        ]
+    if signed.get("sha256") != report.get("sha256"):
+        return [
+            f"The final report was replaced after the board signed it off on {signed.get('on')}: "
+            "the chair signs off the report now uploaded (data.final_report_signed_off)."
+        ]
+    return []

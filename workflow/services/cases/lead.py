@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflow.core.errors import InvalidInput
+from workflow.core.guards.publication import FINAL_REPORT, FINAL_REPORT_SIGNED_OFF
 from workflow.services import records
 from workflow.store.models.cases import Case
 from workflow.store.models.records import LeadAppointment
@@ -24,6 +25,11 @@ RECORD_DATA_KEYS = {
     "involvement": "practitioners and family-members",
     "findings": "findings",
     "actions": "actions",
+}
+#: Data only its own use case writes, with where (the final report and the board's sign-off).
+OWN_CALLS = {
+    FINAL_REPORT: "POST /api/v1/cases/<id>/publication/final-report (a document)",
+    FINAL_REPORT_SIGNED_OFF: "POST /api/v1/cases/<id>/publication/final-report/sign-off (chair)",
 }
 
 
@@ -49,6 +55,13 @@ def split(patch: Mapping[str, Any] | None) -> DataPatch:
     ]
     if wrong:
         raise InvalidInput("The change was not saved: these are records now.", wrong)
+    own = [f"data.{key}: {where}" for key, where in OWN_CALLS.items() if key in rest]
+    if own:
+        raise InvalidInput(
+            "The change was not saved: the final report is uploaded as a document and signed "
+            "off by the chair on its own page (or call), not written as data.",
+            own,
+        )
     if LEAD_KEY not in rest:
         return DataPatch(rest)
     return DataPatch(rest, True, rest.pop(LEAD_KEY))
@@ -67,4 +80,4 @@ def shown_row(in_force: Sequence[LeadAppointment]) -> dict[str, Any] | None:
     return {"name": in_force[-1].name, "organisations": list(in_force[-1].organisations)}
 
 
-__all__ = ["LEAD_KEY", "RECORD_DATA_KEYS", "DataPatch", "follow", "shown_row", "split"]
+__all__ = ["LEAD_KEY", "OWN_CALLS", "RECORD_DATA_KEYS", "DataPatch", "follow", "shown_row", "split"]

@@ -92,8 +92,12 @@ class Service:
     def take_step(self, actor: Actor, case_id: int, cmd: TakeStep) -> CaseView:
         return steps.take_step(self, actor, case_id, cmd)
 
-    def change_data(self, actor: Actor, case_id: int, cmd: ChangeData) -> CaseView:
-        return steps.change_data(self, actor, case_id, cmd)
+    def change_data(
+        self, actor: Actor, case_id: int, cmd: ChangeData, prepare: steps.Prepare | None = None
+    ) -> CaseView:
+        """Merge ``cmd.data`` into the case's data; ``prepare`` (a use case's own work in the
+        same transaction) may add values no data form writes (see ``steps.change_data``)."""
+        return steps.change_data(self, actor, case_id, cmd, prepare)
 
     def page_of_cases(self, actor: Actor, query: CaseQuery) -> CasePage:
         """Newest first, keyset-paged by id: pass ``after`` = the last page's ``next_after``."""

@@ -8,10 +8,10 @@ opens) is written together, or a typed error is raised and nothing is written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workflow.core import engine
 from workflow.core.definition import Definition
@@ -77,9 +77,21 @@ def take_step(service: Service, actor: Actor, case_id: int, command: TakeStep) -
         return case_view(u, case, d, actor, now, service.calendar, kept, [*every, *opened])
 
 
-def change_data(service: Service, actor: Actor, case_id: int, command: ChangeData) -> CaseView:
-    """Merge ``command.data`` into the case's data; its deadlines follow their anchors."""
-    if not command.data:
+#: Work a use case does in the change's unit before the engine decides (e.g. keep a document):
+#: it answers the values it writes into the case's data (keys no data form may write).
+Prepare = Callable[[Unit, Case, Definition, datetime], Mapping[str, Any]]
+
+
+def change_data(
+    service: Service,
+    actor: Actor,
+    case_id: int,
+    command: ChangeData,
+    prepare: Prepare | None = None,
+) -> CaseView:
+    """Merge ``command.data`` (and what ``prepare`` writes) into the case's data; its deadlines
+    follow their anchors."""
+    if not command.data and prepare is None:
         raise InvalidInput('Send the values to change in data, e.g. {"data": {...}}.')
     patch = lead.split(command.data)
     now = service.now()
@@ -90,6 +102,8 @@ def change_data(service: Service, actor: Actor, case_id: int, command: ChangeDat
                 f"The case is closed ({d.label_of(case.state)}); its data can no longer change."
             )
         patch = replace(patch, values=agencies.checked_agencies(u, patch.values))
+        if prepare is not None:
+            patch = replace(patch, values={**patch.values, **prepare(u, case, d, now)})
         lead_events = _appoint(service, u, case, actor, patch, patch.names_lead, now)
         every = u.cases.all_deadlines(case_id)
         deadlines = [x for x in every if x.current]
@@ -160,4 +174,4 @@ def _led(outcome: Outcome, lead_events: Sequence[NewEvent]) -> Outcome:
     return replace(outcome, events=(*lead_events, *outcome.events))
 
 
-__all__ = ["change_data", "take_step"]
+__all__ = ["Prepare", "change_data", "take_step"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from workflow.services.demo import final_reports
 from workflow.services.demo.people import HEALTH, POLICE, SCHOOL, SOCIAL_CARE
 from workflow.services.demo.stages import (
     complete_actions,
@@ -94,6 +95,7 @@ def _monitored(today: date, sent_days_ago: int) -> Step:
         "chair",
         {"report_sent_at": day(today, -sent_days_ago)},
         "Final report sent to the national panel and Ofsted.",
+        records=final_reports.upload,
     )
 
 
@@ -108,6 +110,7 @@ def _published(today: date, title: str, days_ago: int) -> Step:
             "publication_url": f"https://northshire-safeguarding.example/reviews/{slug}",
             "published_at": day(today, -days_ago),
         },
+        records=final_reports.sign_off,
     )
 
 
@@ -122,6 +125,7 @@ def serious(today: date) -> list[Plan]:
             "not_published_reasons": "Publication would put the surviving siblings at risk.",
             "panel_told_at": day(today, -1),
         },
+        records=final_reports.sign_off,
     )
     withdrawn = (*SCR_START, _monitored(today, 420), _published(today, f"{name} M", 400))
     return [

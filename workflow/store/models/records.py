@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.store.db import UTCDateTime
@@ -90,12 +90,18 @@ class Contribution(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
-    """A file an agency sent; kept in the database (size-limited), never served to others."""
+    """A file kept in the database (size-limited): one an agency sent for a contribution
+    (served to the review's people and that agency only), or the review's final report
+    (``purpose`` ``final_report``, no contribution; never served to agencies)."""
 
     __tablename__ = "document"
 
     id: int | None = Field(default=None, primary_key=True)
-    contribution_id: int = Field(foreign_key="contribution.id", index=True)
+    contribution_id: int | None = Field(default=None, foreign_key="contribution.id", index=True)
+    purpose: str = Field(
+        default="contribution",
+        sa_column=Column(String(20), nullable=False, server_default="contribution"),
+    )
     case_id: int = Field(foreign_key="case.id", index=True)
     agency: str = Field(max_length=200)
     filename: str = Field(max_length=255)
