@@ -1259,6 +1259,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     # The final report: a document the lead uploads, signed off by the chair for the board.
     assert "Upload the final report as a document; the chair then signs it off" in blocked
     assert f'href="/cases/{case_id}/final-report"' in carl.get(f"/cases/{case_id}")
+    assert "Final report</a> (not uploaded yet)" in lena.get(f"/cases/{case_id}")
     page = lena.get(f"/cases/{case_id}/final-report")
     assert "No final report has been uploaded yet." in page and 'id="sign-off"' not in page
     response = lena.client.post(
@@ -1282,6 +1283,7 @@ def test_a_serious_case_review_from_referral_to_its_last_stage_through_the_pages
     page = carl.get(response.headers["Location"])
     assert "by carl on 30 November 2026. Board, item 6" in text_of(page)
     assert 'id="sign-off"' not in page
+    assert "Final report</a> (signed off)" in carl.get(f"/cases/{case_id}")
     blocked = carl.blocked(case_id, "publish")
     assert "Upload the final report" not in blocked
     assert "signs off the final report" not in blocked

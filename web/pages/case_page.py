@@ -33,9 +33,12 @@ from web.pages.record_lists import TITLES
 from web.pages.sentences import readable
 from web.pages.timeline import timeline
 from workflow.core.definition import Definition, Transition
+from workflow.core.guards.publication import FINAL_REPORT, FINAL_REPORT_SIGNED_OFF
 from workflow.core.roles import Actor
 from workflow.services import access
 from workflow.services import dashboard as board
+from workflow.services.documents import DOWNLOAD_ROLES
+from workflow.services.publication import final_report
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,24 @@ def case_context(
         "linked": _linked(who, case),
         "can_edit": who.role in access.EDIT_DATA and not case["final"],
         "records": record_pages.links(case),
+        "final_report": _final_report(case, d, who),
         "can_open": openable(who.role),
         "diagram": helpers.diagram(d, case["state"]),
         "diagram_words": helpers.diagram_words(d, case["state"]),
         "nav": "cases",
+    }
+
+
+def _final_report(case: Mapping[str, Any], d: Definition, who: Actor) -> dict[str, str] | None:
+    """Where the case's final report is kept, and how it stands, for those who may have it."""
+    if not final_report.has_final_report(d) or who.role not in DOWNLOAD_ROLES:
+        return None
+    data = case["data"]
+    uploaded, signed = data.get(FINAL_REPORT), data.get(FINAL_REPORT_SIGNED_OFF)
+    words = "signed off" if signed else "not signed off yet" if uploaded else "not uploaded yet"
+    return {
+        "href": helpers.record_page(OWN_PAGES[FINAL_REPORT], int(case["id"])) or "",
+        "words": words,
     }
 
 
