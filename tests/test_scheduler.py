@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from tests.conftest import Clock, scheduler_settings
 from workflow import scheduler as sched
 from workflow.core.roles import Actor
-from workflow.scheduler import JOB_ID, MIN_GAP, build, next_wake
+from workflow.scheduler import DELIVERY, DELIVERY_JOB_ID, JOB_ID, MIN_GAP, build, next_wake
 from workflow.services.cases import Service
 from workflow.services.time.senders import LogSender
 from workflow.settings import Settings
@@ -42,26 +42,30 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 @pytest.mark.parametrize(
     "blocking, kind", [(False, BackgroundScheduler), (True, BlockingScheduler)]
 )
-def test_one_interval_job_in_memory_that_never_misfires(
+def test_two_interval_jobs_in_memory_that_never_misfire_each_on_a_thread_of_its_own(
     settings: Settings, service: Service, blocking: bool, kind: Any
 ) -> None:
     scheduler, _ = build(settings, service, blocking=blocking, sender=LogSender())
     assert scheduler.__class__ is kind
     assert not scheduler.running
     jobs = scheduler.get_jobs()
-    assert [j.id for j in jobs] == [JOB_ID]
-    job = jobs[0]
-    assert isinstance(job.trigger, IntervalTrigger)
-    assert job.trigger.interval == timedelta(seconds=settings.scheduler.interval_seconds)
-    assert job.misfire_grace_time is None
-    assert job.coalesce is True
-    assert job.max_instances == 1
+    assert [j.id for j in jobs] == [JOB_ID, DELIVERY_JOB_ID]
+    for job in jobs:
+        assert isinstance(job.trigger, IntervalTrigger)
+        assert job.trigger.interval == timedelta(seconds=settings.scheduler.interval_seconds)
+        assert job.misfire_grace_time is None
+        assert job.coalesce is True
+        assert job.max_instances == 1
     # Memory only: nothing of the scheduler is stored, so processes never share a job store.
     assert list(scheduler._jobstores) == ["default"]
     assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
-    executor = scheduler._executors["default"]
-    assert isinstance(executor, ThreadPoolExecutor)
-    assert executor._pool._max_workers == 1  # one sweep at a time in this process
+    # One sweep at a time in this process, and the delivery on a thread of its own: a slow
+    # mail server never holds back the sweep.
+    assert [j.executor for j in jobs] == ["default", DELIVERY]
+    for alias in ("default", DELIVERY):
+        executor = scheduler._executors[alias]
+        assert isinstance(executor, ThreadPoolExecutor)
+        assert executor._pool._max_workers == 1
     assert str(scheduler.timezone) == "UTC"
 
 
@@ -107,12 +111,17 @@ def test_a_wake_up_sweeps_delivers_and_brings_the_next_one_forward(
     clock.set("2026-12-08T00:30:00+00:00")
     scheduler, waker = build(settings, service, sender=LogSender())
     scheduler.modify_job(JOB_ID, next_run_time=clock() + HOUR)
+    scheduler.modify_job(DELIVERY_JOB_ID, next_run_time=clock() + HOUR)
 
     fired = waker()  # what the job does, at the injected instant
     assert {(f.case, f.deadline) for f in fired} == {
         (overdue.reference, "notification"),
         (overdue.reference, "stall"),
     }
+    # The sweep made notices: it woke the delivery job (its own thread) to send them now.
+    assert scheduler.get_job(DELIVERY_JOB_ID).next_run_time == clock()
+    assert waker.courier is not None
+    waker.courier()  # what the delivery job does
     with Session(service.db) as s:
         assert {n.status for n in s.exec(select(Notice))} == {"delivered"}
         pending = {

@@ -1,10 +1,12 @@
-"""A deadline fires on time however long the sweep before it takes (issue 11): the sweep reads
-the clock again between its batches, and sweeps once more after delivering notices, so what
-falls due while a long backlog is fired (or a slow mail server answers) is fired in the same
-wake-up, not after it. The clock is injected and moves as the sweep works; nothing is timed."""
+"""A deadline fires on time however long the work before it takes (issue 11): the sweep reads
+the clock again between its batches, so what falls due while a long backlog is fired is fired
+in the same wake-up, not after it; and notices are delivered on a thread of their own, so a
+mail server that does not answer never holds a deadline back. The clock is injected and moves
+as the sweep works; nothing is timed (the threads wait on events, never on the clock)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from tests.conftest import Clock, scheduler_settings
 from workflow import scheduler as sched
@@ -84,21 +87,20 @@ def test_a_deadline_due_during_a_long_sweep_fires_in_its_next_batch(
     assert fired[soon[0]].lateness_seconds <= STEP.total_seconds()
 
 
-class SlowSender(LogSender):
-    """A mail server that takes a minute to answer each notice."""
+class StuckSender(LogSender):
+    """A mail server that does not answer until the test lets it."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.clock = clock
-        self.sent = 0
+        self.sending, self.answer = threading.Event(), threading.Event()
 
     def send(self, notice: Outgoing) -> None:
-        self.clock.advance(minutes=1)
-        self.sent += 1
+        self.sending.set()
+        assert self.answer.wait(30), "the test never let the mail server answer"
         super().send(notice)
 
 
-def test_a_deadline_due_while_notices_are_sent_fires_in_the_same_wake_up(
+def test_a_deadline_due_while_a_notice_is_being_sent_fires_without_waiting_for_it(
     service: Service, settings: Settings, clock: Clock, db: Engine, case_id: int
 ) -> None:
     start = clock.now
@@ -112,8 +114,20 @@ def test_a_deadline_due_while_notices_are_sent_fires_in_the_same_wake_up(
                 next_attempt_at=start - timedelta(minutes=1),
             )
         )
-    soon = _deadlines(db, case_id, [start + timedelta(seconds=50)])  # after the sweep's read
-    sender = SlowSender(clock)
-    fired = {f.deadline_id for f in _waker(service, settings, Moving(clock), sender)()}
-    assert sender.sent == 1
-    assert soon[0] in fired, "the deadline that fell due while mail was sent waited"
+    soon = _deadlines(db, case_id, [start + timedelta(seconds=50)])
+    sender = StuckSender()
+    waker = _waker(service, settings, Moving(clock), sender)
+    assert waker.courier is not None
+    delivery = threading.Thread(target=waker.courier)
+    delivery.start()
+    try:
+        assert sender.sending.wait(30), "the delivery job never tried the notice"
+        clock.advance(minutes=1)  # the mail server is still thinking; the deadline falls due
+        fired = {f.deadline_id for f in waker()}  # the sweep, on its own thread
+        assert soon[0] in fired, "the deadline waited for the mail server"
+    finally:
+        sender.answer.set()
+        delivery.join(30)
+    assert not delivery.is_alive()
+    with unit_of_work(db) as s:
+        assert [n.status for n in s.exec(select(Notice))] == ["delivered"]

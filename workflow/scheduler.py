@@ -1,10 +1,13 @@
 """The scheduler: APScheduler 3 wakes the sweep and the notice outbox; it stores nothing else.
 
-One interval job, kept in memory (a job store cannot be shared by processes, and business
+Two interval jobs, kept in memory (a job store cannot be shared by processes, and business
 timers live in the ``deadline`` table, not here), with ``misfire_grace_time=None`` so a wake-up
 missed while the machine was busy still runs, ``coalesce=True`` so a backlog runs once and
-``max_instances=1`` on a single worker thread. After each wake-up the next one is brought forward
-to the next due instant when that comes before the interval would.
+``max_instances=1``, each on a worker thread of its own: the sweep (``Waker``) fires what is due,
+and the delivery (``Courier``) sends the notices in the outbox. Apart, a slow mail server never
+holds back a deadline that falls due while it answers. After each wake-up the next one is
+brought forward to the next due instant (a deadline; for the delivery, a notice to retry) when
+that comes before the interval would; a sweep that made notices wakes the delivery at once.
 
 Several scheduler processes may run at once (``workflow serve`` in several places, or
 ``workflow scheduler``): the sweep's claims make that safe, each deadline still fires once.
@@ -38,6 +41,8 @@ from workflow.settings import Settings
 log = logging.getLogger(__name__)
 
 JOB_ID = "workflow-sweep"
+DELIVERY_JOB_ID = "workflow-deliver"
+DELIVERY = "delivery"  # the delivery job's executor: a thread of its own
 MIN_GAP = timedelta(seconds=1)  # never wake sooner than this after a sweep, even if due
 HEARD_GAP = timedelta(milliseconds=100)  # the same, for an instant a write told us of
 
@@ -73,6 +78,7 @@ class Waker:
         self._wanted: datetime | None = None  # the earliest due instant heard of since a sweep
         self._wanted_lock = threading.Lock()
         self.hearing: Hearing | None = None
+        self.courier: Courier | None = None
 
     def hear(self) -> Hearing:
         """Start hearing of due instants written here or in other processes."""
@@ -92,18 +98,8 @@ class Waker:
                 fired = self._sweeper().sweep(now)
             except Exception:  # the next wake-up tries again; the scheduler must not die
                 log.exception("the sweep failed; it will run again at the next wake-up")
-            try:
-                deliver_due(
-                    self.service,
-                    self.sender,
-                    now,
-                    owner=self.owner,
-                    lease_seconds=self.settings.scheduler.lease_seconds,
-                    batch=self.settings.scheduler.batch,
-                )
-            except Exception:
-                log.exception("delivering notices failed; they stay in the outbox")
-            fired += self._sweep_again()
+            if fired and self.courier is not None:
+                self.courier.wake()  # the notices of what fired go out now, on their thread
             self.reschedule(self.clock())
             return fired
 
@@ -115,15 +111,6 @@ class Waker:
             batch=self.settings.scheduler.batch,
             clock=self.clock,  # read between batches: a long sweep does not hold back the due
         )
-
-    def _sweep_again(self) -> list[Fired]:
-        """What fell due while notices were delivered is fired now, not at the next wake-up
-        (one claim statement when nothing did)."""
-        try:
-            return self._sweeper().sweep(self.clock())
-        except Exception:
-            log.exception("the sweep failed; it will run again at the next wake-up")
-            return []
 
     def wake_by(self, due: datetime) -> None:
         """A write opened or moved a deadline due at ``due``: wake by then if the next wake-up
@@ -146,13 +133,8 @@ class Waker:
             return wanted
 
     def next_due(self, now: datetime) -> datetime | None:
-        """The next instant a deadline falls due or a notice may be tried, whichever is first."""
-        found = [
-            x
-            for x in (next_due(self.service, now), next_attempt(self.service, now))
-            if x is not None
-        ]
-        return min(found) if found else None
+        """The next instant a deadline falls due."""
+        return next_due(self.service, now)
 
     def reschedule(self, now: datetime) -> datetime | None:
         """Bring the interval job forward to the next due instant when that is sooner."""
@@ -177,6 +159,61 @@ class Waker:
         return wake
 
 
+class Courier:
+    """The delivery job: sends the notices in the outbox, on a thread apart from the sweep's,
+    then brings its next wake-up forward to the next retry when that is sooner."""
+
+    def __init__(
+        self,
+        service: Service,
+        settings: Settings,
+        sender: Sender,
+        scheduler: BaseScheduler,
+        owner: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.sender = sender
+        self.scheduler = scheduler
+        self.owner = owner
+        self.clock = clock or service.now
+        self.interval = timedelta(seconds=settings.scheduler.interval_seconds)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            try:
+                deliver_due(
+                    self.service,
+                    self.sender,
+                    self.clock(),
+                    owner=self.owner,
+                    lease_seconds=self.settings.scheduler.lease_seconds,
+                    batch=self.settings.scheduler.batch,
+                )
+            except Exception:  # the next wake-up tries again; the scheduler must not die
+                log.exception("delivering notices failed; they stay in the outbox")
+            try:
+                now = self.clock()
+                wake = next_wake(now, self.interval, next_attempt(self.service, now))
+            except Exception:
+                log.exception("could not work out the next retry; waking at the interval")
+                return
+            if wake is not None:
+                self._bring_forward(wake)
+
+    def wake(self) -> None:
+        """Deliver now (a sweep just made notices). Called from the sweep's thread."""
+        self._bring_forward(self.clock())
+
+    def _bring_forward(self, wake: datetime) -> None:
+        job = self.scheduler.get_job(DELIVERY_JOB_ID)
+        current = getattr(job, "next_run_time", None) if job is not None else None
+        if job is not None and (current is None or wake < current):
+            self.scheduler.modify_job(DELIVERY_JOB_ID, next_run_time=wake)
+
+
 def configure(
     scheduler: BaseScheduler,
     service: Service,
@@ -185,20 +222,30 @@ def configure(
     clock: Callable[[], datetime] | None = None,
     first_run: datetime | None = None,
 ) -> Waker:
-    """Add the one sweep job to ``scheduler``; it first runs at ``first_run`` (default now)."""
+    """Add the sweep and delivery jobs to ``scheduler``; they first run at ``first_run``
+    (default now)."""
     waker = Waker(service, settings, sender or make_sender(settings), scheduler, clock)
-    scheduler.add_job(
-        waker,
-        "interval",
-        seconds=settings.scheduler.interval_seconds,
-        id=JOB_ID,
-        name="sweep deadlines and deliver notices",
-        next_run_time=first_run or datetime.now(UTC),
-        misfire_grace_time=None,
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
+    waker.courier = Courier(service, settings, waker.sender, scheduler, waker.owner, clock)
+    if DELIVERY not in scheduler._executors:  # its own thread, whatever the caller made
+        scheduler.add_executor(ThreadPoolExecutor(max_workers=1), DELIVERY)
+    jobs = (
+        (waker, JOB_ID, "default", "sweep deadlines"),
+        (waker.courier, DELIVERY_JOB_ID, DELIVERY, "deliver notices"),
     )
+    for job, job_id, executor, name in jobs:
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=settings.scheduler.interval_seconds,
+            id=job_id,
+            name=name,
+            executor=executor,
+            next_run_time=first_run or datetime.now(UTC),
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
     return waker
 
 
@@ -209,7 +256,7 @@ def build(
     blocking: bool = False,
     sender: Sender | None = None,
 ) -> tuple[BaseScheduler, Waker]:
-    """A scheduler (not started) with its jobs: memory store, one worker thread, UTC."""
+    """A scheduler (not started) with its jobs: memory store, one worker thread each, UTC."""
     options: dict[str, Any] = {
         "jobstores": {"default": MemoryJobStore()},
         "executors": {"default": ThreadPoolExecutor(max_workers=1)},
