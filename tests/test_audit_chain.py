@@ -99,6 +99,12 @@ def test_every_entry_carries_its_hash_and_the_chains_verify(
         ("UPDATE event SET note = 'rewritten' WHERE case_id = :b AND seq = 2", "event entry"),
         ("UPDATE event SET detail = '{}' WHERE case_id = :b AND seq = 1", "event entry"),
         ("DELETE FROM event WHERE case_id = :a AND seq = 1", "expected seq 1"),
+        # The last events of a case cut off its end: the case row still names its chain's head.
+        (
+            "DELETE FROM event WHERE case_id = :b AND seq = "
+            "(SELECT max(seq) FROM event WHERE case_id = :b)",
+            "entries were cut off its end",
+        ),
         ("UPDATE access_log SET actor = 'someone else' WHERE seq = 2", "access_log entry"),
         ("DELETE FROM access_log WHERE seq = 1", "expected seq 1"),
         ("DELETE FROM access_log WHERE seq = (SELECT max(seq) FROM access_log)", "cut off"),

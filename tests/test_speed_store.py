@@ -11,14 +11,19 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS, Clock
+from workflow.core import engine
 from workflow.core.deadlines import DeadlineSnapshot, DeadlineStatus
 from workflow.core.definition import load
 from workflow.core.record_deadlines import plan_record_deadlines
 from workflow.core.roles import Actor
+from workflow.services import audit
 from workflow.services.cases import Service
 from workflow.services.cases.loading import kinds_read, step_kinds
+from workflow.services.time import escalations
+from workflow.services.time.sweep import sweep
 from workflow.store.db import writer_lock
 from workflow.store.models.cases import Case, Event
 from workflow.store.unit import unit_of_work
@@ -61,10 +66,11 @@ def test_a_warm_step_sends_the_fewest_statements(
     with counted(db) as sent:
         view = _notify(service, reviewer, second)
     # Read the case and its deadlines; resolve the open escalations of the one it meets in one
-    # UPDATE … RETURNING (meeting a deadline resolves them; no read first); write the case, the
-    # deadlines changed and those opened; read the hash of the event the new ones chain onto;
-    # write the events (one statement each); read the linked cases for the answer. Nothing
-    # else: no record (notify's guards read none), no max(seq), no second read of the deadlines.
+    # UPDATE … RETURNING (meeting a deadline resolves them; no read first); write the case
+    # (with the head of its audit chain: the new events were linked to the one the row named),
+    # the deadlines changed and those opened, the events (one statement each); read the linked
+    # cases for the answer. Nothing else: no record (notify's guards read none), no max(seq), no
+    # read of the trail, no second read of the deadlines.
     tables = [" ".join(s.split()[:4]).upper() for s in sent]
     expected = [
         ("SELECT", '"CASE".ID'),
@@ -73,7 +79,6 @@ def test_a_warm_step_sends_the_fewest_statements(
         ("UPDATE", '"CASE"'),
         ("UPDATE", "DEADLINE"),
         ("INSERT", "DEADLINE"),
-        ("SELECT", "EVENT.HASH"),
         ("INSERT", "EVENT"),
         ("SELECT", '"CASE".ID'),
     ]
@@ -192,3 +197,58 @@ def test_sqlite_writers_queue_on_one_lock_and_readers_do_not(service: Service, d
         other.start()
         other.join()
     assert taken == [True, False]
+
+
+def test_the_case_row_keeps_the_head_of_its_audit_chain_whoever_appends(
+    service: Service, db: Engine, reviewer: Actor, chair: Actor, clock: Clock
+) -> None:
+    """Steps, data changes, a sweep's escalation and its acknowledgement (which appends without
+    a new version) all move ``last_hash`` to the hash of the last event; the chain verifies."""
+    case_id = service.open_case(reviewer, "notifiable_incident", "A", OPENING).id
+    clock.set("2026-12-15T10:00:00+00:00")  # the 5-day notification is missed
+    fired = sweep(service)
+    assert any(f.deadline == "notification" for f in fired)
+    page = escalations.list_escalations(service, chair, open_only=True)
+    (escalation,) = [e for e in page.items if e.deadline == "notification"]
+    escalations.acknowledge(service, chair, escalation.id)
+    _heads_match(db, case_id)
+    version = service.get_case(reviewer, case_id).version
+    service.update_data(reviewer, case_id, {"agencies": ["Police", "Health"]}, version)
+    assert audit.verify(service.store).intact
+    _heads_match(db, case_id)
+
+
+def test_a_change_read_before_an_append_links_onto_the_trail_as_it_now_is(
+    service: Service, db: Engine, reviewer: Actor
+) -> None:
+    """The row's head is used only when the trail is where the row was read; otherwise (an
+    acknowledgement appended meanwhile, here made stale by hand) the events are linked onto
+    the trail as it is, and the head moves to them."""
+    case_id = service.open_case(reviewer, "notifiable_incident", "A", OPENING).id
+    with service.store.write() as u:
+        case = u.cases.get(case_id)
+        assert case is not None
+        before = case.last_seq
+        set_committed_value(case, "last_seq", before - 1)  # as if read before an append
+        outcome = engine.change_data(
+            service.definition("notifiable_incident"),
+            u.cases.snapshot(case, u.cases.all_deadlines(case_id)),
+            reviewer,
+            {"agencies": ["Police"]},
+            service.now(),
+            service.calendar,
+        )
+        u.cases.save(case, outcome, reviewer, service.now(), service.calendar)
+    assert audit.verify(service.store).intact
+    _heads_match(db, case_id)
+
+
+def _heads_match(db: Engine, case_id: int) -> None:
+    with unit_of_work(db) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        last = s.execute(
+            select(Event.seq, Event.hash).where(Event.case_id == case_id).order_by(Event.seq.desc())
+        ).first()
+    assert last is not None
+    assert (case.last_seq, case.last_hash) == (last[0], last[1])

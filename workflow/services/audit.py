@@ -1,5 +1,6 @@
 """Verifying the audit trail: every hash chain (each case's events, the one access log) walked
-from its first entry, and the first entry that is not what its hash says reported.
+from its first entry to its recorded head (the case row's ``last_hash``; the access log's
+``audit_head``), and the first entry that is not what its hash says reported.
 
 Who may run it: whoever can reach the database (``workflow audit verify`` on the server); it
 reads the trail and shows no content of it, only where a chain breaks.
@@ -26,17 +27,24 @@ class AuditVerdict(Result):
 
 
 def _events(store: Store) -> tuple[int, int, Break | None]:
+    """Each case's chain from its first event to the head its row records (entries cut off the
+    end of a case's trail break it too)."""
     count, cases = 0, 0
     check: ChainCheck | None = None
     with store.read() as u:
+        heads = u.audit.case_heads()
         for entry in u.audit.events():
             if check is None or entry["case_id"] != check.chain_id:
+                if check is not None and not check.end(heads.get(int(str(check.chain_id)))):
+                    return count, cases, check.broken
                 cases += 1
                 check = ChainCheck("event", f"the events of case {entry['case_id']}", EVENT_FIELDS)
                 check.chain_id = entry["case_id"]
             count += 1
             if not check.feed(entry):
                 return count, cases, check.broken
+    if check is not None and not check.end(heads.get(int(str(check.chain_id)))):
+        return count, cases, check.broken
     return count, cases, None
 
 

@@ -1,8 +1,10 @@
 """The audit trail's hash chains in the database (``workflow.core.audit_chain`` says what they
 are): linking new entries before they are inserted, and reading the chains back to verify them.
 
-- Events: a chain per case. New events link to the case's event before them
-  (``hash_before``); two writers of one case cannot fork it, since ``(case_id, seq)`` is unique.
+- Events: a chain per case. New events link to the case's event before them, whose hash the
+  case row keeps (``last_hash``, beside ``last_seq``, written in the same transaction as the
+  events; ``hash_before`` reads it from the trail when the row does not know it); two writers
+  of one case cannot fork it, since ``(case_id, seq)`` is unique.
 - The access log: one chain. Its head (``audit_head``) is locked (``FOR UPDATE`` on PostgreSQL;
   SQLite writes one transaction at a time) while entries are linked, so they follow one
   another; ``seq`` is unique as well.
@@ -18,7 +20,7 @@ from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
 
 from workflow.core.audit_chain import ACCESS_FIELDS, EVENT_FIELDS, GENESIS, link
-from workflow.store.models.cases import AccessLog, AuditHead, Event
+from workflow.store.models.cases import AccessLog, AuditHead, Case, Event
 
 ACCESS_CHAIN = "access_log"
 #: Rows read at a time when verifying.
@@ -40,9 +42,10 @@ def hash_before(session: Session, case_id: int, seq: int) -> str:
     return str(found) if found is not None else GENESIS
 
 
-def link_events(previous: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Set each new event row's ``hash`` (rows in seq order, as dicts of Event's columns)."""
-    link(previous, rows, EVENT_FIELDS)
+def link_events(previous: str, rows: Sequence[dict[str, Any]]) -> str:
+    """Set each new event row's ``hash`` (rows in seq order, as dicts of Event's columns); the
+    last one's (``previous`` when there are none)."""
+    return link(previous, rows, EVENT_FIELDS)
 
 
 def append_access(
@@ -104,6 +107,11 @@ class AuditRepository:
             if len(rows) < BATCH:
                 return
             after = rows[-1]["seq"]
+
+    def case_heads(self) -> dict[int, str]:
+        """Each case's recorded chain head (``case.last_hash``), where the row knows it."""
+        query = select(Case.id, Case.last_hash).where(col(Case.last_hash) != "")
+        return {int(i): str(h) for i, h in self._session.execute(query)}
 
     def access_head(self) -> str | None:
         head = self._session.get(AuditHead, ACCESS_CHAIN)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, bindparam, delete, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from workflow.core.audit_chain import GENESIS
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.deadlines import (
     STALL,
@@ -91,30 +92,35 @@ def append_events(
     session: Session, case: Case, actor: Actor, events: Sequence[NewEvent], now: datetime
 ) -> None:
     """Append events that change nothing of the case row but its ``last_seq`` (one UPDATE …
-    RETURNING reserves their numbers, one INSERT writes them)."""
+    RETURNING reserves their numbers and gives the hash before them, one INSERT writes them,
+    one UPDATE moves the row's ``last_hash``)."""
     assert case.id is not None
     if not events:
         return
-    first = rows.reserve_seqs(session, case, len(events))
-    _insert_linked(session, case.id, actor, events, now, first)
+    first, previous = rows.reserve_seqs(session, case, len(events))
+    _insert_linked(session, case, actor, events, now, first, previous)
 
 
 def _insert_linked(
     session: Session,
-    case_id: int,
+    case: Case,
     actor: Actor,
     events: Sequence[NewEvent],
     now: datetime,
     first: int,
+    previous: str = "",
 ) -> None:
-    """Insert the events numbered from ``first``, linked onto the case's hash chain, in one
-    statement. The hashes are computed here, before the insert: the case row's lock (taken when
-    the numbers were reserved) orders the writers, so the event before ``first`` is final."""
+    """Insert the events numbered from ``first``, linked onto the case's hash chain after
+    ``previous`` (read from the trail when not given), in one statement, and keep the chain's
+    new head on the case row. The case row's lock (taken when the numbers were reserved) orders
+    the writers, so the event before ``first`` is final."""
     if not events:
         return
+    case_id = case.id or 0
     new = rows.event_rows(case_id, actor, events, now, first)
-    audit.link_events(audit.hash_before(session, case_id, first), new)
+    head = audit.link_events(previous or audit.hash_before(session, case_id, first), new)
     rows.insert_events(session, new)
+    rows.set_head(session, case, head)
 
 
 def apply_outcome(
@@ -152,7 +158,9 @@ def apply_outcome(
         deadlines = current_deadlines(session, case.id)
     plan = _plan_deadlines(session, case, deadlines or (), outcome, now, calendar)
     events = [*outcome.events, *plan.events]
-    first = _write_case(session, case, values, len(events))
+    opening = case.id is None
+    linked = _written_with_its_events(session, case, values, actor, events, now)
+    first = 0 if linked is not None else _write_case(session, case, values, len(events))
     case_id = case.id or 0
     if agencies_changed:
         _sync_agencies(session, case_id, agencies)
@@ -160,8 +168,30 @@ def apply_outcome(
     for d in plan.opened:
         d.case_id = case_id
     rows.insert_deadlines(session, plan.opened)
-    _insert_linked(session, case_id, actor, events, now, first)
+    if linked is not None:
+        rows.insert_events(session, linked)
+    else:  # a new case starts its chain; else someone appended events since it was read
+        _insert_linked(session, case, actor, events, now, first, GENESIS if opening else "")
     return plan.opened
+
+
+def _written_with_its_events(
+    session: Session,
+    case: Case,
+    values: dict[str, Any],
+    actor: Actor,
+    events: Sequence[NewEvent],
+    now: datetime,
+) -> list[dict[str, Any]] | None:
+    """An existing case's row, written with its new events numbered and linked from the trail
+    as the row was read (nothing read to append them); the events' rows, to insert. None (and
+    nothing written) for a new case, a row that does not know its chain's head, or a trail
+    that moved since the row was read (an acknowledgement appended to it)."""
+    if case.id is None or not case.last_hash:
+        return None
+    new = rows.event_rows(case.id, actor, events, now, case.last_seq + 1)
+    audit.link_events(case.last_hash, new)
+    return new if rows.update_case_at(session, case, values, new) else None
 
 
 def _write_case(session: Session, case: Case, values: dict[str, Any], events: int) -> int:

@@ -54,24 +54,81 @@ _UPDATE_CASE = (
     )
     .returning(CASES.c.last_seq)
 )
+#: The same, when the audit trail is still where it was read (``last_seq``, ``last_hash``): the
+#: new events were numbered and linked before the write, and the chain's new head is written
+#: with the row, so nothing is read to append them.
+_UPDATE_CASE_AT = (
+    update(CASES)
+    .where(
+        CASES.c.id == bindparam("b_id"),
+        CASES.c.version == bindparam("b_version"),
+        CASES.c.last_seq == bindparam("b_seq"),
+    )
+    .values(
+        {
+            **{c: bindparam(f"v_{c}", type_=CASES.c[c].type) for c in CASE_COLUMNS},
+            "version": CASES.c.version + 1,
+            "last_seq": bindparam("v_last_seq", type_=Integer()),
+            "last_hash": bindparam("v_last_hash", type_=CASES.c.last_hash.type),
+        }
+    )
+)
+_SET_HEAD = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"))
+    .values(last_hash=bindparam("v_last_hash", type_=CASES.c.last_hash.type))
+)
+
+
+def _stage(session: Session, case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Put ``values`` on the object as written (the statement below writes them, not the ORM),
+    flush anything else pending; the parameters of the row's columns."""
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    # Columns the caller set on the object itself (a migration's definition) are written by the
+    # one UPDATE too: were the ORM to flush them, the version would rise twice.
+    changed = inspect(case).attrs
+    for key in CASE_COLUMNS:
+        if changed[key].history.has_changes():
+            set_committed_value(case, key, getattr(case, key))
+    # Anything else pending (a record added in this unit, say) goes first, and then the
+    # version is the one to check.
+    session.flush()
+    return {f"v_{c}": getattr(case, c) for c in CASE_COLUMNS}
+
+
+def update_case_at(
+    session: Session, case: Case, values: Mapping[str, Any], new: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Write ``values`` to the case row with the events ``new`` (numbered from its
+    ``last_seq`` and linked from its ``last_hash`` as read) if the row is still at the version
+    and the audit trail where they were read: raise its version, move ``last_seq`` and
+    ``last_hash`` to the last of ``new``. False (nothing written) when it is not."""
+    assert case.id is not None
+    params = _stage(session, case, values)
+    last_seq = case.last_seq + len(new)
+    last_hash = str(new[-1]["hash"]) if new else case.last_hash
+    params |= {"b_id": case.id, "b_version": case.version, "b_seq": case.last_seq}
+    params |= {"v_last_seq": last_seq, "v_last_hash": last_hash}
+    if session.execute(_UPDATE_CASE_AT, params).rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(case, "version", case.version + 1)
+    set_committed_value(case, "last_seq", last_seq)
+    set_committed_value(case, "last_hash", last_hash)
+    return True
+
+
+def set_head(session: Session, case: Case, last_hash: str) -> None:
+    """Write the hash of the case's last audit event (after appending by the other paths)."""
+    session.execute(_SET_HEAD, {"b_id": case.id, "v_last_hash": last_hash})
+    set_committed_value(case, "last_hash", last_hash)
 
 
 def update_case(session: Session, case: Case, values: Mapping[str, Any], events: int) -> int:
     """Write ``values`` (``CASE_COLUMNS``) to the case row if it is still at the version it was
     read at, raise its version and reserve ``events`` sequence numbers; returns the first."""
     assert case.id is not None
-    # What the caller set on the object is written here, not by the ORM; anything else pending
-    # (a record added in this unit, say) goes first, and then the version is the one to check.
-    for key, value in values.items():
-        set_committed_value(case, key, value)
-    # Columns the caller set on the object itself (a migration's definition) are written by the
-    # one UPDATE below too: were the ORM to flush them, the version would rise twice.
-    changed = inspect(case).attrs
-    for key in CASE_COLUMNS:
-        if changed[key].history.has_changes():
-            set_committed_value(case, key, getattr(case, key))
-    session.flush()
-    params = {f"v_{c}": getattr(case, c) for c in CASE_COLUMNS}
+    params = _stage(session, case, values)
     params |= {"b_id": case.id, "b_version": case.version, "b_events": events}
     top = session.execute(_UPDATE_CASE, params).scalar()
     if top is None:
@@ -83,19 +140,20 @@ def update_case(session: Session, case: Case, values: Mapping[str, Any], events:
     return int(top) - events + 1
 
 
-def reserve_seqs(session: Session, case: Case, events: int) -> int:
+def reserve_seqs(session: Session, case: Case, events: int) -> tuple[int, str]:
     """Reserve ``events`` sequence numbers of the case's audit trail without changing its
-    version (an event that is not a change of the case); returns the first."""
+    version (an event that is not a change of the case); returns the first, and the hash of
+    the event before it as the row holds it ('' when the row does not know it)."""
     assert case.id is not None
     query = (
         update(CASES)
         .where(CASES.c.id == case.id)
         .values(last_seq=CASES.c.last_seq + events)
-        .returning(CASES.c.last_seq)
+        .returning(CASES.c.last_seq, CASES.c.last_hash)
     )
-    top = int(session.execute(query).scalar_one())
-    set_committed_value(case, "last_seq", top)
-    return top - events + 1
+    top, head = session.execute(query).one()
+    set_committed_value(case, "last_seq", int(top))
+    return int(top) - events + 1, str(head or "")
 
 
 def event_rows(
@@ -183,6 +241,8 @@ __all__ = [
     "insert_events",
     "reserve_seqs",
     "set_deadline",
+    "set_head",
     "update_case",
+    "update_case_at",
     "update_deadlines",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.store.db import UTCDateTime
@@ -46,6 +46,11 @@ class Case(SQLModel, table=True):
     # The seq of its last audit event: the next events are numbered from it under the version
     # check of the row, so no ``max(seq)`` is read before appending.
     last_seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The hash of that event (the head of the case's audit chain): the next events are linked
+    # to it without reading the trail. Written in the same transaction as the events.
+    last_hash: str = Field(
+        default="", sa_column=Column(String(64), nullable=False, server_default="")
+    )
 
     # Optimistic concurrency: a stale write raises StaleDataError instead of overwriting.
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
