@@ -988,6 +988,7 @@ def test_deciding_on_an_scr_opens_it_linked_with_the_incidents_data(
         },
         "decision_rationale": "Regulation 5 met: a child died and abuse is suspected.",
     }
+    assert service.get_case(chair, incident.id).linked_cases == []
     decided = service.transition(chair, incident.id, "decide_scr", incident.version, data=decision)
     assert decided.state == "scr_decided"
     (link,) = decided.linked_cases

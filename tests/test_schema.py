@@ -67,3 +67,36 @@ def test_the_final_report_migration_keeps_every_contributions_document(
     with service.db.connect() as conn:
         rows = conn.execute(text("SELECT contribution_id, purpose FROM document")).all()
     assert rows == [(contribution["id"], "contribution")]
+
+
+def test_a_case_that_opened_a_linked_case_before_0015_still_shows_it(
+    service: Service, reviewer: Actor, chair: Actor
+) -> None:
+    """0015 marks each case that opened a linked case (its milestones), since the answer reads
+    linked cases only for a case so marked or opened from another."""
+    incident = service.open_case(
+        reviewer, "serious_incident", "Child S", {"aware_at": "2026-11-26", "agencies": ["Police"]}
+    )
+    criteria = {
+        "abuse_or_neglect": True,
+        "child_died": False,
+        "seriously_harmed": True,
+        "in_area": True,
+        "outside_england_resident": False,
+        "looked_after_child": False,
+    }
+    notified = service.transition(
+        reviewer, incident.id, "notify", incident.version, data={"criteria": criteria}
+    )
+    opened = service.transition(chair, incident.id, "start_rapid_review", notified.version)
+    (link,) = opened.linked_cases
+    with service.db.begin() as conn:  # as the row was before 0015: no mark
+        conn.execute(
+            text('UPDATE "case" SET milestones = :m WHERE id = :i'),
+            {"m": '{"entered:referral": "2026-11-30T10:00:00+00:00"}', "i": incident.id},
+        )
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    assert service.get_case(chair, incident.id).linked_cases == []  # what 0015 repairs
+    upgrade(service.db)
+    (again,) = service.get_case(chair, incident.id).linked_cases
+    assert (again.id, again.relation) == (link.id, "opened")

@@ -36,6 +36,10 @@ from workflow.store.outcomes import (
 )
 from workflow.store.visibility import Scope
 
+#: The milestone a case gets when one of its steps opens a linked case (the first time): a case
+#: without it, and opened from none, has no linked cases to read.
+OPENED_LINKED = "opened:linked_case"
+
 
 @dataclass(frozen=True)
 class CaseFilter:
@@ -92,6 +96,8 @@ class CaseRepository:
         ones it opened (``opened``), oldest first."""
         if case.id is None:
             return []
+        if case.linked_case_id is None and OPENED_LINKED not in (case.milestones or {}):
+            return []  # opened from none and opened none (its milestones say): nothing to read
         # One read for both ways: the case it was opened from, and those it opened.
         condition = col(Case.linked_case_id) == case.id
         if case.linked_case_id is not None:
@@ -229,6 +235,7 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
 
 
 __all__ = [
+    "OPENED_LINKED",
     "CaseFilter",
     "CaseRepository",
     "append_events",

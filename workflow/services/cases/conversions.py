@@ -22,7 +22,7 @@ from workflow.core.events import EventKind, NewEvent
 from workflow.core.roles import Actor
 from workflow.services import access, catalog
 from workflow.services.cases.results import LinkedCase
-from workflow.store.cases import new_reference, reference_prefix
+from workflow.store.cases import OPENED_LINKED, new_reference, reference_prefix
 from workflow.store.models.cases import Case
 from workflow.store.models.catalog import ReviewTypeVersion
 from workflow.store.unit import Unit
@@ -73,12 +73,22 @@ def open_linked(
     )
     u.cases.save(linked, replace(opened, events=created), actor, now, calendar)
     log.info("case %s: '%s' opened %s", case.reference, t.trigger, linked.reference)
+    return _with_opened(outcome, t, linked, d.key, now)
+
+
+def _with_opened(
+    outcome: Outcome, t: Transition, linked: Case, review_type: str, now: datetime
+) -> Outcome:
+    """The step's outcome with the audit event naming the case it opened, and the milestone
+    that says this case has opened one (so its answers read its linked cases)."""
     event = NewEvent(
         EventKind.CASE_OPENED,
         trigger=t.trigger,
-        detail={"case": linked.reference, "case_id": linked.id, "review_type": d.key},
+        detail={"case": linked.reference, "case_id": linked.id, "review_type": review_type},
     )
-    return replace(outcome, events=(*outcome.events, event))
+    milestones = {**outcome.milestones}
+    milestones.setdefault(OPENED_LINKED, now.isoformat())
+    return replace(outcome, events=(*outcome.events, event), milestones=milestones)
 
 
 def _published(u: Unit, t: Transition) -> ReviewTypeVersion:
