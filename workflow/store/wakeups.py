@@ -9,8 +9,8 @@ commits, the instant that comes first is announced:
   ``HORIZON`` are sent: a scheduler sweeps at least every interval (at most ``HORIZON``) and
   brings its next wake-up forward to the next due instant it then reads, so later ones need
   no message;
-- on SQLite no message crosses processes: a scheduler polls the indexed next due instant about
-  once a second (``workflow.scheduler``).
+- on SQLite no message crosses processes: a scheduler polls the indexed next due instant
+  four times a second (``workflow.services.time.wake``).
 """
 
 from __future__ import annotations

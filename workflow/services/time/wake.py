@@ -1,6 +1,6 @@
 """How a scheduler hears that a deadline falls due before it would next wake: from writes in
 this process directly, from other processes by PostgreSQL ``LISTEN/NOTIFY``, and on SQLite by
-reading the indexed next due instant about once a second (see ``workflow.store.wakeups``).
+reading the indexed next due instant four times a second (see ``workflow.store.wakeups``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from workflow.store import wakeups
 
 log = logging.getLogger(__name__)
 
-#: How often a scheduler on SQLite reads the next due instant (other processes' writes).
-POLL_SECONDS = 1.0
+#: How often a scheduler on SQLite reads the next due instant (other processes' writes): an
+#: indexed read of one value, cheap enough four times a second, and a quarter second of the
+#: one second a deadline may be late.
+POLL_SECONDS = 0.25
 
 Listener = Callable[[datetime], None]
 
