@@ -188,6 +188,11 @@ SCR_PUBLICATION: dict[str, Answers] = {
 }
 
 
+FACTS = "The facts of the case have been gathered"
+NO_LCSPR = "No local child safeguarding practice review is recommended"
+PANEL_AGREES = "The Panel agrees with the recommendation"
+LCSPR_DECIDED = "Date of the decision on a local child safeguarding practice review"
+
 JOURNEYS = {
     "notifiable_incident": Journey(
         "notifiable_incident",
@@ -218,6 +223,44 @@ JOURNEYS = {
         (
             Step("reviewer", "notify", {"criteria": CRITERIA_SERIOUS_INCIDENT}),
             Step("chair", "start_rapid_review", at="2026-12-01T10:00:00+00:00"),
+        ),
+    ),
+    "rapid_review": Journey(
+        "rapid_review",
+        "Child R",
+        {"Date notified": date(2026, 11, 27), "Agencies involved": BOTH},
+        (
+            Step("reviewer", "gather"),
+            Step("reviewer", "hold_meeting", {"other": {FACTS: True}}),
+            Step(
+                "chair",
+                "send_to_panel",
+                {
+                    "other": {
+                        "Immediate learning identified": "Referrals were not shared at once.",
+                        "The rapid review's recommendation": NO_LCSPR,
+                    }
+                },
+                dates={"Date the rapid review was sent to the national panel": date(2026, 11, 30)},
+            ),
+            Step(
+                "reviewer",
+                "record_panel_response",
+                {"other": {"The national panel's response": PANEL_AGREES}},
+                dates={"Date of the national panel's response": date(2026, 12, 3)},
+                at="2026-12-03T10:00:00+00:00",
+            ),
+            Step(
+                "chair",
+                "decide_no_lcspr",
+                decision("The rapid review found the learning; the Panel agrees."),
+                dates={LCSPR_DECIDED: date(2026, 12, 3)},
+            ),
+            Step(
+                "reviewer",
+                "tell_panel",
+                dates={"Date the national panel was told": date(2026, 12, 3)},
+            ),
         ),
     ),
 }

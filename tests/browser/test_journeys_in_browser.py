@@ -61,14 +61,23 @@ def _type_or_choose(box: Any, value: str) -> None:
     box.select_option(label=chosen)
 
 
+def _goto(page: Any, url: str) -> None:
+    """Go to ``url``, signing in again first when the session has ended (the injected clock
+    moved past the idle timeout)."""
+    page.goto(url)
+    if "/sign-in" in page.url:
+        sign_in(page, page.who)
+        page.goto(url)
+
+
 def _open_form(page: Any, case_url: str, trigger: str, address: str) -> None:
     """Go to the form from the link beside the blocked step when it has one, else directly."""
-    page.goto(case_url)
+    _goto(page, case_url)
     link = page.locator(f"#step-{trigger} a[href*='{address}']")
     if link.count():
         link.first.click()
     else:
-        page.goto(case_url + address)
+        _goto(page, case_url + address)
 
 
 def _saved(page: Any) -> None:
@@ -119,6 +128,7 @@ def test_the_whole_journey_of_a_review_type_through_the_pages(
                 base_url=live_server, viewport={"width": 1280, "height": 900}
             )
             people[role] = context.new_page()
+            people[role].who = WHO[role]
             sign_in(people[role], WHO[role])
         return people[role]
 
@@ -157,7 +167,7 @@ def _take(as_role: Any, d: Any, case_url: str, state: str, step: Step, clock: Cl
     for record in step.records:
         _make(as_role(record.by or recorder), case_url, step.trigger, record)
     page = as_role(step.role)
-    page.goto(case_url)
+    _goto(page, case_url)
     t = d.find(step.trigger, state)
     assert t is not None, (d.key, step.trigger, state)
     box = page.locator(f"#step-{step.trigger}")
