@@ -115,7 +115,7 @@ LEAD = {
 
 def practitioner(agency: str, role: str) -> Record:
     return Record(
-        "practitioners", {"Agency": agency, "Role": role, "Date invited": date(2026, 12, 1)}
+        "practitioners", {"Agency": agency, "Role": role, "Date invited": date(2026, 11, 30)}
     )
 
 
@@ -123,7 +123,7 @@ MOTHER = Record(
     "family-members",
     {
         "Relationship to the child": "mother",
-        "Date invited": date(2026, 12, 1),
+        "Date invited": date(2026, 11, 30),
         "How the review was explained to them and how they can take part": "A home visit "
         "with the lead reviewer; she may meet them or write.",
         "They contributed to the review": True,
@@ -149,10 +149,12 @@ def finding(what: str, why: str, kind: str, *sources: str) -> Record:
 
 
 def action(finding_no: int, agency: str, change: str, due: date) -> Record:
+    """An action answering a finding, chosen as the list offers it: "Finding 2 (a problem)"
+    (the space keeps "Finding 1" from choosing "Finding 10")."""
     return Record(
         "actions",
         {
-            "Which finding it answers": str(finding_no),
+            "Which finding it answers": f"Finding {finding_no} ",
             "What will change": change,
             "Owner agency": agency,
             "Due date": due,
@@ -188,6 +190,51 @@ SCR_PUBLICATION: dict[str, Answers] = {
 }
 
 
+#: From scoping to the action plan signed off: a lead appointed, practitioners of both agencies
+#: and the mother invited, the police's report sent by the police, a problem and good practice
+#: found, the problem answered by an action of the police.
+REVIEW = (
+    Step(
+        "reviewer",
+        "appoint_lead",
+        {"scoping": scoping("A full review", "Learning together.")} | LEAD,
+    ),
+    Step("lead_reviewer", "start_involvement"),
+    Step(
+        "lead_reviewer",
+        "begin_findings",
+        records=(practitioner(POLICE, "Sergeant"), practitioner(HEALTH, "Health visitor"), MOTHER),
+    ),
+    Step(
+        "lead_reviewer",
+        "agree_findings",
+        records=(
+            contribution(POLICE, "An agency report", date(2026, 12, 4)),
+            Record("contributions", n=1, upload="police-report.pdf", by="agency"),
+            finding(
+                "Referrals were not shared.", "No agreed route.", "A problem", "An agency report"
+            ),
+            finding("The school raised concerns at once.", "Clear training.", "Good practice"),
+        ),
+    ),
+    Step(
+        "chair",
+        "sign_off_action_plan",
+        records=(action(1, POLICE, "Agree a referral-sharing protocol.", date(2027, 3, 31)),),
+    ),
+)
+PUBLICATION: Answers = {
+    "Date the final report was sent to the national panel": date(2026, 11, 30),
+    "The board's response to the report": "The board accepts every finding and the plan.",
+    "The report has been checked: it names no child and publishing it would not harm a "
+    "surviving child": True,
+    "Web address where the report is published": "https://board.example/reports/child-l",
+}
+SIGNED_OFF: Answers = {
+    "The local authority has signed off the final report": True,
+    "The chief officer of police has signed off the final report": True,
+    "The integrated care board has signed off the final report": True,
+}
 FACTS = "The facts of the case have been gathered"
 NO_LCSPR = "No local child safeguarding practice review is recommended"
 PANEL_AGREES = "The Panel agrees with the recommendation"
@@ -261,6 +308,27 @@ JOURNEYS = {
                 "tell_panel",
                 dates={"Date the national panel was told": date(2026, 12, 3)},
             ),
+        ),
+    ),
+    "local_practice_review": Journey(
+        "local_practice_review",
+        "Child L",
+        {"Agencies involved": BOTH},
+        (
+            Step(
+                "chair",
+                "commission",
+                decision("The rapid review found learning a local review would draw out."),
+                dates={LCSPR_DECIDED: date(2026, 11, 30)},
+            ),
+            *REVIEW,
+            Step(
+                "chair",
+                "publish",
+                {"publication": PUBLICATION, "other": SIGNED_OFF},
+                at="2026-12-10T10:00:00+00:00",
+            ),
+            Step("chair", "close", records=(action_done(1, date(2026, 12, 10), by="agency"),)),
         ),
     ),
 }

@@ -38,7 +38,8 @@ def _fill(page: Any, answers: Answers) -> None:
         elif isinstance(value, tuple):
             group = page.get_by_role("group", name=label)
             for name in value:
-                group.get_by_label(re.compile(f"^{re.escape(name)}")).check()
+                # A regular expression meets the label's text as written, spaces and all.
+                group.get_by_label(re.compile(rf"^\s*{re.escape(name)}")).check()
         elif value in (YES, NO) or not _has_box(page, label):
             page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
         else:
