@@ -235,6 +235,7 @@ SIGNED_OFF: Answers = {
     "The chief officer of police has signed off the final report": True,
     "The integrated care board has signed off the final report": True,
 }
+CDR_SUBMITTED = "The review has been submitted to the national child mortality database"
 FACTS = "The facts of the case have been gathered"
 NO_LCSPR = "No local child safeguarding practice review is recommended"
 PANEL_AGREES = "The Panel agrees with the recommendation"
@@ -329,6 +330,71 @@ JOURNEYS = {
                 at="2026-12-10T10:00:00+00:00",
             ),
             Step("chair", "close", records=(action_done(1, date(2026, 12, 10), by="agency"),)),
+        ),
+    ),
+    "child_death_review": Journey(
+        "child_death_review",
+        "Child C",
+        {"Date of death": date(2026, 11, 28), "Agencies involved": BOTH},
+        (
+            Step(
+                "reviewer",
+                "notify",
+                {
+                    "death": {
+                        "Age at death, in years": "2",
+                        "Was it a stillbirth?": NO,
+                        "Was it a planned termination of pregnancy?": NO,
+                    },
+                    "dates": {
+                        "Date the National Child Mortality Database was notified": date(
+                            2026, 11, 30
+                        )
+                    },
+                },
+                dates={"Date notified": date(2026, 11, 30)},
+            ),
+            Step(
+                "reviewer",
+                "start_joint_agency_response",
+                {"death": {"Was the death expected?": NO}},
+            ),
+            Step(
+                "reviewer",
+                "complete_joint_agency_response",
+                {"other": {"Summary of the joint agency response": "Police and health visited."}},
+                dates={"Date the joint agency response was completed": date(2026, 11, 30)},
+            ),
+            Step(
+                "chair",
+                "hold_review_meeting",
+                {"cdr_review": {"Information from every agency involved has been gathered": True}},
+            ),
+            Step(
+                "reviewer",
+                "refer_to_panel",
+                dates={"Date of the review meeting": date(2026, 11, 30)},
+            ),
+            Step(
+                "chair",
+                "complete_panel_review",
+                {
+                    "cdr_review": {
+                        "Outcome of the overview panel": "A sudden infection; care was timely.",
+                        "Were modifiable factors identified?": NO,
+                    },
+                    "other": {"Category of death": "Infection"},
+                },
+                dates={"Date of the overview panel": date(2026, 11, 30)},
+            ),
+            Step(
+                "reviewer",
+                "close",
+                {"cdr_review": {CDR_SUBMITTED: True}},
+                dates={"Date the analysis return was submitted": date(2026, 12, 1)},
+                # A review cannot close on the day it opened.
+                at="2026-12-01T10:00:00+00:00",
+            ),
         ),
     ),
 }
