@@ -119,6 +119,13 @@ def practitioner(agency: str, role: str) -> Record:
     )
 
 
+APPOINT_LENA = Record(
+    "lead-appointments",
+    {
+        "Name": "Lena Lead",
+        "Organisations they belong to or have worked for": "Independent Reviews Ltd",
+    },
+)
 MOTHER = Record(
     "family-members",
     {
@@ -395,6 +402,51 @@ JOURNEYS = {
                 # A review cannot close on the day it opened.
                 at="2026-12-01T10:00:00+00:00",
             ),
+        ),
+    ),
+    "good_practice_review": Journey(
+        "good_practice_review",
+        "Family G",
+        {"Agencies involved": BOTH},
+        (
+            Step("chair", "commission", decision("Swift joint working worth sharing.")),
+            Step(
+                "reviewer",
+                "start_gathering",
+                {"scoping": scoping("A proportionate review", "Accounts, then a learning event.")},
+                # No data form asks for a lead here: appointed on the lead appointments' page.
+                records=(APPOINT_LENA,),
+            ),
+            Step(
+                "reviewer",
+                "begin_findings",
+                records=(
+                    contribution(POLICE, "An agency report", date(2026, 12, 4)),
+                    contribution(HEALTH, "An agency report", date(2026, 12, 4)),
+                    Record("contributions", n=1, upload="police-account.pdf", by="agency"),
+                    Record("contributions", {"Status": "Received"}, n=2),
+                ),
+            ),
+            Step(
+                "lead_reviewer",
+                "agree_findings",
+                records=(
+                    finding(
+                        "Police and health visited together within a day.",
+                        "A shared duty rota.",
+                        "Good practice",
+                        "An agency report from Northshire Police",
+                        "An agency report from Northshire NHS Trust",
+                    ),
+                    finding("The GP was told late.", "Not on the rota.", "A problem"),
+                ),
+            ),
+            Step(
+                "chair",
+                "sign_off_action_plan",
+                records=(action(2, POLICE, "Add the GP to the rota.", date(2027, 2, 26)),),
+            ),
+            Step("chair", "close", records=(action_done(1, date(2026, 11, 30), by="agency"),)),
         ),
     ),
 }

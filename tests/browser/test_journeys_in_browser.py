@@ -100,8 +100,9 @@ def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
         card = page.get_by_test_id("record").nth(record.n - 1)
     if not record.answers:
         return
-    if record.n and not page.locator("#record-form").count():
-        # Not on its form yet (a blocked step's link may lead straight to it): open it.
+    if record.n and page.get_by_test_id("record").count():
+        # On the list (whose form adds one), not on its own form (where a blocked step's link
+        # may lead straight): open it.
         card.get_by_role("link", name=re.compile("^Change")).first.click()
     form = page.locator("#record-form")
     _fill(form, record.answers)
@@ -148,6 +149,10 @@ def test_the_whole_journey_of_a_review_type_through_the_pages(
         assert d.states[state].final, f"{key} ended at {state}, not a final stage"
         page = as_role(journey.steps[-1].role)
         expect(page.get_by_text("This case is closed: there are no more steps.")).to_be_visible()
+    except Exception:
+        for role, p in people.items():  # where each person was when it went wrong
+            shoot(p, f"journey-{key}-failed-{role}")
+        raise
     finally:
         for p in people.values():
             p.context.close()
