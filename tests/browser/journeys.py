@@ -449,4 +449,48 @@ JOURNEYS = {
             Step("chair", "close", records=(action_done(1, date(2026, 11, 30), by="agency"),)),
         ),
     ),
+    "multi_agency_audit": Journey(
+        "multi_agency_audit",
+        "Neglect audit 2026",
+        {"Agencies involved": BOTH},
+        (
+            Step(
+                "chair",
+                "commission",
+                decision("Neglect referrals rose this year.")
+                | {"other": {"Theme of the audit": "Neglect of children under five."}},
+            ),
+            Step(
+                "reviewer",
+                "start_audit",
+                {"scoping": scoping("Ten cases an agency", "Each agency audits its own cases.")},
+            ),
+            Step(
+                "reviewer",
+                "begin_findings",
+                records=(
+                    contribution(POLICE, "An agency report", date(2026, 12, 11)),
+                    contribution(HEALTH, "An agency report", date(2026, 12, 11)),
+                    Record("contributions", n=1, upload="police-audit.pdf", by="agency"),
+                    Record(
+                        "contributions",
+                        {"Status": "Waived", "If waived, why": "Its cases were in the 2025 audit."},
+                        n=2,
+                    ),
+                ),
+            ),
+            Step(
+                "chair",
+                "agree_findings",
+                records=(finding("Neglect was seen late.", "No shared threshold.", "A problem"),),
+                by="reviewer",
+            ),
+            Step(
+                "chair",
+                "sign_off_action_plan",
+                records=(action(1, POLICE, "Adopt the graded care profile.", date(2027, 3, 31)),),
+            ),
+            Step("chair", "close", records=(action_done(1, date(2026, 11, 30), by="agency"),)),
+        ),
+    ),
 }
