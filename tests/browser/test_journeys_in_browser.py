@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, shoot
-from tests.browser.journeys import JOURNEYS, NO, WHO, YES, Answers, Record, Step
+from tests.browser.journey_steps import NO, WHO, YES, Answers, Record, Step
+from tests.browser.journeys import JOURNEYS
 from tests.browser.test_incident_in_browser import sign_in
 from tests.conftest import Clock
 from workflow.services.cases import Service
@@ -28,7 +29,7 @@ pytestmark = [
 def _fill(page: Any, answers: Answers) -> None:
     for label, value in answers.items():
         if isinstance(value, date):
-            group = page.get_by_role("group", name=label)
+            group = page.get_by_role("group", name=label, exact=True)
             group.get_by_label("Day").fill(str(value.day))
             group.get_by_label("Month").fill(str(value.month))
             group.get_by_label("Year").fill(str(value.year))
@@ -36,12 +37,14 @@ def _fill(page: Any, answers: Answers) -> None:
             box = page.get_by_label(label, exact=True)
             box.check() if value else box.uncheck()
         elif isinstance(value, tuple):
-            group = page.get_by_role("group", name=label)
+            group = page.get_by_role("group", name=label, exact=True)
             for name in value:
                 # A regular expression meets the label's text as written, spaces and all.
                 group.get_by_label(re.compile(rf"^\s*{re.escape(name)}")).check()
         elif value in (YES, NO) or not _has_box(page, label):
-            page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
+            page.get_by_role("group", name=label, exact=True).get_by_label(
+                value, exact=True
+            ).check()
         else:
             _type_or_choose(page.get_by_label(label, exact=True), value)
 
@@ -49,7 +52,7 @@ def _fill(page: Any, answers: Answers) -> None:
 def _has_box(page: Any, label: str) -> bool:
     """Whether ``label`` names a box of its own (else a group of choices); waits for either."""
     box = page.get_by_label(label, exact=True)
-    box.or_(page.get_by_role("group", name=label)).first.wait_for()
+    box.or_(page.get_by_role("group", name=label, exact=True)).first.wait_for()
     return bool(box.count())
 
 
