@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -75,13 +76,15 @@ def _goto(page: Any, url: str) -> None:
 
 
 def _open_form(page: Any, case_url: str, trigger: str, address: str) -> None:
-    """Go to the form from the link beside the blocked step when it has one, else directly."""
+    """Go to the form by the case page's links: the one beside the blocked step when it has
+    one, else the page's own link to it (a data group's, or the review's records')."""
     _goto(page, case_url)
     link = page.locator(f"#step-{trigger} a[href*='{address}']")
-    if link.count():
-        link.first.click()
-    else:
-        _goto(page, case_url + address)
+    if not link.count():
+        path = urlparse(case_url).path + address
+        link = page.locator(f"main a[href='{path}'], main a[href^='{path}#']")
+    assert link.count(), f"the case page links to no {address} form"
+    link.first.click()
 
 
 def _saved(page: Any) -> None:
