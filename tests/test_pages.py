@@ -1551,3 +1551,38 @@ def test_a_stale_records_page_is_refused_and_removal_takes_the_version(
     timeline = text_of(rita.get(f"/cases/{cid}").split('data-testid="timeline"')[1])
     assert "Removed a family member" in timeline and "Added finding 1" in timeline
     assert "Mrs Example" not in timeline
+
+
+def test_an_action_answers_the_finding_chosen_by_its_words_on_the_page(
+    app: Any, service: Service, people: dict[str, Actor]
+) -> None:
+    """Issue 14: the action form offers each finding as "Finding <n> (<kind>)", and the one
+    chosen (the second here) is the one the action answers."""
+    rita = people["rita"]
+    case = service.open_case(rita, "local_practice_review", "Child X", {"agencies": ["Police"]})
+    for kind in ("good_practice", "problem"):
+        command = records.AddRecord.of(
+            case.id,
+            "findings",
+            {"what_happened": "Seen", "why": "Known", "kind": kind},
+            service.get_case(rita, case.id).version,
+        )
+        records.add_record(service, rita, command)
+    pages = Browser(app, "rita")
+    page = pages.get(f"/cases/{case.id}/records/actions")
+    offered = re.findall(r'<option value="(\d*)">([^<]*)</option>', page)
+    assert offered == [
+        ("", "Choose a finding"),
+        ("1", "Finding 1 (good practice)"),
+        ("2", "Finding 2 (a problem)"),
+    ]
+    values = {"finding": "2", "description": "A protocol", "owner_agency": "Police"}
+    response = submit(
+        pages.client,
+        page,
+        "record-form",
+        values | {"due_date": when(date(2027, 3, 31))},
+    )
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))[:1000]
+    (made,) = records.list_records(service, rita, case.id, "actions").items
+    assert made.finding == 2

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, shoot
-from tests.browser.journeys import JOURNEYS, NO, WHO, YES, Answers, Record, Step
+from tests.browser.journey_steps import NO, WHO, YES, Answers, Record, Step
+from tests.browser.journeys import JOURNEYS
 from tests.browser.test_incident_in_browser import sign_in
 from tests.conftest import Clock
 from workflow.services.cases import Service
@@ -28,7 +30,7 @@ pytestmark = [
 def _fill(page: Any, answers: Answers) -> None:
     for label, value in answers.items():
         if isinstance(value, date):
-            group = page.get_by_role("group", name=label)
+            group = page.get_by_role("group", name=label, exact=True)
             group.get_by_label("Day").fill(str(value.day))
             group.get_by_label("Month").fill(str(value.month))
             group.get_by_label("Year").fill(str(value.year))
@@ -36,11 +38,14 @@ def _fill(page: Any, answers: Answers) -> None:
             box = page.get_by_label(label, exact=True)
             box.check() if value else box.uncheck()
         elif isinstance(value, tuple):
-            group = page.get_by_role("group", name=label)
+            group = page.get_by_role("group", name=label, exact=True)
             for name in value:
-                group.get_by_label(re.compile(f"^{re.escape(name)}")).check()
+                # A regular expression meets the label's text as written, spaces and all.
+                group.get_by_label(re.compile(rf"^\s*{re.escape(name)}")).check()
         elif value in (YES, NO) or not _has_box(page, label):
-            page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
+            page.get_by_role("group", name=label, exact=True).get_by_label(
+                value, exact=True
+            ).check()
         else:
             _type_or_choose(page.get_by_label(label, exact=True), value)
 
@@ -48,7 +53,7 @@ def _fill(page: Any, answers: Answers) -> None:
 def _has_box(page: Any, label: str) -> bool:
     """Whether ``label`` names a box of its own (else a group of choices); waits for either."""
     box = page.get_by_label(label, exact=True)
-    box.or_(page.get_by_role("group", name=label)).first.wait_for()
+    box.or_(page.get_by_role("group", name=label, exact=True)).first.wait_for()
     return bool(box.count())
 
 
@@ -61,14 +66,25 @@ def _type_or_choose(box: Any, value: str) -> None:
     box.select_option(label=chosen)
 
 
+def _goto(page: Any, url: str) -> None:
+    """Go to ``url``, signing in again first when the session has ended (the injected clock
+    moved past the idle timeout)."""
+    page.goto(url)
+    if "/sign-in" in page.url:
+        sign_in(page, page.who)
+        page.goto(url)
+
+
 def _open_form(page: Any, case_url: str, trigger: str, address: str) -> None:
-    """Go to the form from the link beside the blocked step when it has one, else directly."""
-    page.goto(case_url)
+    """Go to the form by the case page's links: the one beside the blocked step when it has
+    one, else the page's own link to it (a data group's, or the review's records')."""
+    _goto(page, case_url)
     link = page.locator(f"#step-{trigger} a[href*='{address}']")
-    if link.count():
-        link.first.click()
-    else:
-        page.goto(case_url + address)
+    if not link.count():
+        path = urlparse(case_url).path + address
+        link = page.locator(f"main a[href='{path}'], main a[href^='{path}#']")
+    assert link.count(), f"the case page links to no {address} form"
+    link.first.click()
 
 
 def _saved(page: Any) -> None:
@@ -90,8 +106,9 @@ def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
         card = page.get_by_test_id("record").nth(record.n - 1)
     if not record.answers:
         return
-    if record.n and not page.locator("#record-form").count():
-        # Not on its form yet (a blocked step's link may lead straight to it): open it.
+    if record.n and page.get_by_test_id("record").count():
+        # On the list (whose form adds one), not on its own form (where a blocked step's link
+        # may lead straight): open it.
         card.get_by_role("link", name=re.compile("^Change")).first.click()
     form = page.locator("#record-form")
     _fill(form, record.answers)
@@ -119,6 +136,7 @@ def test_the_whole_journey_of_a_review_type_through_the_pages(
                 base_url=live_server, viewport={"width": 1280, "height": 900}
             )
             people[role] = context.new_page()
+            people[role].who = WHO[role]
             sign_in(people[role], WHO[role])
         return people[role]
 
@@ -137,6 +155,10 @@ def test_the_whole_journey_of_a_review_type_through_the_pages(
         assert d.states[state].final, f"{key} ended at {state}, not a final stage"
         page = as_role(journey.steps[-1].role)
         expect(page.get_by_text("This case is closed: there are no more steps.")).to_be_visible()
+    except Exception:
+        for role, p in people.items():  # where each person was when it went wrong
+            shoot(p, f"journey-{key}-failed-{role}")
+        raise
     finally:
         for p in people.values():
             p.context.close()
@@ -157,7 +179,7 @@ def _take(as_role: Any, d: Any, case_url: str, state: str, step: Step, clock: Cl
     for record in step.records:
         _make(as_role(record.by or recorder), case_url, step.trigger, record)
     page = as_role(step.role)
-    page.goto(case_url)
+    _goto(page, case_url)
     t = d.find(step.trigger, state)
     assert t is not None, (d.key, step.trigger, state)
     box = page.locator(f"#step-{step.trigger}")
