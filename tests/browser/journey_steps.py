@@ -188,6 +188,14 @@ def action_done(n: int, done_on: date, by: str = "reviewer") -> Record:
     )
 
 
+#: The serious case review's final report: the lead uploads it on its page, the chair signs
+#: it off there for the board (``_final_report`` in the test drives that page).
+FINAL_REPORT = "final-report"
+REPORT_UPLOADED = Record(FINAL_REPORT, upload="child-d-final-report.pdf", by="lead_reviewer")
+REPORT_SIGNED_OFF = Record(
+    FINAL_REPORT, {"Where the board agreed it (optional)": "Board, 18 January 2027"}, by="chair"
+)
+
 #: The publish step's fills for a serious case review (extend here when publishing asks more).
 SCR_PUBLICATION: dict[str, Answers] = {
     "publication": {

@@ -22,7 +22,10 @@ from tests.browser.journey_steps import (
     PANEL_AGREES,
     POLICE,
     PUBLICATION,
+    REPORT_SIGNED_OFF,
+    REPORT_UPLOADED,
     REVIEW,
+    SCR_PUBLICATION,
     SIGNED_OFF,
     TODAY,
     Journey,
@@ -281,12 +284,8 @@ JOURNEYS = {
             Step("chair", "close", records=(action_done(1, date(2026, 11, 30), by="agency"),)),
         ),
     ),
-    # Stops short of publishing: another engineer is adding a requirement before `publish` (the
-    # final report document and the chair's sign-off) and will extend this journey from
-    # "Publication" with `publish` (fills: SCR_PUBLICATION, extended) and then `close`. Until
-    # then it reaches a final stage the other way the definition allows from "Publication":
-    # the chair decides not to publish, with reasons sent to the national panel, and closes
-    # once every action is done. Replace the last two steps when publishing lands.
+    # Published with the final report uploaded by the lead and signed off by the chair for the
+    # board, a week after the copies went to the national panel; closed once the action is done.
     "serious_case_review": Journey(
         "serious_case_review",
         "Child D",
@@ -308,18 +307,14 @@ JOURNEYS = {
             ),
             *REVIEW[2:],  # involvement, findings, the action plan signed off
             Step("reviewer", "prepare_publication"),
-            # -- publication: `publish` goes here (see above), then `close`.
             Step(
                 "chair",
-                "decide_not_to_publish",
-                {
-                    "publication": {
-                        "Reasons for not publishing": "It would identify a surviving sibling."
-                    },
-                    "dates": {"Date the national panel was told": TODAY},
-                },
+                "publish",
+                SCR_PUBLICATION,
+                records=(REPORT_UPLOADED, REPORT_SIGNED_OFF),
+                at="2027-01-19T10:00:00+00:00",
             ),
-            Step("chair", "close", records=(action_done(1, TODAY, by="agency"),)),
+            Step("chair", "close", records=(action_done(1, date(2027, 1, 19), by="agency"),)),
         ),
     ),
 }

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, shoot
-from tests.browser.journey_steps import NO, WHO, YES, Answers, Record, Step
+from tests.browser.journey_steps import FINAL_REPORT, NO, WHO, YES, Answers, Record, Step
 from tests.browser.journeys import JOURNEYS
 from tests.browser.test_incident_in_browser import sign_in
 from tests.conftest import Clock
@@ -94,7 +94,30 @@ def _saved(page: Any) -> None:
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
+def _final_report(page: Any, case_url: str, trigger: str, record: Record) -> None:
+    """On the final report's page (by the link beside the blocked step): upload the report, or
+    sign it off for the board (the box ticked, where the board agreed it given)."""
+    _open_form(page, case_url, trigger, f"/{FINAL_REPORT}")
+    if record.upload:
+        form = page.locator("#upload-final-report")
+        form.locator("input[type=file]").set_input_files(
+            {"name": record.upload, "mimeType": "application/pdf", "buffer": b"%PDF-1.7 report"}
+        )
+        form.get_by_role("button", name="Upload", exact=True).click()
+        _saved(page)
+        return
+    form = page.locator("#sign-off")
+    for label, value in record.answers.items():
+        form.get_by_label(label, exact=True).fill(str(value))
+    form.get_by_label(re.compile("^The board has agreed this final report")).check()
+    form.get_by_role("button", name="Sign off the final report").click()
+    _saved(page)
+
+
 def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
+    if record.slug == FINAL_REPORT:
+        _final_report(page, case_url, trigger, record)
+        return
     _open_form(page, case_url, trigger, f"/records/{record.slug}")
     card = page.get_by_test_id("record").nth(record.n - 1)
     if record.upload:

@@ -35,7 +35,10 @@ def board(service: Service, reviewer: Actor) -> dict[str, Any]:
     review = service.open_case(
         reviewer, "learning_review", "Family B", {"agencies": ["Northshire Police"]}
     )
-    return {"incident": incident, "review": review}
+    scr = service.open_case(
+        reviewer, "serious_case_review", "Child C", {"agencies": ["Northshire Police"]}
+    )
+    return {"incident": incident, "review": review, "scr": scr}
 
 
 def main_pages(board: dict[str, Any]) -> dict[str, str]:
@@ -48,6 +51,7 @@ def main_pages(board: dict[str, Any]) -> dict[str, str]:
         "incident": f"/cases/{incident.id}",
         "review": f"/cases/{review.id}",
         "review-findings": f"/cases/{review.id}/records/findings",
+        "final-report": f"/cases/{board['scr'].id}/final-report",
         "annual-report": "/reports/annual?year=2026",
         "themes": "/learning/themes",
     }
