@@ -129,7 +129,10 @@ def _make(page: Any, case_url: str, trigger: str, record: Record) -> None:
         card = page.get_by_test_id("record").nth(record.n - 1)
     if not record.answers:
         return
-    if record.n and page.get_by_test_id("record").count():
+    cards = page.get_by_test_id("record")
+    # The page the link led to, once it is there: the list (cards) or a record's own form.
+    cards.first.or_(page.locator("#record-form")).first.wait_for()
+    if record.n and cards.count():
         # On the list (whose form adds one), not on its own form (where a blocked step's link
         # may lead straight): open it.
         card.get_by_role("link", name=re.compile("^Change")).first.click()
