@@ -138,6 +138,8 @@ def test_only_the_reviewer_chair_and_lead_upload_and_agencies_never_see_it(
     document = r.json["document"]
     # Agencies see the case's contributions, never the report (nor its details).
     assert_error(call("police", "get", f"/cases/{case_id}/documents/{document}"), 404, "not_found")
+    refused = call("police", "get", f"/cases/{case_id}/publication/final-report")
+    assert "final-report.pdf" not in assert_error(refused, 404, "not_found")["message"]
     got = call("reviewer", "get", f"/cases/{case_id}/documents/{document}")
     assert (got.status_code, got.data) == (200, PDF)
     assert got.headers["X-Content-SHA256"] == hashlib.sha256(PDF).hexdigest()

@@ -30,7 +30,7 @@ from workflow.core.guards.publication import FINAL_REPORT, FINAL_REPORT_SIGNED_O
 from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.cases.commands import ChangeData
-from workflow.services.documents import DEFAULT_MAX_DOCUMENT_BYTES, check_file
+from workflow.services.documents import DEFAULT_MAX_DOCUMENT_BYTES, DOWNLOAD_ROLES, check_file
 from workflow.services.results import Command, Instant, Result
 from workflow.store.models.cases import Case
 from workflow.store.models.records import Document
@@ -211,7 +211,10 @@ def sign_off(
 
 
 def report_of(service: Service, actor: Actor, case_id: int) -> FinalReport:
-    """The case's final report now, for those who may see the case."""
+    """The case's final report now, for those who may have its documents (agencies never see
+    the report, nor its details)."""
+    if actor.role not in DOWNLOAD_ROLES:
+        raise NotFound(f"There is no final report of case {case_id} that you may see.")
     return shown(service, actor, service.get_case(actor, case_id))
 
 
