@@ -47,6 +47,16 @@ MIN_GAP = timedelta(seconds=1)  # never wake sooner than this after a sweep, eve
 HEARD_GAP = timedelta(milliseconds=100)  # the same, for an instant a write told us of
 
 
+def bring_forward(scheduler: BaseScheduler, job_id: str, wake: datetime) -> bool:
+    """Run the job at ``wake`` if that is sooner than its next run; whether it was moved."""
+    job = scheduler.get_job(job_id)
+    current = getattr(job, "next_run_time", None) if job is not None else None
+    if job is None or (current is not None and wake >= current):
+        return False
+    scheduler.modify_job(job_id, next_run_time=wake)
+    return True
+
+
 def next_wake(now: datetime, interval: timedelta, due: datetime | None) -> datetime | None:
     """When to wake next if sooner than the interval: the next due instant (but not within
     ``MIN_GAP`` of now); None when the interval comes first or nothing is due."""
@@ -151,10 +161,7 @@ class Waker:
             return None
         if wake is None:
             return None
-        job = self.scheduler.get_job(JOB_ID)
-        current = getattr(job, "next_run_time", None) if job is not None else None
-        if job is not None and (current is None or wake < current):
-            self.scheduler.modify_job(JOB_ID, next_run_time=wake)
+        if bring_forward(self.scheduler, JOB_ID, wake):
             log.debug("next wake-up brought forward to %s", wake.isoformat())
         return wake
 
@@ -208,10 +215,7 @@ class Courier:
         self._bring_forward(self.clock())
 
     def _bring_forward(self, wake: datetime) -> None:
-        job = self.scheduler.get_job(DELIVERY_JOB_ID)
-        current = getattr(job, "next_run_time", None) if job is not None else None
-        if job is not None and (current is None or wake < current):
-            self.scheduler.modify_job(DELIVERY_JOB_ID, next_run_time=wake)
+        bring_forward(self.scheduler, DELIVERY_JOB_ID, wake)
 
 
 def configure(

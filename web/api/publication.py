@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIBlueprint, HTTPError
+from apiflask import APIBlueprint
 from apiflask.fields import UploadFile
-from flask import current_app, request
+from flask import request
 from pydantic import BaseModel, Field
 
 from web.api.auth import current_actor, current_service
+from web.api.records import documents_limit, too_large
 from web.api.root import takes_form
 from workflow.services import documents
 from workflow.services import publication as use
@@ -186,16 +187,11 @@ class FinalReportUpload(BaseModel):
     expected_version: int = Field(description="The case version you read (409 when stale).")
 
 
-def _documents_limit() -> int:
-    settings = current_app.extensions.get("workflow.settings")
-    return int(getattr(settings, "max_document_bytes", documents.DEFAULT_MAX_DOCUMENT_BYTES))
-
-
 @bp.before_request
 def allow_final_report() -> None:
     """The report may be larger than other bodies: up to the document limit (plus the form)."""
     if request.endpoint == UPLOAD_ENDPOINT:
-        request.max_content_length = _documents_limit() + 64 * 1024
+        request.max_content_length = documents_limit() + 64 * 1024
 
 
 @bp.get("/cases/<int:id>/publication/final-report")
@@ -230,14 +226,12 @@ def upload_final_report(id: int, form: FinalReportUpload) -> Any:
         declared_type=sent.mimetype or "",
         content=sent.read(),
         expected_version=form.expected_version,
-        max_bytes=_documents_limit(),
+        max_bytes=documents_limit(),
     )
     try:
         answer = final_report.upload(current_service(), current_actor(), command)
     except documents.DocumentTooLarge as exc:
-        raise HTTPError(
-            413, exc.message, detail=list(exc.details), extra_data={"code": "too_large"}
-        ) from exc
+        raise too_large(exc) from exc
     return answer, 201
 
 

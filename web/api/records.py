@@ -67,16 +67,22 @@ class UploadIn(BaseModel):
     expected_version: int = Field(description=VERSION_DOC)
 
 
-def _documents_limit() -> int:
+def documents_limit() -> int:
+    """The largest document one may upload (``max_document_bytes``)."""
     settings = current_app.extensions.get("workflow.settings")
     return int(getattr(settings, "max_document_bytes", documents.DEFAULT_MAX_DOCUMENT_BYTES))
+
+
+def too_large(exc: documents.DocumentTooLarge) -> HTTPError:
+    """A file over the limit, as the API answers it: 413 ``too_large``."""
+    return HTTPError(413, exc.message, detail=list(exc.details), extra_data={"code": "too_large"})
 
 
 @bp.before_request
 def allow_documents() -> None:
     """An upload may be larger than other bodies: up to the document limit (plus the form)."""
     if request.endpoint == UPLOAD_ENDPOINT:
-        request.max_content_length = _documents_limit() + 64 * 1024
+        request.max_content_length = documents_limit() + 64 * 1024
 
 
 # -- one set of calls per kind of record ---------------------------------------------------------
@@ -208,14 +214,12 @@ def upload_document(id: int, contribution_id: int, form: UploadIn) -> Any:
         declared_type=upload.mimetype or "",
         content=upload.read(),
         expected_version=form.expected_version,
-        max_bytes=_documents_limit(),
+        max_bytes=documents_limit(),
     )
     try:
         answer = documents.upload(current_service(), current_actor(), command)
     except documents.DocumentTooLarge as exc:
-        raise HTTPError(
-            413, exc.message, detail=list(exc.details), extra_data={"code": "too_large"}
-        ) from exc
+        raise too_large(exc) from exc
     return answer, 201
 
 

@@ -36,7 +36,7 @@ def blueprint() -> Blueprint:
         "/cases/<int:case_id>/final-report",
         endpoint="upload",
         # The report may be larger than other forms.
-        view_func=helpers.larger_body(upload, _limit_with_form),
+        view_func=helpers.larger_body(upload, helpers.upload_body_limit),
         methods=["POST"],
     )
     bp.add_url_rule(
@@ -51,16 +51,6 @@ def register_page(app: App) -> None:
     helpers.register_record_page(
         app, PAGE, lambda case_id: url_for("pages.final_report.page", case_id=case_id)
     )
-
-
-def _limit() -> int:
-    return int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
-        documents.DEFAULT_MAX_DOCUMENT_BYTES
-    )
-
-
-def _limit_with_form() -> int:
-    return _limit() + 64 * 1024
 
 
 def page(case_id: int) -> Any:
@@ -89,7 +79,7 @@ def upload(case_id: int) -> Any:
             expected_version=records.require_version(
                 VersionedForm(formdata=request.form).version()
             ),
-            max_bytes=_limit(),
+            max_bytes=helpers.document_limit(),
         )
         use.upload(svc, who, command)
     except VersionConflict:

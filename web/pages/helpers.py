@@ -24,6 +24,7 @@ from workflow.core.definition import Definition
 from workflow.core.errors import WorkflowError
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
+from workflow.services.documents import DEFAULT_MAX_DOCUMENT_BYTES
 from workflow.settings import Settings
 
 SERVICE_NAME = "Safeguarding case reviews"
@@ -251,6 +252,16 @@ def larger_body(view: View, limit: BodyLimit) -> View:
     ``MAX_CONTENT_LENGTH``. The parent blueprint applies it before the form token is read."""
     setattr(view, "body_limit", limit)  # noqa: B010  # an attribute of the view, as Flask's own
     return view
+
+
+def document_limit() -> int:
+    """The largest document one may upload (``max_document_bytes``, else the default)."""
+    return int(getattr(settings(), "max_document_bytes", 0)) or DEFAULT_MAX_DOCUMENT_BYTES
+
+
+def upload_body_limit() -> int:
+    """The body an upload form may send: the document limit and the form's other fields."""
+    return document_limit() + 64 * 1024
 
 
 def body_limit(view: Callable[..., Any] | None) -> BodyLimit | None:

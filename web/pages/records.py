@@ -57,7 +57,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule(
         "/cases/<int:case_id>/records/contributions/<int:record_id>/documents",
         # An upload may be larger than other forms.
-        view_func=helpers.larger_body(upload, _document_limit),
+        view_func=helpers.larger_body(upload, helpers.upload_body_limit),
         methods=["POST"],
     )
     bp.add_url_rule("/cases/<int:case_id>/documents/<int:document_id>", view_func=download)
@@ -76,13 +76,6 @@ def register_pages(app: App) -> None:
     """Tell the case page where each kind of record is recorded."""
     for kind, slug in SLUGS.items():
         helpers.register_record_page(app, kind, page_of(slug))
-
-
-def _document_limit() -> int:
-    limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
-        documents.DEFAULT_MAX_DOCUMENT_BYTES
-    )
-    return limit + 64 * 1024
 
 
 def _kind(slug: str) -> RecordKind:
@@ -241,9 +234,6 @@ def upload(case_id: int, record_id: int) -> Any:
     if sent is None or not sent.filename:
         flash("Choose the file to upload.", "info")
         return _back(case_id, slug, record_id)
-    limit = int(getattr(helpers.settings(), "max_document_bytes", 0)) or (
-        documents.DEFAULT_MAX_DOCUMENT_BYTES
-    )
     try:
         command = documents.UploadDocument(
             case_id=case_id,
@@ -252,7 +242,7 @@ def upload(case_id: int, record_id: int) -> Any:
             declared_type=sent.mimetype or "",
             content=sent.read(),
             expected_version=records.require_version(form.version()),
-            max_bytes=limit,
+            max_bytes=helpers.document_limit(),
         )
         documents.upload(svc, who, command)
     except VersionConflict:

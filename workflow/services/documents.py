@@ -158,6 +158,30 @@ def check_file(
     return name, kind
 
 
+def new_document(
+    case_id: int,
+    name: str,
+    kind: FileType,
+    content: bytes,
+    actor: Actor,
+    now: datetime,
+    **owner: Any,
+) -> Document:
+    """The row of a checked upload (``check_file``), with its SHA-256; ``owner``: the
+    contribution and agency it answers, or the purpose it serves (a final report)."""
+    return Document(
+        case_id=case_id,
+        filename=name,
+        content_type=kind.content_type,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=actor.name,
+        uploaded_at=now,
+        **owner,
+    )
+
+
 class UploadDocument(Command):
     """A file sent for a contribution, as it arrived."""
 
@@ -227,17 +251,15 @@ def upload(service: Service, actor: Actor, command: UploadDocument) -> SavedReco
 
     def work(u: Unit, case: Case, now: datetime) -> Done[SavedRecord]:
         row = _contribution(u, actor, case, command)
-        document = Document(
+        document = new_document(
+            case.id or 0,
+            name,
+            kind,
+            content,
+            actor,
+            now,
             contribution_id=command.contribution_id,
-            case_id=case.id or 0,
             agency=row.agency,
-            filename=name,
-            content_type=kind.content_type,
-            size_bytes=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
-            uploaded_by=actor.name,
-            uploaded_at=now,
         )
         u.documents.save(document)
         received = row.status == ContributionStatus.REQUESTED
@@ -311,6 +333,7 @@ __all__ = [
     "UploadDocument",
     "check_file",
     "download",
+    "new_document",
     "remove",
     "safe_filename",
     "upload",

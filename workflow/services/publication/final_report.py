@@ -16,7 +16,6 @@ its hash, never its file name, which may name a child.
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -30,10 +29,14 @@ from workflow.core.guards.publication import FINAL_REPORT, FINAL_REPORT_SIGNED_O
 from workflow.core.roles import Actor, Role
 from workflow.services import access
 from workflow.services.cases.commands import ChangeData
-from workflow.services.documents import DEFAULT_MAX_DOCUMENT_BYTES, DOWNLOAD_ROLES, check_file
+from workflow.services.documents import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DOWNLOAD_ROLES,
+    check_file,
+    new_document,
+)
 from workflow.services.results import Command, Instant, Result
 from workflow.store.models.cases import Case
-from workflow.store.models.records import Document
 from workflow.store.records import DocumentInfo
 from workflow.store.unit import Unit
 
@@ -138,18 +141,8 @@ def upload(service: Service, actor: Actor, command: UploadFinalReport) -> FinalR
 
     def prepare(u: Unit, case: Case, d: Definition, now: datetime) -> Mapping[str, Any]:
         _open_to_change(d, case)
-        document = Document(
-            contribution_id=None,
-            purpose=PURPOSE,
-            case_id=case.id or 0,
-            agency="",
-            filename=name,
-            content_type=kind.content_type,
-            size_bytes=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
-            uploaded_by=actor.name,
-            uploaded_at=now,
+        document = new_document(
+            case.id or 0, name, kind, content, actor, now, purpose=PURPOSE, agency=""
         )
         u.documents.save(document)
         report = {
