@@ -65,17 +65,16 @@ def test_a_warm_step_sends_the_fewest_statements(
     _notify(service, reviewer, first)  # warms the definition the store remembers
     with counted(db) as sent:
         view = _notify(service, reviewer, second)
-    # Read the case and its deadlines; resolve the open escalations of the one it meets in one
-    # UPDATE … RETURNING (meeting a deadline resolves them; no read first); write the case
-    # (with the head of its audit chain: the new events were linked to the one the row named),
-    # the deadlines changed and those opened, the events (one statement each). Nothing else: no
-    # record (notify's guards read none), no max(seq), no read of the trail, no second read of
-    # the deadlines, no read of linked cases (it was opened from none and opened none).
+    # Read the case and its deadlines; write the case (with the head of its audit chain: the
+    # new events were linked to the one the row named), the deadlines changed and those opened,
+    # the events (one statement each). Nothing else: no record (notify's guards read none), no
+    # escalation to resolve (the deadline it meets is still pending, and only the sweep raises
+    # escalations, on a deadline it marks missed), no max(seq), no read of the trail, no second
+    # read of the deadlines, no read of linked cases (it was opened from none and opened none).
     tables = [" ".join(s.split()[:4]).upper() for s in sent]
     expected = [
         ("SELECT", '"CASE".ID'),
         ("SELECT", "DEADLINE.ID"),
-        ("UPDATE", "ESCALATION"),
         ("UPDATE", '"CASE"'),
         ("UPDATE", "DEADLINE"),
         ("INSERT", "DEADLINE"),

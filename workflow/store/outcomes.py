@@ -311,9 +311,12 @@ def _meet_deadline(
 ) -> NewEvent:
     """Met, on time or late: one truth for the case and the timeliness report (the status is
     met either way; the met date says how late). Its escalations still open are resolved."""
+    # Escalations are raised only by the sweep, on the deadline it marks missed (and on the
+    # reminders that follow a missed one): a deadline still pending has none to resolve.
+    escalated = row.status != DeadlineStatus.PENDING
     met = DeadlineStatus.MET
     rows.set_deadline(row, plan.changed, met_at=now, met_date=change.met_date, status=met)
-    resolved = _resolve_escalations(session, row, now)
+    resolved = _resolve_escalations(session, row, now) if escalated else []
     detail: dict[str, Any] = {
         "deadline": change.name,
         "met_date": change.met_date.isoformat() if change.met_date else None,
