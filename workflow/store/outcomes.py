@@ -273,7 +273,7 @@ def _open_deadline(
 ) -> NewEvent | None:
     assert change.due_date is not None
     plan.opened.append(
-        Deadline(
+        rows.new_deadline(
             case_id=case.id or 0,
             name=change.name,
             label=change.label,
