@@ -5,11 +5,47 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from workflow.store.models.accounts import ApiToken, CalendarFeed, User, UserSession
+
+
+class TokenCheck(NamedTuple):
+    """What checking a bearer token reads: the token's state and its holder, as one row."""
+
+    token_id: int
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    user_id: int
+    name: str
+    role: str
+    agencies: list[str]
+    active: bool
+
+
+_TOKENS, _USERS = ApiToken.__table__, User.__table__  # type: ignore[attr-defined]
+#: Built once: the columns a check needs, by the unique digest (no objects to build, no
+#: statement to compile on each call; a check runs on every API request).
+_TOKEN_CHECK = (
+    select_columns(
+        _TOKENS.c.id,
+        _TOKENS.c.revoked_at,
+        _TOKENS.c.expires_at,
+        _TOKENS.c.last_used_at,
+        _USERS.c.id,
+        _USERS.c.name,
+        _USERS.c.role,
+        _USERS.c.agencies,
+        _USERS.c.active,
+    )
+    .join(_USERS, _TOKENS.c.user_id == _USERS.c.id)
+    .where(_TOKENS.c.token_hash == bindparam("digest"))
+)
 
 
 class AccountsRepository:
@@ -59,6 +95,11 @@ class AccountsRepository:
         )
         row = self._session.exec(query).first()
         return (row[0], row[1]) if row is not None else None
+
+    def token_check(self, token_digest: str) -> TokenCheck | None:
+        """The token with that digest and its holder, read as one row (see ``TokenCheck``)."""
+        row = self._session.execute(_TOKEN_CHECK, {"digest": token_digest}).first()
+        return TokenCheck(*row) if row is not None else None
 
     def tokens_of(self, user_id: int) -> list[ApiToken]:
         query = select(ApiToken).where(col(ApiToken.user_id) == user_id).order_by(col(ApiToken.id))

@@ -19,13 +19,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from workflow.core.errors import NotFound
 from workflow.core.roles import Actor
 from workflow.services.accounts.events import credentials_changed
-from workflow.services.accounts.users import actor_of, user_named
+from workflow.services.accounts.users import user_named
 from workflow.services.results import Instant, Result
-from workflow.store.models.accounts import ApiToken, User
+from workflow.store.models.accounts import ApiToken
 from workflow.store.unit import Store, Unit
 
 #: ``last_used_at`` is written when the one stored is older than this.
@@ -67,7 +68,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def status_of(token: ApiToken, now: datetime) -> TokenStatus:
+class _Lapsing(Protocol):
+    """A token's state: the stored row, or the row a check reads."""
+
+    @property
+    def revoked_at(self) -> datetime | None: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+def status_of(token: _Lapsing, now: datetime) -> TokenStatus:
     if token.revoked_at is not None:
         return TokenStatus.REVOKED
     if token.expires_at is not None and token.expires_at <= now:
@@ -152,22 +162,16 @@ def check_token(store: Store, token: str, now: datetime) -> TokenHolder | None:
     """Who a bearer token acts as now: None when unknown, revoked, expired, or its user is
     disabled. Records the use (at most once a minute per token)."""
     with store.read() as u:
-        found = u.accounts.token_and_holder(token_digest(token))
-    if found is None:
+        found = u.accounts.token_check(token_digest(token))
+    if found is None or not found.active or status_of(found, now) is not TokenStatus.ACTIVE:
         return None
-    row, user = found
-    if not _works(row, user, now):
-        return None
-    last_used = row.last_used_at
+    last_used = found.last_used_at
     if last_used is None or now - last_used >= TOUCH_EVERY:
         with store.write() as u:
-            u.accounts.touch_token(row.id or 0, now, now - TOUCH_EVERY)
+            u.accounts.touch_token(found.token_id, now, now - TOUCH_EVERY)
         last_used = now
-    return TokenHolder(row.id or 0, user.id or 0, actor_of(user), row.expires_at, last_used)
-
-
-def _works(row: ApiToken, user: User, now: datetime) -> bool:
-    return user.active and status_of(row, now) is TokenStatus.ACTIVE
+    actor = Actor(found.name, found.role, tuple(found.agencies))
+    return TokenHolder(found.token_id, found.user_id, actor, found.expires_at, last_used)
 
 
 def actor_for_token(store: Store, token: str, now: datetime | None = None) -> Actor | None:
