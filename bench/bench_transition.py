@@ -37,6 +37,7 @@ from sqlalchemy import Table, bindparam, delete, event, func, insert, select, te
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from workflow.core.audit_chain import EVENT_FIELDS, GENESIS, link
 from workflow.core.calendar import WorkingCalendar
 from workflow.core.roles import Actor
 from workflow.services.cases import Service
@@ -246,11 +247,17 @@ def bulk_insert(db: Engine, templates: Sequence[Template], count: int, first: in
                 t = templates[i % len(templates)]
                 prefix = str(t.case["reference"]).split("-", 1)[0]
                 name = f"{prefix}-B{first + i:07d}"
+                mine = {n: [r | {"case_id": ids[i]} for r in rs] for n, rs in t.children.items()}
+                # A copy's events are a hash chain of their own (the case id is in each hash):
+                # linked here, so the cases the service steps keep a trail that verifies.
+                head = link(GENESIS, mine["event"], EVENT_FIELDS)
                 rows.append(
-                    t.case | {"id": ids[i], "reference": name, "title": f"Child {first + i}"}
+                    t.case
+                    | {"id": ids[i], "reference": name, "title": f"Child {first + i}"}
+                    | {"last_hash": head}
                 )
-                for table in CHILDREN:
-                    owned[table.name] += [r | {"case_id": ids[i]} for r in t.children[table.name]]
+                for table_name, owned_rows in mine.items():
+                    owned[table_name] += owned_rows
             conn.execute(insert(CASES), rows)
             for table in CHILDREN:
                 if owned[table.name]:
@@ -286,11 +293,17 @@ def reset(db: Engine, ids: Sequence[int], t: Template) -> dict[int, Rows]:
                     )
                     for case_id, top in conn.execute(query):
                         found[case_id].next_seq[table.name] = int(top or 0) + 1
-                        # The case row numbers its next events from its last one.
+                        if table.name != "event":
+                            continue
+                        # The case row numbers its next events from its last one and links
+                        # them to its hash (so the service's cases keep a chain that verifies).
+                        head = select(table.c.hash).where(
+                            table.c.case_id == case_id, table.c.seq == top
+                        )
                         conn.execute(
                             update(CASES)
                             .where(CASES.c.id == case_id)
-                            .values(last_seq=int(top or 0))
+                            .values(last_seq=int(top or 0), last_hash=head.scalar_subquery())
                         )
                 continue
             rows = [row | {"case_id": i} for i in ids for row in t.children[table.name]]
