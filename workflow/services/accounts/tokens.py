@@ -24,7 +24,7 @@ from typing import Protocol
 from workflow.core.errors import NotFound
 from workflow.core.roles import Actor
 from workflow.services.accounts.events import credentials_changed
-from workflow.services.accounts.users import user_named
+from workflow.services.accounts.users import actor_of, user_named
 from workflow.services.results import Instant, Result
 from workflow.store.models.accounts import ApiToken
 from workflow.store.unit import Store, Unit
@@ -170,8 +170,7 @@ def check_token(store: Store, token: str, now: datetime) -> TokenHolder | None:
         with store.write() as u:
             u.accounts.touch_token(found.token_id, now, now - TOUCH_EVERY)
         last_used = now
-    actor = Actor(found.name, found.role, tuple(found.agencies))
-    return TokenHolder(found.token_id, found.user_id, actor, found.expires_at, last_used)
+    return TokenHolder(found.token_id, found.user_id, actor_of(found), found.expires_at, last_used)
 
 
 def actor_for_token(store: Store, token: str, now: datetime | None = None) -> Actor | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import Field, SecretStr
 
@@ -61,7 +62,18 @@ class UserView(Account):
     tokens_in_use: int
 
 
-def actor_of(user: User) -> Actor:
+class Holder(Protocol):
+    """Who acts: a user's row, or the row a token check reads."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def agencies(self) -> list[str]: ...
+
+
+def actor_of(user: Holder) -> Actor:
     return Actor(user.name, user.role, tuple(user.agencies))
 
 
