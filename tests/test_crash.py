@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -81,36 +80,48 @@ class Server:
     def __init__(self, board: Board, name: str) -> None:
         self.port = _free_port()
         self.log = board.folder / f"{name}.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    _script(),
-                    "--config",
-                    str(board.config),
-                    "serve",
-                    "--no-scheduler",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=board.env,
-            )
+        self.process = subprocess.Popen(
+            [
+                _script(),
+                "--config",
+                str(board.config),
+                "serve",
+                "--no-scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=board.env,
+        )
+        self._listening = False
+        self._told = threading.Event()  # it said it listens, or its output ended
+        self._copier = threading.Thread(target=self._copy_output, daemon=True)
+        self._copier.start()
         self._wait_ready()
 
+    def _copy_output(self) -> None:
+        """Copy the server's output to its log, noting the line ``serve`` logs once its socket
+        is bound ("serving on …")."""
+        assert self.process.stdout is not None
+        with self.process.stdout as output, self.log.open("wb") as log:
+            for line in output:
+                log.write(line)
+                log.flush()
+                if not self._listening and b"serving on " in line:
+                    self._listening = True
+                    self._told.set()
+        self._told.set()  # the output ended: the process is gone
+
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"the server exited early:\n{self.log.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)  # a refused connection returns at once: don't spin
-        pytest.fail(f"the server did not listen within {READY_SECONDS}s:\n{self.log.read_text()}")
+        if not self._told.wait(READY_SECONDS):
+            pytest.fail(
+                f"the server did not listen within {READY_SECONDS}s:\n{self.log.read_text()}"
+            )
+        if not self._listening:
+            pytest.fail(f"the server exited early:\n{self.log.read_text()}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -120,11 +131,13 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._copier.join(timeout=20)  # its output ends with it; the copier closes the pipe
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=20)
         assert self.process.returncode == -signal.SIGKILL
+        self._copier.join(timeout=20)
 
 
 class Api:
