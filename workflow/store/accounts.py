@@ -81,21 +81,6 @@ class AccountsRepository:
         self._session.flush()
         return token
 
-    def holder_of(self, token_digest: str) -> User | None:
-        """The user a token (by its digest) was made for, active or not, revoked or not."""
-        found = self.token_and_holder(token_digest)
-        return found[1] if found is not None else None
-
-    def token_and_holder(self, token_digest: str) -> tuple[ApiToken, User] | None:
-        """The token with that digest and its user: one query on the unique digest."""
-        query = (
-            select(ApiToken, User)
-            .join(User, col(ApiToken.user_id) == col(User.id))
-            .where(col(ApiToken.token_hash) == token_digest)
-        )
-        row = self._session.exec(query).first()
-        return (row[0], row[1]) if row is not None else None
-
     def token_check(self, token_digest: str) -> TokenCheck | None:
         """The token with that digest and its holder, read as one row (see ``TokenCheck``)."""
         row = self._session.execute(_TOKEN_CHECK, {"digest": token_digest}).first()
