@@ -85,6 +85,10 @@ def _open_form(page: Any, case_url: str, trigger: str, address: str) -> None:
         link = page.locator(f"main a[href='{path}'], main a[href^='{path}#']")
     assert link.count(), f"the case page links to no {address} form"
     link.first.click()
+    # Wait for the form's page: a click does not wait for the navigation it starts, and a fill
+    # made before the page came is lost with the case page (once, under load, the day of a date
+    # went missing while its month and year, filled a moment later, arrived).
+    page.wait_for_url(lambda url: address in urlparse(url).path)
 
 
 def _saved(page: Any) -> None:
